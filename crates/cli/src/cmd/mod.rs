@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod calendar;
+pub mod check;
+pub mod region;
+pub mod text;

@@ -1,0 +1,53 @@
+//! `wangjian`: the command line of the wangjian platform. This crate only wires the
+//! libraries to the terminal: parsing arguments, reading input, printing results and
+//! choosing the exit status. Each subcommand lives in its own module under `cmd/`.
+//!
+//! Exit status, for every subcommand: 0 when everything went well, 1 when some input was
+//! bad (each bad line is reported on stderr with its number, the rest is processed),
+//! 2 for a usage error (bad arguments, unreadable files).
+
+mod cmd;
+mod input;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// wangjian (网剑): governing online IP infringement and counterfeit goods.
+#[derive(Debug, Parser)]
+#[command(name = "wangjian", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Text normalization: the match form that detectors match on.
+    Text(cmd::text::Args),
+    /// Validate identifiers (USCC, citizen id, GTIN, ICP and police filings, phone, licenses).
+    Check(cmd::check::Args),
+    /// Look up administrative division codes (GB/T 2260) or find them in an address.
+    Region(cmd::region::Args),
+    /// The statutory working-day calendar (holidays and make-up working days).
+    Calendar(cmd::calendar::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Text(args) => cmd::text::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Region(args) => cmd::region::run(args),
+        Command::Calendar(args) => cmd::calendar::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if report::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("wangjian: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
