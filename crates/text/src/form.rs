@@ -1,0 +1,399 @@
+//! Building the match form (and the pinyin projection) from folded characters, with the
+//! offset map back to the original.
+
+use std::ops::Range;
+
+use pinyin::ToPinyin;
+
+use crate::fold::{fold_char, Folded, Kind};
+
+/// One folded character with the byte range of the original character it came from.
+#[derive(Clone, Copy, Debug)]
+struct Atom {
+    ch: char,
+    kind: Kind,
+    /// The only output of its original character (so it can map linearly).
+    whole: bool,
+    o0: usize,
+    o1: usize,
+}
+
+/// A piece of the offset map: original bytes `o0..o1` produced match-form bytes `m0..m1`.
+/// When `linear`, the piece maps byte for byte (each original character became exactly one
+/// character of the same length), so sub-ranges map exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Segment {
+    o0: usize,
+    o1: usize,
+    m0: usize,
+    m1: usize,
+    linear: bool,
+}
+
+/// The match form of a text with its offset map back to the original.
+///
+/// Build one with [`normalize`](crate::normalize) or [`pinyin`](crate::pinyin), or reuse one
+/// with [`normalize_into`](crate::normalize_into) / [`pinyin_into`](crate::pinyin_into),
+/// which keep its allocations.
+#[derive(Clone, Debug, Default)]
+pub struct MatchForm {
+    text: String,
+    segments: Vec<Segment>,
+    atoms: Vec<Atom>,
+    word: Vec<Atom>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Match,
+    Pinyin,
+}
+
+impl MatchForm {
+    /// An empty match form, ready to be filled by `normalize_into` or `pinyin_into`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The match form.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Length of the match form in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// True when the match form is empty (the original had no letters, digits or Han).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Maps a byte range of the match form to the byte range of the original text it came
+    /// from, covering every original character that produced any part of it.
+    ///
+    /// Offsets that are not on a character boundary are widened to the enclosing characters;
+    /// out-of-range offsets are clamped; an empty range maps to an empty range at the mapped
+    /// position. Never panics.
+    pub fn original_range(&self, range: Range<usize>) -> Range<usize> {
+        let len = self.text.len();
+        let mut b = range.end.min(len);
+        let mut a = range.start.min(b);
+        while !self.text.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !self.text.is_char_boundary(b) {
+            b += 1;
+        }
+        let segs = &self.segments;
+        let (Some(first_seg), Some(last_seg)) = (segs.first(), segs.last()) else {
+            return 0..0;
+        };
+        if a == b {
+            let p = if a >= len {
+                last_seg.o1
+            } else {
+                let i = segs.partition_point(|s| s.m1 <= a);
+                match segs.get(i) {
+                    Some(s) if s.linear => s.o0 + (a - s.m0),
+                    Some(s) if a <= s.m0 => s.o0,
+                    Some(s) => s.o1,
+                    None => last_seg.o1,
+                }
+            };
+            return p..p;
+        }
+        let i = segs.partition_point(|s| s.m1 <= a);
+        let j = segs.partition_point(|s| s.m0 < b).saturating_sub(1);
+        let s = segs.get(i).unwrap_or(first_seg);
+        let e = segs.get(j.max(i)).unwrap_or(last_seg);
+        let start = if s.linear {
+            s.o0 + (a.max(s.m0) - s.m0)
+        } else {
+            s.o0
+        };
+        let end = if e.linear {
+            e.o0 + (b.min(e.m1) - e.m0)
+        } else {
+            e.o1
+        };
+        start..end.max(start)
+    }
+
+    /// Each (original byte range, match-form byte range) segment, in order. The match-form
+    /// ranges tile the match form; the original ranges are in order and do not overlap
+    /// (an original range may be empty, e.g. for the space between two pinyin syllables).
+    /// Runs of characters that map one to one with the same length are one segment.
+    pub fn segments(&self) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+        self.segments.iter().map(|s| (s.o0..s.o1, s.m0..s.m1))
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.segments.clear();
+        self.atoms.clear();
+        self.word.clear();
+    }
+
+    /// Records that original `o0..o1` produced the match-form bytes from `m0` to the end.
+    fn add_segment(&mut self, o0: usize, o1: usize, m0: usize, linear: bool) {
+        let m1 = self.text.len();
+        if let Some(last) = self.segments.last_mut() {
+            if last.m1 == m0 {
+                if last.o0 == o0 && last.o1 == o1 {
+                    last.m1 = m1;
+                    last.linear = false;
+                    return;
+                }
+                if linear && last.linear && last.o1 == o0 {
+                    last.o1 = o1;
+                    last.m1 = m1;
+                    return;
+                }
+            }
+        }
+        self.segments.push(Segment {
+            o0,
+            o1,
+            m0,
+            m1,
+            linear,
+        });
+    }
+
+    fn push_char(&mut self, ch: char, o0: usize, o1: usize, whole: bool) {
+        let m0 = self.text.len();
+        self.text.push(ch);
+        self.add_segment(o0, o1, m0, whole && ch.len_utf8() == o1 - o0);
+    }
+
+    /// A space standing for the separators between the end of one word (`prev_end`) and the
+    /// start of the next (`next_start`).
+    fn push_space(&mut self, prev_end: usize, next_start: usize) {
+        let (o0, o1) = (prev_end.min(next_start), prev_end.max(next_start));
+        let m0 = self.text.len();
+        self.text.push(' ');
+        self.add_segment(o0, o1, m0, o1 - o0 == 1);
+    }
+
+    pub(crate) fn build(&mut self, input: &str, pinyin: bool) {
+        self.clear();
+        let mut atoms = std::mem::take(&mut self.atoms);
+        collect_atoms(input, &mut atoms);
+        let mode = if pinyin { Mode::Pinyin } else { Mode::Match };
+        self.assemble(&atoms, mode);
+        self.atoms = atoms;
+    }
+
+    fn assemble(&mut self, atoms: &[Atom], mode: Mode) {
+        // End (original offset) of the last word or syllable after which a space is due.
+        let mut last_end: Option<usize> = None;
+        // In pinyin mode, Han characters without a reading are kept as they are, one run.
+        let mut raw_wide_open = false;
+        let mut i = 0;
+        while let Some(atom) = atoms.get(i) {
+            match atom.kind {
+                Kind::Sep => {
+                    raw_wide_open = false;
+                    i += 1;
+                }
+                Kind::Wide => {
+                    match mode {
+                        Mode::Match => {
+                            self.push_char(atom.ch, atom.o0, atom.o1, atom.whole);
+                            last_end = None;
+                        }
+                        Mode::Pinyin => {
+                            let reading = atom.ch.to_pinyin().map(|p| p.plain());
+                            if reading.is_none() && raw_wide_open {
+                                self.push_char(atom.ch, atom.o0, atom.o1, atom.whole);
+                            } else {
+                                if let Some(end) = last_end {
+                                    self.push_space(end, atom.o0);
+                                }
+                                match reading {
+                                    Some(syllable) => self.push_syllable(syllable, atom),
+                                    None => self.push_char(atom.ch, atom.o0, atom.o1, atom.whole),
+                                }
+                            }
+                            raw_wide_open = reading.is_none();
+                            last_end = Some(atom.o1);
+                        }
+                    }
+                    i += 1;
+                }
+                Kind::Letter | Kind::Digit | Kind::Punct => {
+                    let end = atoms[i..]
+                        .iter()
+                        .position(|a| a.kind == Kind::Wide)
+                        .map_or(atoms.len(), |p| i + p);
+                    if mode == Mode::Match {
+                        last_end = None;
+                    }
+                    last_end = self.push_latin_run(&atoms[i..end], last_end);
+                    raw_wide_open = false;
+                    i = end;
+                }
+            }
+        }
+    }
+
+    fn push_syllable(&mut self, syllable: &str, atom: &Atom) {
+        let m0 = self.text.len();
+        for c in syllable.chars() {
+            self.text.push(match c {
+                'ü' => 'v',
+                'ê' | 'ē' | 'é' | 'ě' | 'è' => 'e',
+                'ḿ' => 'm',
+                'ń' | 'ň' | 'ǹ' => 'n',
+                c if c.is_ascii() => c.to_ascii_lowercase(),
+                _ => continue,
+            });
+        }
+        if self.text.len() == m0 {
+            self.text.push(atom.ch);
+        }
+        self.add_segment(atom.o0, atom.o1, m0, false);
+    }
+
+    /// Writes one run of Latin-script tokens (no Wide atom inside) and returns the original
+    /// end offset of its last word, if it wrote any.
+    fn push_latin_run(&mut self, run: &[Atom], mut last_end: Option<usize>) -> Option<usize> {
+        let mut word = std::mem::take(&mut self.word);
+        word.clear();
+        // The previous token, when it was one letter or digit: it may join the next one.
+        let mut prev_single: Option<Kind> = None;
+        let mut k = 0;
+        while k < run.len() {
+            if run[k].kind == Kind::Sep && !is_number_dot(run, k) {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < run.len() && (run[k].kind != Kind::Sep || is_number_dot(run, k)) {
+                k += 1;
+            }
+            let token = &run[start..k];
+            let single = match token {
+                [one] if matches!(one.kind, Kind::Letter | Kind::Digit) => Some(one.kind),
+                _ => None,
+            };
+            let join = matches!((prev_single, single), (Some(a), Some(b)) if a == Kind::Letter || b == Kind::Letter);
+            if !join && !word.is_empty() {
+                last_end = Some(self.push_word(&mut word, last_end));
+            }
+            word.extend(token.iter().map(|a| {
+                let mut a = *a;
+                if a.kind == Kind::Sep {
+                    a.kind = Kind::Punct;
+                }
+                a
+            }));
+            prev_single = single;
+        }
+        if !word.is_empty() {
+            last_end = Some(self.push_word(&mut word, last_end));
+        }
+        self.word = word;
+        last_end
+    }
+
+    /// Folds look-alikes in one word, writes it (after a space when one is due) and returns
+    /// the original end offset of its last character.
+    fn push_word(&mut self, word: &mut Vec<Atom>, last_end: Option<usize>) -> usize {
+        fold_lookalikes(word);
+        let first_start = word.first().map_or(0, |a| a.o0);
+        if let Some(end) = last_end {
+            self.push_space(end, first_start);
+        }
+        let mut end = first_start;
+        for a in word.iter() {
+            self.push_char(a.ch, a.o0, a.o1, a.whole);
+            end = a.o1;
+        }
+        word.clear();
+        end
+    }
+}
+
+/// A `.` or `,` between two digits (`99.9`, `1,000`) is part of the number, not a separator.
+fn is_number_dot(run: &[Atom], k: usize) -> bool {
+    matches!(run.get(k), Some(a) if a.kind == Kind::Sep && (a.ch == '.' || a.ch == ','))
+        && k > 0
+        && matches!(run.get(k - 1), Some(p) if p.kind == Kind::Digit)
+        && matches!(run.get(k + 1), Some(n) if n.kind == Kind::Digit)
+}
+
+/// The letter a digit or symbol stands for inside a word (`N1KE`, `R0LEX`, `adid@s`).
+pub(crate) fn lookalike_letter(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'o',
+        '1' => 'i',
+        '3' => 'e',
+        '4' => 'a',
+        '5' => 's',
+        '7' => 't',
+        '@' => 'a',
+        '$' => 's',
+        _ => return None,
+    })
+}
+
+/// Folds every maximal run of look-alike characters that has an ASCII letter right before
+/// and right after it inside the word.
+fn fold_lookalikes(word: &mut [Atom]) {
+    let mut i = 0;
+    while i < word.len() {
+        if lookalike_letter(word[i].ch).is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < word.len() && lookalike_letter(word[i].ch).is_some() {
+            i += 1;
+        }
+        let before = start
+            .checked_sub(1)
+            .and_then(|p| word.get(p))
+            .is_some_and(|a| a.ch.is_ascii_lowercase());
+        let after = word.get(i).is_some_and(|a| a.ch.is_ascii_lowercase());
+        if before && after {
+            for a in &mut word[start..i] {
+                if let Some(l) = lookalike_letter(a.ch) {
+                    a.ch = l;
+                    a.kind = Kind::Letter;
+                }
+            }
+        }
+    }
+}
+
+fn collect_atoms(input: &str, atoms: &mut Vec<Atom>) {
+    atoms.clear();
+    atoms.reserve(input.len());
+    for (o0, c) in input.char_indices() {
+        let o1 = o0 + c.len_utf8();
+        fold_char(c, |f: Folded, whole| {
+            if f.kind == Kind::Sep {
+                match atoms.last_mut() {
+                    // One separator stands for a run of them; a run is never a decimal point.
+                    Some(last) if last.kind == Kind::Sep => {
+                        last.ch = ' ';
+                        last.o1 = o1;
+                        return;
+                    }
+                    None => return,
+                    Some(_) => {}
+                }
+            }
+            atoms.push(Atom {
+                ch: f.ch,
+                kind: f.kind,
+                whole,
+                o0,
+                o1,
+            });
+        });
+    }
+}
