@@ -411,9 +411,11 @@ impl Calendar {
     /// (weekend or holiday), the first working day after it. A make-up working day counts
     /// as a working day, so a period may end on a Saturday that is worked.
     ///
-    /// The rule: 期间开始的日，不计算在期间内；期间届满的最后一日是法定节假日的，以节假日后的
-    /// 第一日为期间届满的日期 — 民事诉讼法 第八十五条 (2021年修正), 行政诉讼法 and
-    /// 市场监督管理行政处罚程序规定 say the same for their periods. `n == 0` gives `d`,
+    /// The rule, in the words of 民事诉讼法 第八十五条 (2021年修正): 期间开始的时和日，不计算在
+    /// 期间内。期间届满的最后一日是法定休假日的，以法定休假日后的第一日为期间届满的日期。
+    /// 市场监督管理行政处罚程序规定 says the same for its periods (期间届满的最后一日为法定节假日的，
+    /// 以法定节假日后的第一日为期间届满的日期), as does 行政诉讼法. Weekends count as rest days
+    /// here, as they do in those rules' practice. `n == 0` gives `d`,
     /// moved to the next working day when `d` is a rest day.
     ///
     /// Errors: `d` or `d + n` outside the calendar ([`CalendarError::OutOfRange`]), or the
