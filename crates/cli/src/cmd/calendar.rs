@@ -32,8 +32,8 @@ enum Command {
     /// Prints one line per input, in order: `DATE<TAB>workday` or `DATE<TAB>rest`. When a
     /// date is malformed or outside the calendar, the line is `DATE<TAB>error` and the
     /// reason goes to stderr with its line number (or argument position); the exit status
-    /// is then 1. Dates come from the arguments or, when there are none, from stdin, one
-    /// per line.
+    /// is then 1 (a stdin line that is not UTF-8 or too long shows an empty DATE). Dates
+    /// come from the arguments or, when there are none, from stdin, one per line.
     IsWorkday {
         /// Add a third column with the kind of day: 工作日, 周末, the holiday's name
         /// (e.g. 春节), or e.g. 春节调休上班 for a make-up working day.
