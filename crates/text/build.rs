@@ -14,7 +14,8 @@ fn single_char(s: &str) -> Option<char> {
 fn main() {
     println!("cargo:rerun-if-changed=data/TSCharacters.txt");
     println!("cargo:rerun-if-changed=data/variants.tsv");
-    let ts_text = fs::read_to_string("data/TSCharacters.txt").expect("reading data/TSCharacters.txt");
+    let ts_text =
+        fs::read_to_string("data/TSCharacters.txt").expect("reading data/TSCharacters.txt");
     let mut ts = BTreeMap::new();
     for (n, line) in ts_text.lines().enumerate() {
         if line.is_empty() {
@@ -25,9 +26,16 @@ fn main() {
             .unwrap_or_else(|| panic!("TSCharacters.txt line {}: no tab", n + 1));
         let first = to.split(' ').next().unwrap_or("");
         let (Some(f), Some(t)) = (single_char(from), single_char(first)) else {
-            panic!("TSCharacters.txt line {}: not one character each side", n + 1);
+            panic!(
+                "TSCharacters.txt line {}: not one character each side",
+                n + 1
+            );
         };
-        assert!(ts.insert(f, t).is_none(), "TSCharacters.txt line {}: duplicate {f}", n + 1);
+        assert!(
+            ts.insert(f, t).is_none(),
+            "TSCharacters.txt line {}: duplicate {f}",
+            n + 1
+        );
     }
 
     let var_text = fs::read_to_string("data/variants.tsv").expect("reading data/variants.tsv");
@@ -40,15 +48,30 @@ fn main() {
         let (Some(from), Some(to), Some(note)) = (cols.next(), cols.next(), cols.next()) else {
             panic!("variants.tsv line {}: want FROM<TAB>TO<TAB>note", n + 1);
         };
-        assert!(!note.trim().is_empty(), "variants.tsv line {}: empty note", n + 1);
+        assert!(
+            !note.trim().is_empty(),
+            "variants.tsv line {}: empty note",
+            n + 1
+        );
         let (Some(f), Some(t)) = (single_char(from), single_char(to)) else {
             panic!("variants.tsv line {}: not one character each side", n + 1);
         };
-        assert!(!ts.contains_key(&t), "variants.tsv line {}: target {t} is traditional", n + 1);
-        assert!(variants.insert(f, t).is_none(), "variants.tsv line {}: duplicate {f}", n + 1);
+        assert!(
+            !ts.contains_key(&t),
+            "variants.tsv line {}: target {t} is traditional",
+            n + 1
+        );
+        assert!(
+            variants.insert(f, t).is_none(),
+            "variants.tsv line {}: duplicate {f}",
+            n + 1
+        );
     }
     for t in variants.values() {
-        assert!(!variants.contains_key(t), "variants.tsv: target {t} is itself a variant");
+        assert!(
+            !variants.contains_key(t),
+            "variants.tsv: target {t} is itself a variant"
+        );
     }
 
     let mut out = String::new();

@@ -127,7 +127,8 @@ pub(crate) fn fold_char(c: char, mut each: impl FnMut(Folded, bool)) {
                     }
                 }
             }
-        } else if let (Some(kind), Some(ch)) = (Kind::from_code(code), char::from_u32(e & CHAR_MASK))
+        } else if let (Some(kind), Some(ch)) =
+            (Kind::from_code(code), char::from_u32(e & CHAR_MASK))
         {
             each(Folded { ch, kind }, true);
         }
@@ -386,7 +387,9 @@ mod tests {
     fn every_table_entry_is_a_fixed_point() {
         let t = table();
         for cp in 0..TABLE_END {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             let first = fold(c);
             for f in first.iter().filter(|f| f.kind != Kind::Sep) {
                 assert_eq!(fold(f.ch), vec![*f], "U+{cp:04X} → {:?}", f.ch);

@@ -151,6 +151,14 @@ impl MatchForm {
                     last.m1 = m1;
                     return;
                 }
+                if o0 < last.o1 {
+                    // Overlaps the previous piece (several outputs of one character that a
+                    // space split): keep the map monotone by widening the previous piece.
+                    last.o1 = last.o1.max(o1);
+                    last.m1 = m1;
+                    last.linear = false;
+                    return;
+                }
             }
         }
         self.segments.push(Segment {
@@ -168,12 +176,24 @@ impl MatchForm {
         self.add_segment(o0, o1, m0, whole && ch.len_utf8() == o1 - o0);
     }
 
-    /// A space standing for the separators between the end of one word (`prev_end`) and the
-    /// start of the next (`next_start`).
-    fn push_space(&mut self, prev_end: usize, next_start: usize) {
-        let (o0, o1) = (prev_end.min(next_start), prev_end.max(next_start));
+    /// A space standing for the separators in original `o0..o1` (ends in either order).
+    /// When they lie inside the character written last (a separator produced by the same
+    /// character as the word before, e.g. `🄀` → `0.`), the space joins that character's
+    /// segment, unless `may_be_empty` (pinyin syllable spaces stand for nothing).
+    fn push_space(&mut self, o0: usize, o1: usize, may_be_empty: bool) {
+        let (o0, o1) = (o0.min(o1), o0.max(o1));
+        let floor = self.segments.last().map_or(0, |s| s.o1);
+        let inside_last = o0 < floor;
+        let (o0, o1) = (o0.max(floor), o1.max(floor));
         let m0 = self.text.len();
         self.text.push(' ');
+        if o0 == o1 && (inside_last || !may_be_empty) {
+            if let Some(last) = self.segments.last_mut() {
+                last.m1 = self.text.len();
+                last.linear = false;
+                return;
+            }
+        }
         self.add_segment(o0, o1, m0, o1 - o0 == 1);
     }
 
@@ -210,7 +230,7 @@ impl MatchForm {
                                 self.push_char(atom.ch, atom.o0, atom.o1, atom.whole);
                             } else {
                                 if let Some(end) = last_end {
-                                    self.push_space(end, atom.o0);
+                                    self.push_space(end, atom.o0, true);
                                 }
                                 match reading {
                                     Some(syllable) => self.push_syllable(syllable, atom),
@@ -264,9 +284,15 @@ impl MatchForm {
         word.clear();
         // The previous token, when it was one letter or digit: it may join the next one.
         let mut prev_single: Option<Kind> = None;
+        // Original range of the separators since the last token, and of those before the
+        // word being gathered: the space written before a word stands for them.
+        let mut gap: Option<(usize, usize)> = None;
+        let mut word_gap: Option<(usize, usize)> = None;
         let mut k = 0;
         while k < run.len() {
             if run[k].kind == Kind::Sep && !is_number_dot(run, k) {
+                let a = &run[k];
+                gap = Some(gap.map_or((a.o0, a.o1), |(g0, _)| (g0, a.o1)));
                 k += 1;
                 continue;
             }
@@ -281,8 +307,12 @@ impl MatchForm {
             };
             let join = matches!((prev_single, single), (Some(a), Some(b)) if a == Kind::Letter || b == Kind::Letter);
             if !join && !word.is_empty() {
-                last_end = Some(self.push_word(&mut word, last_end));
+                last_end = Some(self.push_word(&mut word, last_end, word_gap));
             }
+            if word.is_empty() {
+                word_gap = gap;
+            }
+            gap = None;
             word.extend(token.iter().map(|a| {
                 let mut a = *a;
                 if a.kind == Kind::Sep {
@@ -293,19 +323,28 @@ impl MatchForm {
             prev_single = single;
         }
         if !word.is_empty() {
-            last_end = Some(self.push_word(&mut word, last_end));
+            last_end = Some(self.push_word(&mut word, last_end, word_gap));
         }
         self.word = word;
         last_end
     }
 
-    /// Folds look-alikes in one word, writes it (after a space when one is due) and returns
-    /// the original end offset of its last character.
-    fn push_word(&mut self, word: &mut Vec<Atom>, last_end: Option<usize>) -> usize {
+    /// Folds look-alikes in one word, writes it (after a space standing for `gap`, or for
+    /// what lies between `last_end` and the word, when a space is due) and returns the
+    /// original end offset of its last character.
+    fn push_word(
+        &mut self,
+        word: &mut Vec<Atom>,
+        last_end: Option<usize>,
+        gap: Option<(usize, usize)>,
+    ) -> usize {
         fold_lookalikes(word);
         let first_start = word.first().map_or(0, |a| a.o0);
         if let Some(end) = last_end {
-            self.push_space(end, first_start);
+            match gap {
+                Some((g0, g1)) => self.push_space(g0, g1, false),
+                None => self.push_space(end, first_start, true),
+            }
         }
         let mut end = first_start;
         for a in word.iter() {

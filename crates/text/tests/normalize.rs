@@ -30,7 +30,10 @@ fn case_folds_but_is_not_a_boundary() {
 #[test]
 fn traditional_to_simplified_and_variants() {
     assert_eq!(n("髙仿"), "高仿");
-    assert_eq!(n("高仿名牌包包 專櫃正品 質量保證"), "高仿名牌包包专柜正品质量保证");
+    assert_eq!(
+        n("高仿名牌包包 專櫃正品 質量保證"),
+        "高仿名牌包包专柜正品质量保证"
+    );
     assert_eq!(n("峯"), "峰");
     assert_eq!(n("塲"), "场");
     assert_eq!(n("乾"), "干");
@@ -128,7 +131,8 @@ fn latin_word_boundaries_for_detectors() {
     let lv = |s: &str| {
         let f = normalize(s);
         let form = f.as_str();
-        form.match_indices("lv").any(|(i, m)| is_latin_word(form, i..i + m.len()))
+        form.match_indices("lv")
+            .any(|(i, m)| is_latin_word(form, i..i + m.len()))
     };
     assert!(lv("LV包"));
     assert!(lv("lv bag"));
@@ -172,7 +176,11 @@ fn offsets_map_back_to_the_original() {
     assert_eq!(f.original_range(0..999), 0..orig.len());
     let at_gao = f.original_range(4..4);
     assert_eq!(at_gao, 13..13, "empty range before 高 maps before 高");
-    assert_eq!(f.original_range(5..5), 13..16, "inside a character widens to it");
+    assert_eq!(
+        f.original_range(5..5),
+        13..16,
+        "inside a character widens to it"
+    );
     assert_eq!(f.original_range(9..2).len(), 0);
     let tail = f.original_range(f.len()..f.len());
     assert_eq!(tail, orig.len()..orig.len());
