@@ -70,7 +70,13 @@ pub fn mask(number: &str) -> String {
         chars
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == 0 || i + 1 == chars.len() { *c } else { '*' })
+            .map(|(i, c)| {
+                if i == 0 || i + 1 == chars.len() {
+                    *c
+                } else {
+                    '*'
+                }
+            })
             .collect()
     }
 }
@@ -113,7 +119,11 @@ pub(crate) fn parse(value: &str, today: Option<NaiveDate>) -> Result<CitizenId, 
                     found: 'X' | 'x',
                     ..
                 } => Ok(()),
-                Invalid::Char { position: 18, found, .. } => Err(Invalid::Char {
+                Invalid::Char {
+                    position: 18,
+                    found,
+                    ..
+                } => Err(Invalid::Char {
                     position: 18,
                     found,
                     expected: "a digit or X",
@@ -174,7 +184,11 @@ pub(crate) fn parse(value: &str, today: Option<NaiveDate>) -> Result<CitizenId, 
         region,
         birth_date: date,
         sequence,
-        sex: if sequence % 2 == 1 { Sex::Male } else { Sex::Female },
+        sex: if sequence % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        },
         check_char: found,
     })
 }

@@ -145,7 +145,11 @@ pub struct Part {
 }
 
 impl Part {
-    pub(crate) fn new(key: &'static str, value: impl Into<String>, meaning: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        key: &'static str,
+        value: impl Into<String>,
+        meaning: impl Into<String>,
+    ) -> Self {
         Part {
             key,
             value: value.into(),

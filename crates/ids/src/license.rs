@@ -57,11 +57,7 @@ pub fn parse_food_license(value: &str) -> Result<Parsed, Invalid> {
             Part::new("business_type", &digits[..1], subject),
             region,
             Part::new("sequence", &digits[7..13], "顺序码"),
-            Part::new(
-                "check_digit",
-                &digits[13..],
-                "校验码（算法未公开，未校验）",
-            ),
+            Part::new("check_digit", &digits[13..], "校验码（算法未公开，未校验）"),
         ]),
     })
 }
@@ -112,11 +108,7 @@ pub fn parse_food_production_license(value: &str) -> Result<Parsed, Invalid> {
             Part::new("category", &digits[1..3], "类别编号"),
             region,
             Part::new("sequence", &digits[9..13], "顺序码"),
-            Part::new(
-                "check_digit",
-                &digits[13..],
-                "校验码（算法未公开，未校验）",
-            ),
+            Part::new("check_digit", &digits[13..], "校验码（算法未公开，未校验）"),
         ]),
     })
 }
@@ -169,7 +161,11 @@ pub fn parse_drug_license(value: &str) -> Result<Parsed, Invalid> {
         Part::new("form", o.to_string(), form),
     ];
     match digits.len() {
-        7 => parts.push(Part::new("number", digits, "编号（地区码和顺序号，2004 版）")),
+        7 => parts.push(Part::new(
+            "number",
+            digits,
+            "编号（地区码和顺序号，2004 版）",
+        )),
         9 => {
             let area = &digits[..4];
             let code = format!("{area}00");

@@ -186,7 +186,10 @@ impl From<Uscc> for Parsed {
         let region_code = u.region.code_str();
         let (region, _) = match region_part("region", &region_code, "3-8") {
             Ok(p) => p,
-            Err(_) => (Part::new("region", region_code.clone(), u.region.name), u.region),
+            Err(_) => (
+                Part::new("region", region_code.clone(), u.region.name),
+                u.region,
+            ),
         };
         Parsed {
             kind: Kind::Uscc,
