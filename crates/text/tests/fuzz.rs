@@ -45,7 +45,7 @@ fn check_map(orig: &str, f: &MatchForm, spaces_have_source: bool) -> Result<(), 
     }
     // Out-of-range input is clamped, never a panic.
     let _ = f.original_range(usize::MAX - 1..usize::MAX);
-    let r = f.original_range(7..3);
+    let r = f.original_range(std::ops::Range { start: 7, end: 3 });
     prop_assert!(r.start <= r.end && r.end <= orig.len());
     prop_assert!(char_offset(orig, usize::MAX) == orig.chars().count());
     Ok(())
