@@ -181,7 +181,10 @@ fn offsets_map_back_to_the_original() {
         13..16,
         "inside a character widens to it"
     );
-    assert_eq!(f.original_range(std::ops::Range { start: 9, end: 2 }).len(), 0);
+    assert_eq!(
+        f.original_range(std::ops::Range { start: 9, end: 2 }).len(),
+        0
+    );
     let tail = f.original_range(f.len()..f.len());
     assert_eq!(tail, orig.len()..orig.len());
 
