@@ -75,7 +75,8 @@
 //! # Pinyin projection
 //!
 //! [`pinyin`] writes the same text with each Han character replaced by the toneless syllable
-//! of its most common reading (the `pinyin` crate's first reading, from Unihan kMandarin),
+//! of its most common reading (the `pinyin` crate's first reading, from Unihan kMandarin;
+//! for a few heteronyms that is not the everyday one: `长` → `zhang`, `乐` → `le`),
 //! `ü` written `v` (`绿` → `lv`, `女` → `nv`). Syllables, Latin words (exactly as in the
 //! match form) and runs of Han characters without a reading, kana or hangul are separated by
 //! one space: `耐克鞋 Nike` → `nai ke xie nike`. It is **not** idempotent in general:
