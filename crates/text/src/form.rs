@@ -32,7 +32,7 @@ struct Segment {
 
 /// The match form of a text with its offset map back to the original.
 ///
-/// Build one with [`normalize`](crate::normalize) or [`pinyin`](crate::pinyin), or reuse one
+/// Build one with [`normalize`](crate::normalize) or [`pinyin()`](crate::pinyin()), or reuse one
 /// with [`normalize_into`](crate::normalize_into) / [`pinyin_into`](crate::pinyin_into),
 /// which keep its allocations.
 #[derive(Clone, Debug, Default)]

@@ -4,7 +4,7 @@
 //!
 //! Sellers write `ＮＩＫＥ`, `N1KE`, `A.D.I.D.A.S`, `耐❤克`, `髙仿`, `Nіkе` (Cyrillic і and е)
 //! precisely so that a plain keyword search misses them. [`normalize`] folds all of these to
-//! one form (`nike`, `adidas`, `耐克`, `高仿`), and [`pinyin`] adds a second projection of
+//! one form (`nike`, `adidas`, `耐克`, `高仿`), and [`pinyin()`] adds a second projection of
 //! Chinese into toneless pinyin (`奈克` → `nai ke`) for marks imitated by homophones.
 //!
 //! This crate must never do I/O, never panic on any input, and never drop the link between
@@ -74,7 +74,7 @@
 //!
 //! # Pinyin projection
 //!
-//! [`pinyin`] writes the same text with each Han character replaced by the toneless syllable
+//! [`pinyin()`] writes the same text with each Han character replaced by the toneless syllable
 //! of its most common reading (the `pinyin` crate's first reading, from Unihan kMandarin;
 //! for a few heteronyms that is not the everyday one: `长` → `zhang`, `乐` → `le`),
 //! `ü` written `v` (`绿` → `lv`, `女` → `nv`). Syllables, Latin words (exactly as in the
