@@ -126,7 +126,7 @@ pub fn pinyin(input: &str) -> MatchForm {
     out
 }
 
-/// Like [`pinyin`], reusing the allocations of `out`.
+/// Like [`pinyin()`], reusing the allocations of `out`.
 pub fn pinyin_into(input: &str, out: &mut MatchForm) {
     out.build(input, true);
 }
