@@ -1,0 +1,381 @@
+//! Listings as dated snapshots, and leads (线索) with their deduplication key.
+//!
+//! The server computes every content hash itself (lessons.md: DFIR-IRIS stored whatever
+//! hash the client sent); [`ListingSnapshot::new`] is the only way to make a snapshot and
+//! it computes the hash.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::id::{CaseId, LeadId, ListingId, OrgId, ShopId, SnapshotId, SubjectId, UserId};
+use crate::subject::hex;
+
+/// Why a lead or listing value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LeadError {
+    /// A scan lead needs a snapshot and a rule-set version.
+    #[error("a scan lead needs the listing snapshot hash and the rule-set version")]
+    ScanKeyMissing,
+    /// A non-scan lead needs the reference its source gave it.
+    #[error("a {0} lead needs its source reference (complaint number, platform notice id, transfer order id)")]
+    ReferenceMissing(&'static str),
+    /// A required text was empty.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+}
+
+/// One dated snapshot of a listing (商品信息). Table `listing_snapshots`, unique on
+/// (listing, content_hash) so an unchanged listing is not stored twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingSnapshot {
+    /// Stable id.
+    pub id: SnapshotId,
+    /// The listing it is a snapshot of.
+    pub listing: ListingId,
+    /// The platform.
+    pub platform: OrgId,
+    /// The shop offering it.
+    pub shop: Option<ShopId>,
+    /// The platform's listing id.
+    pub platform_listing_id: String,
+    /// URL of the listing.
+    pub url: String,
+    /// Title as shown.
+    pub title: String,
+    /// Description text.
+    pub description: String,
+    /// Price in fen (分), when shown.
+    pub price_fen: Option<i64>,
+    /// Ship-from place as shown.
+    pub ship_from: String,
+    /// When it was captured.
+    pub captured_at: DateTime<Utc>,
+    content_hash: String,
+}
+
+/// The content of a listing as captured, before hashing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ListingContent {
+    /// The platform's listing id.
+    pub platform_listing_id: String,
+    /// URL.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Price in fen.
+    pub price_fen: Option<i64>,
+    /// Ship-from.
+    pub ship_from: String,
+}
+
+impl ListingContent {
+    /// The canonical encoding that is hashed: a version tag, then each field as
+    /// `name=` + byte length + `:` + UTF-8 bytes + `\n`, in a fixed order; the price as
+    /// decimal fen or `-`. Length prefixes make the encoding unambiguous (no field can
+    /// smuggle in another), so two different contents never share an encoding. The
+    /// capture time is not part of the content: the same listing seen twice hashes the
+    /// same.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = b"wangjian/listing/v1\n".to_vec();
+        let price = self.price_fen.map_or_else(|| "-".to_string(), |p| p.to_string());
+        for (name, value) in [
+            ("platform_listing_id", self.platform_listing_id.as_str()),
+            ("url", self.url.as_str()),
+            ("title", self.title.as_str()),
+            ("description", self.description.as_str()),
+            ("price_fen", price.as_str()),
+            ("ship_from", self.ship_from.as_str()),
+        ] {
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'=');
+            out.extend_from_slice(value.len().to_string().as_bytes());
+            out.push(b':');
+            out.extend_from_slice(value.as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// SHA-256 of [`Self::canonical_bytes`], lowercase hex.
+    pub fn content_hash(&self) -> String {
+        hex(&Sha256::digest(self.canonical_bytes()))
+    }
+}
+
+impl ListingSnapshot {
+    /// A snapshot of `content`, its hash computed here.
+    pub fn new(
+        id: SnapshotId,
+        listing: ListingId,
+        platform: OrgId,
+        shop: Option<ShopId>,
+        content: ListingContent,
+        captured_at: DateTime<Utc>,
+    ) -> Self {
+        let content_hash = content.content_hash();
+        Self {
+            id,
+            listing,
+            platform,
+            shop,
+            platform_listing_id: content.platform_listing_id,
+            url: content.url,
+            title: content.title,
+            description: content.description,
+            price_fen: content.price_fen,
+            ship_from: content.ship_from,
+            captured_at,
+            content_hash,
+        }
+    }
+
+    /// SHA-256 of the canonical content encoding (computed by [`Self::new`]).
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
+    }
+
+    /// Recomputes the hash from the fields; the store calls it on load to detect a
+    /// tampered row.
+    pub fn verify_hash(&self) -> bool {
+        let c = ListingContent {
+            platform_listing_id: self.platform_listing_id.clone(),
+            url: self.url.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            price_fen: self.price_fen,
+            ship_from: self.ship_from.clone(),
+        };
+        c.content_hash() == self.content_hash
+    }
+}
+
+/// Where a lead came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadSource {
+    /// The patrol's detection rules hit a listing (网上巡查).
+    Scan,
+    /// A complaint (投诉): concerns the complainant's own rights.
+    Complaint,
+    /// A report (举报) from anyone.
+    Report,
+    /// Pushed by a platform.
+    Platform,
+    /// Transferred from another agency (线索移送).
+    Transfer,
+}
+
+impl LeadSource {
+    /// Code name (serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scan => "scan",
+            Self::Complaint => "complaint",
+            Self::Report => "report",
+            Self::Platform => "platform",
+            Self::Transfer => "transfer",
+        }
+    }
+
+    /// The Chinese label for the UI.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Scan => "网上巡查",
+            Self::Complaint => "投诉",
+            Self::Report => "举报",
+            Self::Platform => "平台报送",
+            Self::Transfer => "部门移送",
+        }
+    }
+}
+
+/// What makes a lead the same lead when it is delivered again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LeadDedupKey {
+    /// A scan hit: the same snapshot under the same rule set is the same lead.
+    Scan {
+        /// Snapshot content hash.
+        snapshot_hash: String,
+        /// Version of the rule set that hit.
+        rule_set_version: String,
+    },
+    /// Anything else: (source, the source's own reference).
+    External {
+        /// The source.
+        source: LeadSource,
+        /// Complaint number, platform notice id, transfer order id, …
+        reference: String,
+    },
+}
+
+impl LeadDedupKey {
+    /// Builds the key for a lead from `source`, refusing missing parts.
+    pub fn new(
+        source: LeadSource,
+        snapshot_hash: Option<&str>,
+        rule_set_version: Option<&str>,
+        reference: Option<&str>,
+    ) -> Result<Self, LeadError> {
+        let t = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        match source {
+            LeadSource::Scan => match (t(snapshot_hash), t(rule_set_version)) {
+                (Some(snapshot_hash), Some(rule_set_version)) => Ok(Self::Scan {
+                    snapshot_hash,
+                    rule_set_version,
+                }),
+                _ => Err(LeadError::ScanKeyMissing),
+            },
+            other => match t(reference) {
+                Some(reference) => Ok(Self::External {
+                    source: other,
+                    reference,
+                }),
+                None => Err(LeadError::ReferenceMissing(other.as_str())),
+            },
+        }
+    }
+
+    /// The one string the store puts under a unique index on (org, dedup_key).
+    /// Parts are length-prefixed, so no reference can collide with another key.
+    pub fn canonical(&self) -> String {
+        match self {
+            Self::Scan {
+                snapshot_hash,
+                rule_set_version,
+            } => format!(
+                "scan:{}:{snapshot_hash}:{}:{rule_set_version}",
+                snapshot_hash.len(),
+                rule_set_version.len()
+            ),
+            Self::External { source, reference } => {
+                format!("{}:{}:{reference}", source.as_str(), reference.len())
+            }
+        }
+    }
+}
+
+/// Where a lead stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadStatus {
+    /// Received, not yet looked at.
+    New,
+    /// Linked to at least one case.
+    Linked,
+    /// Screened out without a case (false positive, duplicate in substance).
+    Dismissed,
+}
+
+/// A lead (线索). Table `leads`, unique on (org, dedup_key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    /// Stable id.
+    pub id: LeadId,
+    /// The agency that received it.
+    pub org: OrgId,
+    /// Where it came from.
+    pub source: LeadSource,
+    /// Deduplication key.
+    pub dedup_key: LeadDedupKey,
+    /// One-line summary.
+    pub summary: String,
+    /// The snapshot that triggered it (scan, platform).
+    pub snapshot: Option<SnapshotId>,
+    /// The shop concerned.
+    pub shop: Option<ShopId>,
+    /// The subject concerned.
+    pub subject: Option<SubjectId>,
+    /// When it was found or received: the start of the verification deadline.
+    pub received_at: DateTime<Utc>,
+    /// Status.
+    pub status: LeadStatus,
+    /// Optimistic concurrency version.
+    pub version: i64,
+}
+
+/// What a delivery of a lead did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeadIntake {
+    /// The lead is new: store it.
+    New(Box<Lead>),
+    /// A lead with the same key exists: nothing is created.
+    Duplicate(LeadId),
+}
+
+/// Decides whether `candidate` is new, given the id of a lead with the same
+/// `(org, dedup_key)` if the store found one. The store also enforces the unique index,
+/// so a race ends in a constraint error, not a second lead.
+pub fn intake_lead(candidate: Lead, existing_with_same_key: Option<LeadId>) -> LeadIntake {
+    match existing_with_same_key {
+        Some(id) => LeadIntake::Duplicate(id),
+        None => LeadIntake::New(Box::new(candidate)),
+    }
+}
+
+/// A link between a lead and a case (many-to-many). Table `case_leads`, primary key
+/// (case_id, lead_id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseLeadLink {
+    /// The case.
+    pub case: CaseId,
+    /// The lead.
+    pub lead: LeadId,
+    /// Who linked them.
+    pub linked_by: UserId,
+    /// When.
+    pub linked_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn content() -> ListingContent {
+        ListingContent {
+            platform_listing_id: "123".into(),
+            url: "https://shop.example.com/item/123".into(),
+            title: "高仿 N1ke 运动鞋".into(),
+            description: "原单".into(),
+            price_fen: Some(19900),
+            ship_from: "福建莆田".into(),
+        }
+    }
+
+    #[test]
+    fn snapshot_hash_is_computed_and_stable() {
+        let t1 = Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap();
+        let t2 = Utc.with_ymd_and_hms(2024, 9, 28, 1, 0, 0).unwrap();
+        let ids = (SnapshotId::from_u128(1), ListingId::from_u128(2), OrgId::from_u128(3));
+        let a = ListingSnapshot::new(ids.0, ids.1, ids.2, None, content(), t1);
+        let b = ListingSnapshot::new(ids.0, ids.1, ids.2, None, content(), t2);
+        assert_eq!(a.content_hash(), b.content_hash());
+        assert_eq!(a.content_hash().len(), 64);
+        assert!(a.verify_hash());
+        let mut tampered = a.clone();
+        tampered.price_fen = Some(1);
+        assert!(!tampered.verify_hash());
+        // Moving text between fields changes the encoding.
+        let mut c = content();
+        c.title = "高仿 N1ke 运动鞋原单".into();
+        c.description = String::new();
+        assert_ne!(c.content_hash(), content().content_hash());
+    }
+
+    #[test]
+    fn dedup_keys() {
+        let k = LeadDedupKey::new(LeadSource::Scan, Some("ab"), Some("2024.1"), None).unwrap();
+        assert_eq!(k.canonical(), "scan:2:ab:6:2024.1");
+        assert_eq!(
+            LeadDedupKey::new(LeadSource::Scan, Some("ab"), None, Some("x")),
+            Err(LeadError::ScanKeyMissing)
+        );
+        let c = LeadDedupKey::new(LeadSource::Complaint, None, None, Some(" 12315-1 ")).unwrap();
+        assert_eq!(c.canonical(), "complaint:7:12315-1");
+        assert!(LeadDedupKey::new(LeadSource::Report, None, None, Some("")).is_err());
+    }
+}
