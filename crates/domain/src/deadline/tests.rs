@@ -58,10 +58,10 @@ fn embedded_rules_parse_and_cover_every_kind() {
 #[test]
 fn rule_file_errors_are_reported() {
     assert!(matches!(RuleSet::parse("rule = 1"), Err(DeadlineError::Rules(_))));
-    let one = DEFAULTS.split("[[rule]]").nth(1).unwrap();
-    let err = RuleSet::parse(&format!("[[rule]]{one}")).unwrap_err();
+    let one = DEFAULTS.split("\n[[rule]]\n").nth(1).unwrap();
+    let err = RuleSet::parse(&format!("[[rule]]\n{one}")).unwrap_err();
     assert!(err.to_string().contains("no rule"), "{err}");
-    let twice = format!("{DEFAULTS}\n[[rule]]{one}");
+    let twice = format!("{DEFAULTS}\n[[rule]]\n{one}");
     assert!(RuleSet::parse(&twice).unwrap_err().to_string().contains("defined twice"));
 }
 
