@@ -890,14 +890,14 @@ pub fn apply(
             .resume_to
             .ok_or_else(|| CaseError::Corrupt(format!("{action} from {from} with no state to return to")))?,
     };
-    match (t.to, to) {
-        (Target::Return, _) => f.case.resume_to = None,
-        (Target::To(s), _) if matches!(s, CaseState::Suspended | CaseState::TransferPending | CaseState::ReferredToPolice) => {
-            f.case.resume_to = Some(from)
-        }
-        (Target::To(_), _) if matches!(from, CaseState::TransferPending) => f.case.resume_to = None,
-        _ => {}
-    }
+    let waiting = |s: CaseState| {
+        matches!(s, CaseState::Suspended | CaseState::TransferPending | CaseState::ReferredToPolice)
+    };
+    f.case.resume_to = match (waiting(to), to == from) {
+        (true, true) => f.case.resume_to,
+        (true, false) => Some(from),
+        (false, _) => None,
+    };
     f.case.state = to;
     if let Some((id, kind, receiver)) = new_transfer {
         f.case.pending_transfer = Some(PendingTransfer { transfer: id, receiver, kind });
