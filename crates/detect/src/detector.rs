@@ -1,0 +1,1235 @@
+//! The compiled detector: one Aho–Corasick automaton over the match form of every literal
+//! pattern (marks and aliases, slang, ad-law terms, prohibited goods, GIs, cues, category
+//! words), a second one over the pinyin projection for homophones of Chinese mark names,
+//! and the tables that turn hits into reasons.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use wangjian_text::MatchForm;
+
+use crate::listing::Listing;
+use crate::pack::{CuePosition, Mark, Problem, Problems, RulePack};
+use crate::verdict::{Code, Field, Level, Reason, Verdict};
+
+/// Licence kinds a regulated category may require.
+pub const LICENSE_KINDS: [&str; 5] = [
+    "food",
+    "drug",
+    "medical_device",
+    "pesticide",
+    "veterinary_drug",
+];
+
+/// Which list a term rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) enum TermList {
+    Counterfeit,
+    AdLaw,
+    Prohibited,
+}
+
+/// How a mark was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) enum Form {
+    /// The mark or an alias, possibly disguised (traditional, full-width, look-alikes).
+    Written,
+    /// The pinyin of a Chinese name written out (naike).
+    Pinyin,
+    /// A Chinese homophone (奈克), found on the pinyin projection.
+    Homophone,
+}
+
+/// What one pattern of the automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) enum Target {
+    Mark { mark: u32, form: Form },
+    Term { list: TermList, rule: u32 },
+    Exception { list: TermList, rule: u32 },
+    Gi { gi: u32 },
+    Cue { cue: u32 },
+    Category { word: u32 },
+    Regulated { rule: u32 },
+}
+
+/// The tables compiled next to the automata.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Tables {
+    /// Targets of each automaton value.
+    pub targets: Vec<Vec<Target>>,
+    /// Marks of each pinyin-automaton value.
+    pub pinyin_targets: Vec<Vec<u32>>,
+    /// Category word ids of each mark.
+    pub mark_categories: Vec<Vec<u32>>,
+    /// Normalized authorized shop names/ids of each mark.
+    pub authorized: Vec<Vec<String>>,
+}
+
+/// The canonical content of a rule set: what [`Detector::ruleset_version`] digests.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Canon {
+    pub pack: RulePack,
+    pub marks: Vec<Mark>,
+}
+
+/// A compiled, immutable rule set. `Send + Sync`: share one behind an `Arc` across threads.
+/// [`Detector::scan`] is pure and deterministic.
+pub struct Detector {
+    pub(crate) canon: Canon,
+    pub(crate) tables: Tables,
+    pub(crate) ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    pub(crate) pinyin_ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    pub(crate) version: String,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector")
+            .field("version", &self.version)
+            .field("marks", &self.canon.marks.len())
+            .field("patterns", &self.tables.targets.len())
+            .finish()
+    }
+}
+
+/// Counts of what a detector was compiled from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Marks.
+    pub marks: usize,
+    /// Counterfeit terms.
+    pub counterfeit_terms: usize,
+    /// Advertising-law terms.
+    pub ad_law_terms: usize,
+    /// Prohibited items.
+    pub prohibited_items: usize,
+    /// Regulated categories.
+    pub regulated: usize,
+    /// Geographical indications.
+    pub gis: usize,
+    /// Descriptive cues.
+    pub cues: usize,
+    /// Distinct patterns in the main automaton.
+    pub patterns: usize,
+    /// Distinct patterns in the pinyin automaton.
+    pub pinyin_patterns: usize,
+}
+
+/// The match form of a pattern as the automaton sees it: normalized, ASCII spaces removed.
+fn pattern_key(pattern: &str, out: &mut MatchForm) -> String {
+    wangjian_text::normalize_into(pattern, out);
+    out.as_str().chars().filter(|c| *c != ' ').collect()
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}')
+}
+
+fn where_(origin: Option<&(String, u64)>, fallback: &str) -> (String, u64) {
+    origin.cloned().unwrap_or_else(|| (fallback.to_string(), 0))
+}
+
+/// Normalized form of a shop name or id for comparison with authorized lists.
+fn shop_key(s: &str, scratch: &mut MatchForm) -> String {
+    wangjian_text::normalize_into(s.trim(), scratch);
+    scratch.as_str().to_string()
+}
+
+impl Detector {
+    /// Compiles a rule pack and marks. Fails with every problem found: patterns that
+    /// normalize to nothing, patterns of two different rules that collide, and automaton
+    /// limits.
+    pub fn build(pack: RulePack, marks: Vec<Mark>) -> Result<Detector, Problems> {
+        let mut problems = Vec::new();
+        let mut scratch = MatchForm::new();
+        // key → targets; BTreeMap so the automaton and tables are the same on every build.
+        let mut map: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+        // key → who first claimed it, per kind of claim, to report collisions.
+        let mut owners: BTreeMap<(String, u8), (String, u64, String)> = BTreeMap::new();
+        let mut claim = |key: &str,
+                         group: u8,
+                         who: (String, u64),
+                         what: String,
+                         problems: &mut Vec<Problem>|
+         -> bool {
+            match owners.get(&(key.to_string(), group)) {
+                Some((f, l, first)) if *first != what => {
+                    problems.push(Problem {
+                        file: who.0,
+                        line: who.1,
+                        message: format!(
+                            "{what}: pattern normalizes to '{key}', the same as {first} ({f}:{l})"
+                        ),
+                    });
+                    false
+                }
+                Some(_) => false,
+                None => {
+                    owners.insert((key.to_string(), group), (who.0, who.1, what));
+                    true
+                }
+            }
+        };
+        let add = |map: &mut BTreeMap<String, Vec<Target>>, key: String, t: Target| {
+            let v = map.entry(key).or_default();
+            if !v.contains(&t) {
+                v.push(t);
+            }
+        };
+        let lists = [
+            (TermList::Counterfeit, &pack.counterfeit_terms, 1u8),
+            (TermList::AdLaw, &pack.ad_law_terms, 2),
+            (TermList::Prohibited, &pack.prohibited_items, 3),
+        ];
+        for (list, rules, group) in lists {
+            for (i, r) in rules.iter().enumerate() {
+                let who = where_(pack.origins.get(&r.id), "rules");
+                let key = pattern_key(&r.pattern, &mut scratch);
+                if key.is_empty() {
+                    problems.push(Problem {
+                        file: who.0,
+                        line: who.1,
+                        message: format!(
+                            "`{}`: pattern '{}' normalizes to nothing",
+                            r.id, r.pattern
+                        ),
+                    });
+                    continue;
+                }
+                if claim(
+                    &key,
+                    group,
+                    who.clone(),
+                    format!("`{}`", r.id),
+                    &mut problems,
+                ) {
+                    add(
+                        &mut map,
+                        key,
+                        Target::Term {
+                            list,
+                            rule: i as u32,
+                        },
+                    );
+                }
+                for e in &r.exceptions {
+                    let ek = pattern_key(e, &mut scratch);
+                    if ek.is_empty() || !ek.contains(&pattern_key(&r.pattern, &mut scratch)) {
+                        problems.push(Problem {
+                            file: who.0.clone(),
+                            line: who.1,
+                            message: format!(
+                                "`{}`: exception '{e}' does not contain the pattern once normalized",
+                                r.id
+                            ),
+                        });
+                        continue;
+                    }
+                    add(
+                        &mut map,
+                        ek,
+                        Target::Exception {
+                            list,
+                            rule: i as u32,
+                        },
+                    );
+                }
+            }
+        }
+        for (i, r) in pack.regulated.iter().enumerate() {
+            let who = where_(pack.origins.get(&r.id), "regulated_categories.csv");
+            let key = pattern_key(&r.pattern, &mut scratch);
+            if key.is_empty() {
+                problems.push(Problem {
+                    file: who.0,
+                    line: who.1,
+                    message: format!("`{}`: pattern normalizes to nothing", r.id),
+                });
+                continue;
+            }
+            if claim(&key, 4, who, format!("`{}`", r.id), &mut problems) {
+                add(&mut map, key, Target::Regulated { rule: i as u32 });
+            }
+        }
+        for (i, g) in pack.gis.iter().enumerate() {
+            let who = where_(pack.origins.get(&g.id), "gi.csv");
+            for name in std::iter::once(&g.name).chain(&g.aliases) {
+                let key = pattern_key(name, &mut scratch);
+                if key.is_empty() {
+                    problems.push(Problem {
+                        file: who.0.clone(),
+                        line: who.1,
+                        message: format!("`{}`: name '{name}' normalizes to nothing", g.id),
+                    });
+                    continue;
+                }
+                if claim(&key, 5, who.clone(), format!("`{}`", g.id), &mut problems) {
+                    add(&mut map, key, Target::Gi { gi: i as u32 });
+                }
+            }
+        }
+        for (i, c) in pack.cues.iter().enumerate() {
+            let who = where_(pack.origins.get(&c.id), "descriptive_cues.csv");
+            let key = pattern_key(&c.pattern, &mut scratch);
+            if key.is_empty() {
+                problems.push(Problem {
+                    file: who.0,
+                    line: who.1,
+                    message: format!("`{}`: pattern normalizes to nothing", c.id),
+                });
+                continue;
+            }
+            // The same word may be a cue before and after (适用): both kept.
+            add(&mut map, key, Target::Cue { cue: i as u32 });
+        }
+        // Marks, their category words and pinyin forms.
+        let mut category_ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut mark_categories = Vec::with_capacity(marks.len());
+        let mut authorized = Vec::with_capacity(marks.len());
+        let mut pinyin_map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let policy = &pack.policy;
+        let mut py = MatchForm::new();
+        for (i, m) in marks.iter().enumerate() {
+            let who = m.origin.clone();
+            let mut keys_of_mark: HashSet<String> = HashSet::new();
+            for name in std::iter::once(&m.mark).chain(&m.aliases) {
+                let key = pattern_key(name, &mut scratch);
+                if key.is_empty() {
+                    problems.push(Problem {
+                        file: who.0.clone(),
+                        line: who.1,
+                        message: format!("mark '{}': form '{name}' normalizes to nothing", m.mark),
+                    });
+                    continue;
+                }
+                keys_of_mark.insert(key.clone());
+                if claim(
+                    &key,
+                    6,
+                    who.clone(),
+                    format!("mark '{}'", m.mark),
+                    &mut problems,
+                ) {
+                    add(
+                        &mut map,
+                        key,
+                        Target::Mark {
+                            mark: i as u32,
+                            form: Form::Written,
+                        },
+                    );
+                }
+            }
+            if policy.pinyin_enabled {
+                for name in std::iter::once(&m.mark).chain(&m.aliases) {
+                    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+                    if chars.len() < policy.pinyin_min_syllables
+                        || !chars.iter().all(|c| is_han(*c))
+                    {
+                        continue;
+                    }
+                    wangjian_text::pinyin_into(name, &mut py);
+                    let syllables = py.as_str().split(' ').filter(|s| !s.is_empty()).count();
+                    if syllables < policy.pinyin_min_syllables {
+                        continue;
+                    }
+                    let key: String = py.as_str().chars().filter(|c| *c != ' ').collect();
+                    if key.is_empty() || !key.is_ascii() {
+                        continue;
+                    }
+                    if policy.pinyin_homophones {
+                        let v = pinyin_map.entry(key.clone()).or_default();
+                        if !v.contains(&(i as u32)) {
+                            v.push(i as u32);
+                        }
+                    }
+                    if !keys_of_mark.contains(&key) {
+                        add(
+                            &mut map,
+                            key,
+                            Target::Mark {
+                                mark: i as u32,
+                                form: Form::Pinyin,
+                            },
+                        );
+                    }
+                }
+            }
+            let mut cats = Vec::new();
+            for c in &m.categories {
+                let key = pattern_key(c, &mut scratch);
+                if key.is_empty() {
+                    continue;
+                }
+                let next = category_ids.len() as u32;
+                let id = *category_ids.entry(key.clone()).or_insert(next);
+                if id == next {
+                    add(&mut map, key, Target::Category { word: id });
+                }
+                if !cats.contains(&id) {
+                    cats.push(id);
+                }
+            }
+            mark_categories.push(cats);
+            authorized.push(
+                m.authorized_shops
+                    .iter()
+                    .map(|s| shop_key(s, &mut scratch))
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        let canon = Canon { pack, marks };
+        let version = digest(&canon);
+        let mut targets = Vec::with_capacity(map.len());
+        let mut patvals = Vec::with_capacity(map.len());
+        for (i, (k, v)) in map.into_iter().enumerate() {
+            patvals.push((k, i as u32));
+            targets.push(v);
+        }
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(patvals).map_err(|e| {
+            Problems(vec![Problem {
+                file: "rules".into(),
+                line: 0,
+                message: format!("cannot compile the pattern automaton: {e}"),
+            }])
+        })?;
+        let mut pinyin_targets = Vec::with_capacity(pinyin_map.len());
+        let mut pv = Vec::with_capacity(pinyin_map.len());
+        for (i, (k, v)) in pinyin_map.into_iter().enumerate() {
+            pv.push((k, i as u32));
+            pinyin_targets.push(v);
+        }
+        let pinyin_ac = if pv.is_empty() {
+            None
+        } else {
+            Some(
+                CharwiseDoubleArrayAhoCorasick::with_values(pv).map_err(|e| {
+                    Problems(vec![Problem {
+                        file: "marks".into(),
+                        line: 0,
+                        message: format!("cannot compile the pinyin automaton: {e}"),
+                    }])
+                })?,
+            )
+        };
+        Ok(Detector {
+            canon,
+            tables: Tables {
+                targets,
+                pinyin_targets,
+                mark_categories,
+                authorized,
+            },
+            ac,
+            pinyin_ac,
+            version,
+        })
+    }
+
+    /// SHA-256 (hex) of the canonical compiled content: the rule pack and marks, without
+    /// where they were read from. Two detectors with the same version give the same verdicts.
+    pub fn ruleset_version(&self) -> &str {
+        &self.version
+    }
+
+    /// The scoring policy in force.
+    pub fn policy(&self) -> &crate::pack::Policy {
+        &self.canon.pack.policy
+    }
+
+    /// What the detector was compiled from.
+    pub fn stats(&self) -> Stats {
+        let p = &self.canon.pack;
+        Stats {
+            marks: self.canon.marks.len(),
+            counterfeit_terms: p.counterfeit_terms.len(),
+            ad_law_terms: p.ad_law_terms.len(),
+            prohibited_items: p.prohibited_items.len(),
+            regulated: p.regulated.len(),
+            gis: p.gis.len(),
+            cues: p.cues.len(),
+            patterns: self.tables.targets.len(),
+            pinyin_patterns: self.tables.pinyin_targets.len(),
+        }
+    }
+
+    /// Scans one listing. Pure: the verdict depends only on the listing and the rules.
+    pub fn scan(&self, listing: &Listing) -> Verdict {
+        SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut scratch) => self.scan_with(listing, &mut scratch),
+            Err(_) => self.scan_with(listing, &mut Scratch::default()),
+        })
+    }
+}
+
+pub(crate) fn digest(canon: &Canon) -> String {
+    let bytes = serde_json::to_vec(canon).unwrap_or_default();
+    hex(&Sha256::digest(&bytes))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(H[(b >> 4) as usize] as char);
+        s.push(H[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Reusable buffers of one thread.
+#[derive(Default)]
+struct Scratch {
+    form: MatchForm,
+    pinyin: MatchForm,
+    stripped: String,
+    spaces: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One raw hit: where (match form and original bytes) and what.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    field: Field,
+    /// Byte range in the field's match form (for windows and containment).
+    form: (usize, usize),
+    /// Byte range in the original field.
+    orig: (usize, usize),
+    target: Target,
+}
+
+fn ascii_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// Runs an automaton over the space-stripped view of `form` and calls `each` with the
+/// match-form byte range of every hit that respects Latin word boundaries.
+///
+/// Stripping ASCII spaces lets `adi das` match `adidas`; the boundary rule (the form
+/// characters before the start and after the end are not `[a-z0-9]` when the pattern
+/// starts/ends with one) keeps `lv` out of `lvmh` and forces a stripped match to start and
+/// end on word boundaries. One exception: digits may follow a pattern that ends in a letter,
+/// so model numbers stay matched (`iphone15`).
+fn run_automaton(
+    ac: &CharwiseDoubleArrayAhoCorasick<u32>,
+    form: &str,
+    stripped: &mut String,
+    spaces: &mut Vec<usize>,
+    mut each: impl FnMut(u32, usize, usize),
+) {
+    stripped.clear();
+    spaces.clear();
+    for (i, c) in form.char_indices() {
+        if c == ' ' {
+            // The stripped position where the space would be.
+            spaces.push(i - spaces.len());
+        } else {
+            stripped.push(c);
+        }
+    }
+    let fb = form.as_bytes();
+    let sb = stripped.as_bytes();
+    for m in ac.find_overlapping_iter(stripped.as_str()) {
+        let (s, e) = (m.start(), m.end());
+        // A removed space at stripped position p stands before the character at p.
+        let fs = s + spaces.partition_point(|&p| p <= s);
+        let fe = e + spaces.partition_point(|&p| p < e);
+        if sb.get(s).is_some_and(|b| ascii_alnum(*b))
+            && fs > 0
+            && fb.get(fs - 1).is_some_and(|b| ascii_alnum(*b))
+        {
+            continue;
+        }
+        let last = sb.get(e.wrapping_sub(1)).copied();
+        if let Some(last) = last.filter(|b| ascii_alnum(*b)) {
+            if let Some(&next) = fb.get(fe) {
+                let digit_after_letter = next.is_ascii_digit() && last.is_ascii_lowercase();
+                if ascii_alnum(next) && !digit_after_letter {
+                    continue;
+                }
+            }
+        }
+        each(m.value(), fs, fe)
+    }
+}
+
+struct FieldText<'a> {
+    field: Field,
+    text: &'a str,
+}
+
+fn contains(outer: (usize, usize), inner: (usize, usize)) -> bool {
+    outer.0 <= inner.0 && inner.1 <= outer.1 && (outer.1 - outer.0) > (inner.1 - inner.0)
+}
+
+fn round(x: f64) -> u32 {
+    if x.is_finite() && x > 0.0 {
+        x.round() as u32
+    } else {
+        0
+    }
+}
+
+fn fmt_price(p: f64) -> String {
+    let s = format!("{p:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+impl Detector {
+    fn scan_with(&self, listing: &Listing, sc: &mut Scratch) -> Verdict {
+        let pack = &self.canon.pack;
+        let policy = &pack.policy;
+        let mut fields: Vec<FieldText<'_>> = Vec::with_capacity(3);
+        fields.push(FieldText {
+            field: Field::Title,
+            text: &listing.title,
+        });
+        if let Some(d) = listing.description.as_deref().filter(|d| !d.is_empty()) {
+            fields.push(FieldText {
+                field: Field::Description,
+                text: d,
+            });
+        }
+        if let Some(c) = listing.category.as_deref().filter(|c| !c.is_empty()) {
+            fields.push(FieldText {
+                field: Field::Category,
+                text: c,
+            });
+        }
+        let mut hits: Vec<Hit> = Vec::new();
+        for f in &fields {
+            wangjian_text::normalize_into(f.text, &mut sc.form);
+            let form = &sc.form;
+            let targets = &self.tables.targets;
+            let mut found: Vec<(u32, usize, usize)> = Vec::new();
+            run_automaton(
+                &self.ac,
+                form.as_str(),
+                &mut sc.stripped,
+                &mut sc.spaces,
+                |v, s, e| found.push((v, s, e)),
+            );
+            for (v, s, e) in found {
+                let r = form.original_range(s..e);
+                for t in targets.get(v as usize).into_iter().flatten() {
+                    hits.push(Hit {
+                        field: f.field,
+                        form: (s, e),
+                        orig: (r.start, r.end),
+                        target: *t,
+                    });
+                }
+            }
+            // Homophones of Chinese mark names, on the pinyin projection.
+            if f.field != Field::Category && policy.pinyin_homophones {
+                if let Some(pac) = &self.pinyin_ac {
+                    if f.text.chars().any(is_han) {
+                        wangjian_text::pinyin_into(f.text, &mut sc.pinyin);
+                        let mut found: Vec<(u32, usize, usize)> = Vec::new();
+                        run_automaton(
+                            pac,
+                            sc.pinyin.as_str(),
+                            &mut sc.stripped,
+                            &mut sc.spaces,
+                            |v, s, e| found.push((v, s, e)),
+                        );
+                        for (v, s, e) in found {
+                            let r = sc.pinyin.original_range(s..e);
+                            let Some(orig) = f.text.get(r.clone()) else {
+                                continue;
+                            };
+                            if !orig.chars().any(is_han) {
+                                continue;
+                            }
+                            // The match-form range of the same original text, for windows.
+                            let fr = form_range(&sc.form, r.clone());
+                            for &m in self
+                                .tables
+                                .pinyin_targets
+                                .get(v as usize)
+                                .into_iter()
+                                .flatten()
+                            {
+                                hits.push(Hit {
+                                    field: f.field,
+                                    form: fr,
+                                    orig: (r.start, r.end),
+                                    target: Target::Mark {
+                                        mark: m,
+                                        form: Form::Homophone,
+                                    },
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let text_of = |field: Field| -> &str {
+            fields
+                .iter()
+                .find(|f| f.field == field)
+                .map_or("", |f| f.text)
+        };
+        self.decide(listing, hits, &text_of)
+    }
+
+    fn decide<'t>(
+        &self,
+        listing: &Listing,
+        mut hits: Vec<Hit>,
+        text_of: &dyn Fn(Field) -> &'t str,
+    ) -> Verdict {
+        let pack = &self.canon.pack;
+        let policy = &pack.policy;
+        let marks = &self.canon.marks;
+        // 1. Exceptions silence the terms they contain.
+        let exceptions: Vec<(Field, (usize, usize), TermList, u32)> = hits
+            .iter()
+            .filter_map(|h| match h.target {
+                Target::Exception { list, rule } => Some((h.field, h.form, list, rule)),
+                _ => None,
+            })
+            .collect();
+        hits.retain(|h| match h.target {
+            Target::Exception { .. } => false,
+            Target::Term { list, rule } => !exceptions.iter().any(|(f, r, l, ru)| {
+                *f == h.field && *l == list && *ru == rule && r.0 <= h.form.0 && h.form.1 <= r.1
+            }),
+            _ => true,
+        });
+        // 2. Homophone hits where the text already names a mark are not homophones.
+        let written: Vec<(Field, (usize, usize))> = hits
+            .iter()
+            .filter(|h| matches!(h.target, Target::Mark { form, .. } if form != Form::Homophone))
+            .map(|h| (h.field, h.orig))
+            .collect();
+        hits.retain(|h| match h.target {
+            Target::Mark {
+                form: Form::Homophone,
+                ..
+            } => !written
+                .iter()
+                .any(|(f, o)| *f == h.field && o.0 < h.orig.1 && h.orig.0 < o.1),
+            _ => true,
+        });
+        // 3. A hit inside a longer hit of the same kind gives way (超高仿 over 高仿,
+        //    阿迪达斯 over 阿迪).
+        let kind = |t: &Target| -> u8 {
+            match t {
+                Target::Mark { .. } => 0,
+                Target::Term { list, .. } => 1 + *list as u8,
+                Target::Gi { .. } => 5,
+                Target::Cue { .. } => 6,
+                Target::Regulated { .. } => 7,
+                Target::Category { .. } => 8,
+                Target::Exception { .. } => 9,
+            }
+        };
+        let snapshot: Vec<(Field, (usize, usize), u8)> = hits
+            .iter()
+            .map(|h| (h.field, h.form, kind(&h.target)))
+            .collect();
+        hits.retain(|h| {
+            let k = kind(&h.target);
+            k == 8
+                || !snapshot
+                    .iter()
+                    .any(|(f, r, k2)| *f == h.field && *k2 == k && contains(*r, h.form))
+        });
+        hits.sort_by_key(|h| (h.field, h.orig.0, h.orig.1, h.target));
+
+        let categories: HashSet<u32> = hits
+            .iter()
+            .filter_map(|h| match h.target {
+                Target::Category { word } => Some(word),
+                _ => None,
+            })
+            .collect();
+        let mut scratch = MatchForm::new();
+        let shop_keys: Vec<String> = [listing.shop.id.as_deref(), listing.shop.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|s| shop_key(s, &mut scratch))
+            .filter(|s| !s.is_empty())
+            .collect();
+
+        let mut reasons: Vec<Reason> = Vec::new();
+        let reason = |code: Code,
+                      field: Field,
+                      orig: (usize, usize),
+                      rule: String,
+                      weight: u32,
+                      detail: String| {
+            let text = text_of(field);
+            let matched = text.get(orig.0..orig.1).unwrap_or("").to_string();
+            Reason {
+                code,
+                detail,
+                field,
+                matched,
+                start: wangjian_text::char_offset(text, orig.0),
+                end: wangjian_text::char_offset(text, orig.1),
+                rule,
+                weight,
+            }
+        };
+
+        // Marks: category fit, authorized shops, descriptive use.
+        let mut seen_marks: HashSet<(u32, Field)> = HashSet::new();
+        // mark → true when at least one hit is not descriptive.
+        let mut marks_used: BTreeMap<u32, bool> = BTreeMap::new();
+        for h in &hits {
+            let Target::Mark { mark, form } = h.target else {
+                continue;
+            };
+            if h.field == Field::Category {
+                continue;
+            }
+            let Some(m) = marks.get(mark as usize) else {
+                continue;
+            };
+            let fits = m.well_known
+                || self.tables.mark_categories[mark as usize]
+                    .iter()
+                    .any(|c| categories.contains(c));
+            if !fits {
+                continue;
+            }
+            let auth = &self.tables.authorized[mark as usize];
+            if !auth.is_empty() && shop_keys.iter().any(|k| auth.contains(k)) {
+                continue;
+            }
+            if !seen_marks.insert((mark, h.field)) {
+                continue;
+            }
+            // Descriptive cue near the mark?
+            let has_cue = hits
+                .iter()
+                .any(|c| c.field == h.field && matches!(c.target, Target::Cue { .. }));
+            let form_text = if has_cue {
+                self.field_form(text_of(h.field))
+            } else {
+                String::new()
+            };
+            let cue = hits.iter().find_map(|c| {
+                let Target::Cue { cue } = c.target else {
+                    return None;
+                };
+                if c.field != h.field {
+                    return None;
+                }
+                let rule = pack.cues.get(cue as usize)?;
+                let gap = match rule.position {
+                    CuePosition::Before if c.form.1 <= h.form.0 => {
+                        form_text.get(c.form.1..h.form.0)
+                    }
+                    CuePosition::After if h.form.1 <= c.form.0 => form_text.get(h.form.1..c.form.0),
+                    _ => None,
+                }?;
+                (gap.chars().filter(|ch| *ch != ' ').count() <= policy.descriptive_window_chars)
+                    .then_some((c, rule))
+            });
+            let used = marks_used.entry(mark).or_insert(false);
+            *used |= cue.is_none();
+            let text = text_of(h.field);
+            let matched = text.get(h.orig.0..h.orig.1).unwrap_or("");
+            let plain = std::iter::once(&m.mark)
+                .chain(&m.aliases)
+                .any(|n| n.eq_ignore_ascii_case(matched));
+            let how = match form {
+                Form::Written if plain => String::new(),
+                Form::Written => format!("的变体写法「{matched}」"),
+                Form::Pinyin => format!("的拼音写法「{matched}」"),
+                Form::Homophone => format!("的谐音写法「{matched}」"),
+            };
+            let owner = if m.owner.is_empty() {
+                String::new()
+            } else {
+                format!("(权利人 {})", m.owner)
+            };
+            let weight = if cue.is_some() {
+                round(policy.mark_weight as f64 * policy.descriptive_mark_factor).max(1)
+            } else {
+                policy.mark_weight
+            };
+            let wk = if m.well_known {
+                "驰名商标"
+            } else {
+                "商标"
+            };
+            reasons.push(reason(
+                Code::Mark,
+                h.field,
+                h.orig,
+                format!("mark:{}", m.mark),
+                weight,
+                format!("{wk}「{}」{owner}{how}", m.mark),
+            ));
+            if let Some((c, rule)) = cue {
+                reasons.push(reason(
+                    Code::DescriptiveUse,
+                    c.field,
+                    c.orig,
+                    rule.id.clone(),
+                    rule.weight,
+                    format!(
+                        "说明性使用:「{}」说明商品适配「{}」,商标权重降低",
+                        text_of(c.field).get(c.orig.0..c.orig.1).unwrap_or(""),
+                        m.mark
+                    ),
+                ));
+            }
+        }
+        // Price and seller, once per listing, for the first mark used non-descriptively.
+        let mut price_done = false;
+        let mut seller_done = false;
+        for (&mark, &used) in &marks_used {
+            if !used {
+                continue;
+            }
+            let m = &marks[mark as usize];
+            if !price_done {
+                if let (Some(p), Some(r)) = (listing.price, m.reference_price_cny) {
+                    if p > 0.0 && p < r * policy.price_anomaly_ratio {
+                        price_done = true;
+                        let s = fmt_price(p);
+                        let n = s.chars().count();
+                        reasons.push(Reason {
+                            code: Code::PriceAnomaly,
+                            detail: format!(
+                                "标价 ¥{s} 低于商标「{}」参考价 ¥{} 的 {:.0}%",
+                                m.mark,
+                                fmt_price(r),
+                                policy.price_anomaly_ratio * 100.0
+                            ),
+                            field: Field::Price,
+                            matched: s,
+                            start: 0,
+                            end: n,
+                            rule: "policy:price.anomaly_ratio".into(),
+                            weight: policy.price_anomaly_weight,
+                        });
+                    }
+                }
+            }
+            // Only a shop we know can be found missing from a list.
+            let shown = listing
+                .shop
+                .name
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .or(listing.shop.id.as_deref().filter(|s| !s.trim().is_empty()))
+                .unwrap_or("");
+            if !seller_done
+                && !shown.is_empty()
+                && !self.tables.authorized[mark as usize].is_empty()
+            {
+                seller_done = true;
+                reasons.push(Reason {
+                    code: Code::UnauthorizedSeller,
+                    detail: format!(
+                        "店铺「{shown}」不在商标「{}」权利人的授权店铺名单中",
+                        m.mark
+                    ),
+                    field: Field::Shop,
+                    matched: shown.to_string(),
+                    start: 0,
+                    end: shown.chars().count(),
+                    rule: format!("mark:{}:authorized_shops", m.mark),
+                    weight: policy.unauthorized_seller_weight,
+                });
+            }
+        }
+        // Terms, once per rule and field.
+        let mut seen_terms: HashSet<(TermList, u32, Field)> = HashSet::new();
+        for h in &hits {
+            let Target::Term { list, rule } = h.target else {
+                continue;
+            };
+            if !seen_terms.insert((list, rule, h.field)) {
+                continue;
+            }
+            let (rules, code) = match list {
+                TermList::Counterfeit => (&pack.counterfeit_terms, Code::CounterfeitTerm),
+                TermList::AdLaw => (&pack.ad_law_terms, Code::AdLaw),
+                TermList::Prohibited => (&pack.prohibited_items, Code::ProhibitedItem),
+            };
+            let Some(r) = rules.get(rule as usize) else {
+                continue;
+            };
+            // Slang, ad-law terms and prohibited goods in a category field are the
+            // platform's words, not the seller's, except prohibited goods.
+            if h.field == Field::Category && list != TermList::Prohibited {
+                continue;
+            }
+            let matched = text_of(h.field).get(h.orig.0..h.orig.1).unwrap_or("");
+            let detail = match list {
+                TermList::Counterfeit => {
+                    let strength = match r.class.as_str() {
+                        "strong" => "强",
+                        "medium" => "中",
+                        _ => "弱",
+                    };
+                    format!(
+                        "假冒暗语「{matched}」(规则词「{}」,{strength}信号;{})",
+                        r.pattern, r.source
+                    )
+                }
+                TermList::AdLaw if r.class == "health_claim" => {
+                    format!("非药品宣称疗效「{matched}」({})", r.source)
+                }
+                TermList::AdLaw => format!("广告绝对化用语「{matched}」({})", r.source),
+                TermList::Prohibited => format!("禁止网络销售的物品「{matched}」({})", r.source),
+            };
+            reasons.push(reason(
+                code,
+                h.field,
+                h.orig,
+                r.id.clone(),
+                r.weight,
+                detail,
+            ));
+        }
+        // Geographical indications named for goods from elsewhere.
+        let location = self.location(listing);
+        let mut seen_gi: HashSet<u32> = HashSet::new();
+        for h in &hits {
+            let Target::Gi { gi } = h.target else {
+                continue;
+            };
+            if h.field == Field::Category || !seen_gi.insert(gi) {
+                continue;
+            }
+            let Some(g) = pack.gis.get(gi as usize) else {
+                continue;
+            };
+            let Some((places, shown)) = &location else {
+                continue;
+            };
+            let inside = places.iter().any(|p| {
+                g.region_codes
+                    .iter()
+                    .any(|c| wangjian_region::is_within(p, c))
+            });
+            if inside {
+                continue;
+            }
+            let origin: Vec<String> = g
+                .region_codes
+                .iter()
+                .map(|c| {
+                    wangjian_region::full_name(c)
+                        .map(|n| format!("{c} {n}"))
+                        .unwrap_or_else(|| c.clone())
+                })
+                .collect();
+            reasons.push(reason(
+                Code::GiOrigin,
+                h.field,
+                h.orig,
+                g.id.clone(),
+                g.weight,
+                format!(
+                    "地理标志「{}」的产地为 {},但{}不在产地范围内",
+                    g.name,
+                    origin.join("、"),
+                    shown
+                ),
+            ));
+        }
+        // Regulated categories without a valid licence, once per licence kind.
+        let mut seen_kind: HashSet<&str> = HashSet::new();
+        for h in &hits {
+            let Target::Regulated { rule } = h.target else {
+                continue;
+            };
+            let Some(r) = pack.regulated.get(rule as usize) else {
+                continue;
+            };
+            let field_ok = r.fields.iter().any(|f| f == h.field.as_str());
+            if !field_ok || seen_kind.contains(r.license_kind.as_str()) {
+                continue;
+            }
+            let problem = license_problem(&r.license_kind, listing.shop.license_no.as_deref());
+            seen_kind.insert(r.license_kind.as_str());
+            if let Some(problem) = problem {
+                let matched = text_of(h.field).get(h.orig.0..h.orig.1).unwrap_or("");
+                reasons.push(reason(
+                    Code::RegulatedNoLicense,
+                    h.field,
+                    h.orig,
+                    r.id.clone(),
+                    r.weight,
+                    format!("「{matched}」须取得{}:{problem}({})", r.license, r.source),
+                ));
+            }
+        }
+        reasons.sort_by(|a, b| {
+            (a.field, a.start, a.end, a.code, &a.rule)
+                .cmp(&(b.field, b.start, b.end, b.code, &b.rule))
+        });
+        let (score, level) = score(policy, &reasons);
+        Verdict {
+            listing_id: listing.id.clone(),
+            score,
+            level,
+            reasons,
+        }
+    }
+
+    /// The match form of a field text (recomputed; only for the rare descriptive check).
+    fn field_form(&self, text: &str) -> String {
+        wangjian_text::normalize(text).as_str().to_string()
+    }
+
+    /// Codes of the places the listing says it is (ship-from first, then the shop's
+    /// province and city), with a readable description; `None` when neither is known.
+    fn location(&self, listing: &Listing) -> Option<(Vec<String>, String)> {
+        let mut places = Vec::new();
+        let mut shown = Vec::new();
+        if let Some(sf) = listing
+            .ship_from
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            if let Some(m) = wangjian_region::find_in_address(sf) {
+                places.extend(m.candidates.iter().map(|r| r.code_str()));
+                shown.push(format!("发货地「{sf}」"));
+            }
+        }
+        let shop_place = format!(
+            "{}{}",
+            listing.shop.province.as_deref().unwrap_or(""),
+            listing.shop.city.as_deref().unwrap_or("")
+        );
+        if !shop_place.trim().is_empty() {
+            if let Some(m) = wangjian_region::find_in_address(&shop_place) {
+                places.extend(m.candidates.iter().map(|r| r.code_str()));
+                shown.push(format!("店铺所在地「{shop_place}」"));
+            }
+        }
+        if places.is_empty() {
+            None
+        } else {
+            Some((places, shown.join("、")))
+        }
+    }
+}
+
+/// The match-form byte range covering original bytes `orig` (for homophone hits, found on
+/// the pinyin projection).
+fn form_range(form: &MatchForm, orig: Range<usize>) -> (usize, usize) {
+    let mut start = None;
+    let mut end = 0;
+    for (o, m) in form.segments() {
+        if o.end > orig.start && o.start < orig.end {
+            start.get_or_insert(m.start);
+            end = m.end;
+        }
+    }
+    (start.unwrap_or(0), end)
+}
+
+/// Why a shop's licence does not cover a regulated category, or `None` when it does.
+fn license_problem(kind: &str, license: Option<&str>) -> Option<String> {
+    let Some(no) = license.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Some("店铺未公示许可证".into());
+    };
+    use wangjian_ids::Kind;
+    let kinds: &[Kind] = match kind {
+        "food" => &[Kind::FoodLicense, Kind::FoodProductionLicense],
+        "drug" => &[Kind::DrugLicense],
+        "medical_device" => &[Kind::DeviceLicense],
+        // No published number format to check: showing one is what we can verify.
+        _ => return None,
+    };
+    let mut last = None;
+    for k in kinds {
+        match wangjian_ids::check(*k, no) {
+            Ok(_) => return None,
+            Err(e) => last = Some(e.to_string()),
+        }
+    }
+    Some(format!(
+        "店铺公示的许可证号「{no}」无效({})",
+        last.unwrap_or_default()
+    ))
+}
+
+/// Score and level of a set of reasons. See the crate documentation.
+pub(crate) fn score(policy: &crate::pack::Policy, reasons: &[Reason]) -> (u32, Level) {
+    if reasons.is_empty() {
+        return (0, Level::None);
+    }
+    let has = |c: Code| reasons.iter().any(|r| r.code == c);
+    let full_mark = reasons
+        .iter()
+        .any(|r| r.code == Code::Mark && r.weight >= policy.mark_weight);
+    let other = reasons.iter().any(|r| {
+        !matches!(
+            r.code,
+            Code::Mark | Code::UnauthorizedSeller | Code::DescriptiveUse
+        )
+    });
+    let mut total = 0.0;
+    for code in Code::ALL {
+        if code == Code::UnauthorizedSeller && !other {
+            continue;
+        }
+        let mut ws: Vec<u32> = reasons
+            .iter()
+            .filter(|r| r.code == code)
+            .map(|r| r.weight)
+            .collect();
+        if ws.is_empty() {
+            continue;
+        }
+        ws.sort_unstable_by(|a, b| b.cmp(a));
+        let max = ws[0] as f64;
+        let rest: f64 = ws[1..].iter().map(|w| *w as f64).sum();
+        total += (max + policy.repeat_factor * rest).min(1.5 * max);
+    }
+    let mut s = round(total).min(100);
+    let strong = reasons
+        .iter()
+        .any(|r| r.code == Code::CounterfeitTerm && r.weight >= policy.strong_term_weight);
+    // Floors.
+    if has(Code::ProhibitedItem) || (full_mark && strong) {
+        s = s.max(policy.level_high);
+    }
+    if full_mark && has(Code::PriceAnomaly) {
+        s = s.max(policy.level_medium);
+    }
+    // Caps.
+    if !other {
+        // Marks, descriptive use and seller alone: recorded, never more than low.
+        s = s.min(policy.level_medium.saturating_sub(1));
+    }
+    if has(Code::DescriptiveUse) && !full_mark && !has(Code::ProhibitedItem) {
+        s = s.min(policy.level_high.saturating_sub(1));
+    }
+    let s = s.max(policy.level_low.min(1));
+    let level = if s >= policy.level_high {
+        Level::High
+    } else if s >= policy.level_medium {
+        Level::Medium
+    } else if s >= policy.level_low {
+        Level::Low
+    } else {
+        Level::None
+    };
+    (s.min(100), level)
+}
