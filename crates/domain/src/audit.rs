@@ -129,7 +129,11 @@ impl<'a> IdSupply<'a> {
     }
 
     pub(crate) fn next(&mut self) -> Result<Uuid, OutOfIds> {
-        let id = self.ids.get(self.next).copied().ok_or(OutOfIds(self.ids.len()))?;
+        let id = self
+            .ids
+            .get(self.next)
+            .copied()
+            .ok_or(OutOfIds(self.ids.len()))?;
         self.next += 1;
         Ok(id)
     }

@@ -261,14 +261,21 @@ impl RuleSet {
     /// Parses and validates a rule file: every kind exactly once, positive lengths, a
     /// legal basis and a source on each.
     pub fn parse(text: &str) -> Result<Self, DeadlineError> {
-        let file: RuleFile = toml::from_str(text).map_err(|e| DeadlineError::Rules(e.to_string()))?;
+        let file: RuleFile =
+            toml::from_str(text).map_err(|e| DeadlineError::Rules(e.to_string()))?;
         let mut rules = BTreeMap::new();
         for r in file.rule {
             if r.length == 0 {
-                return Err(DeadlineError::Rules(format!("{}: length must be positive", r.kind)));
+                return Err(DeadlineError::Rules(format!(
+                    "{}: length must be positive",
+                    r.kind
+                )));
             }
             if r.legal_basis.trim().is_empty() || r.source.trim().is_empty() {
-                return Err(DeadlineError::Rules(format!("{}: needs legal_basis and source", r.kind)));
+                return Err(DeadlineError::Rules(format!(
+                    "{}: needs legal_basis and source",
+                    r.kind
+                )));
             }
             if r.statutory == (r.verified == Verified::Policy) {
                 return Err(DeadlineError::Rules(format!(
@@ -290,7 +297,9 @@ impl RuleSet {
     /// The embedded defaults (`data/deadlines.toml`), parsed once.
     pub fn defaults() -> Result<&'static RuleSet, DeadlineError> {
         static CELL: OnceLock<Result<RuleSet, DeadlineError>> = OnceLock::new();
-        CELL.get_or_init(|| RuleSet::parse(DEFAULTS)).as_ref().map_err(Clone::clone)
+        CELL.get_or_init(|| RuleSet::parse(DEFAULTS))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The default rule for `kind`.
@@ -338,7 +347,9 @@ impl RuleSet {
                 }
             }
             if o.length == Some(0) {
-                return Err(DeadlineError::Rules(format!("{kind}: override length must be positive")));
+                return Err(DeadlineError::Rules(format!(
+                    "{kind}: override length must be positive"
+                )));
             }
             e.length = o.length.unwrap_or(e.length);
             e.extension = o.extension.unwrap_or(e.extension);
@@ -529,7 +540,11 @@ impl Deadline {
     }
 
     fn latest_date(&self) -> NaiveDate {
-        let s = self.suspensions.iter().flat_map(|s| [Some(s.from), s.to]).flatten();
+        let s = self
+            .suspensions
+            .iter()
+            .flat_map(|s| [Some(s.from), s.to])
+            .flatten();
         let e = self.extensions.iter().map(|e| e.approved_on);
         s.chain(e).fold(self.start, NaiveDate::max)
     }

@@ -80,7 +80,9 @@ impl ListingContent {
     /// same.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         let mut out = b"wangjian/listing/v1\n".to_vec();
-        let price = self.price_fen.map_or_else(|| "-".to_string(), |p| p.to_string());
+        let price = self
+            .price_fen
+            .map_or_else(|| "-".to_string(), |p| p.to_string());
         for (name, value) in [
             ("platform_listing_id", self.platform_listing_id.as_str()),
             ("url", self.url.as_str()),
@@ -350,7 +352,11 @@ mod tests {
     fn snapshot_hash_is_computed_and_stable() {
         let t1 = Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap();
         let t2 = Utc.with_ymd_and_hms(2024, 9, 28, 1, 0, 0).unwrap();
-        let ids = (SnapshotId::from_u128(1), ListingId::from_u128(2), OrgId::from_u128(3));
+        let ids = (
+            SnapshotId::from_u128(1),
+            ListingId::from_u128(2),
+            OrgId::from_u128(3),
+        );
         let a = ListingSnapshot::new(ids.0, ids.1, ids.2, None, content(), t1);
         let b = ListingSnapshot::new(ids.0, ids.1, ids.2, None, content(), t2);
         assert_eq!(a.content_hash(), b.content_hash());

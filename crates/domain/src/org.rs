@@ -389,8 +389,14 @@ mod tests {
 
     #[test]
     fn region_refuses_bad_codes() {
-        assert!(matches!(RegionCode::parse("33010"), Err(OrgError::RegionFormat(_))));
-        assert!(matches!(RegionCode::parse("999999"), Err(OrgError::RegionUnknown(_))));
+        assert!(matches!(
+            RegionCode::parse("33010"),
+            Err(OrgError::RegionFormat(_))
+        ));
+        assert!(matches!(
+            RegionCode::parse("999999"),
+            Err(OrgError::RegionUnknown(_))
+        ));
         assert!(serde_json::from_str::<RegionCode>("\"12x456\"").is_err());
     }
 

@@ -32,7 +32,9 @@ pub enum SeizedError {
         claimed: String,
     },
     /// Not an officer or supervisor of the case's agency.
-    #[error("only an officer or supervisor of the agency holding the case may record seized goods")]
+    #[error(
+        "only an officer or supervisor of the agency holding the case may record seized goods"
+    )]
     NotPermitted,
     /// Fresh ids ran out.
     #[error(transparent)]
@@ -157,11 +159,20 @@ pub fn hand_over(
     }
     let from = non_empty(from, "the handover's from")?;
     if from != item.custody {
-        return Err(SeizedError::WrongCustody { held: item.custody.clone(), claimed: from });
+        return Err(SeizedError::WrongCustody {
+            held: item.custody.clone(),
+            claimed: from,
+        });
     }
     let to = non_empty(to, "the handover's to")?;
     let mut n = item.clone();
-    n.handovers.push(Handover { from, to: to.clone(), at: ctx.now, recorded_by: actor.user, note: note.trim().to_string() });
+    n.handovers.push(Handover {
+        from,
+        to: to.clone(),
+        at: ctx.now,
+        recorded_by: actor.user,
+        note: note.trim().to_string(),
+    });
     n.custody = to;
     n.version += 1;
     let mut ids = IdSupply::new(ctx);
@@ -212,9 +223,24 @@ fn record(
     before: Option<&SeizedItem>,
     after: SeizedItem,
 ) -> Result<Change<SeizedItem>, SeizedError> {
-    let rec = Recorder { ctx, actor: actor.user, actor_org: actor.org, root_case: Some(after.case) };
-    let ev = rec.event(ids, action, ObjectType::SeizedItem, after.id.0, before, &after)?;
-    Ok(Change::new(after, Events::new(vec![ev]).ok_or(OutOfIds(0))?))
+    let rec = Recorder {
+        ctx,
+        actor: actor.user,
+        actor_org: actor.org,
+        root_case: Some(after.case),
+    };
+    let ev = rec.event(
+        ids,
+        action,
+        ObjectType::SeizedItem,
+        after.id.0,
+        before,
+        &after,
+    )?;
+    Ok(Change::new(
+        after,
+        Events::new(vec![ev]).ok_or(OutOfIds(0))?,
+    ))
 }
 
 #[cfg(test)]
@@ -224,30 +250,71 @@ mod tests {
     use chrono::TimeZone;
 
     fn actor() -> Actor {
-        Actor { user: UserId::from_u128(1), org: OrgId::from_u128(2), roles: vec![Role::Officer] }
+        Actor {
+            user: UserId::from_u128(1),
+            org: OrgId::from_u128(2),
+            roles: vec![Role::Officer],
+        }
     }
 
     fn ctx(seed: u128) -> Context {
-        Context::with_counter(RequestId::from_u128(seed), Utc.with_ymd_and_hms(2024, 10, 9, 2, 0, 0).unwrap(), seed * 100, 4)
+        Context::with_counter(
+            RequestId::from_u128(seed),
+            Utc.with_ymd_and_hms(2024, 10, 9, 2, 0, 0).unwrap(),
+            seed * 100,
+            4,
+        )
     }
 
     #[test]
     fn seizure_handover_destruction() {
-        let c = record_seizure(&actor(), CaseId::from_u128(3), "假冒运动鞋", 120, "双", "公物仓A", &ctx(1)).unwrap();
+        let c = record_seizure(
+            &actor(),
+            CaseId::from_u128(3),
+            "假冒运动鞋",
+            120,
+            "双",
+            "公物仓A",
+            &ctx(1),
+        )
+        .unwrap();
         let (item, ev) = c.into_parts();
         assert_eq!((ev.len(), item.version), (1, 1));
         let err = hand_over(&actor(), &item, "公物仓B", "检验所", "", &ctx(2)).unwrap_err();
         assert!(matches!(err, SeizedError::WrongCustody { .. }));
-        let (item, ev) = hand_over(&actor(), &item, "公物仓A", "检验所", "交接单001", &ctx(3)).unwrap().into_parts();
+        let (item, ev) = hand_over(&actor(), &item, "公物仓A", "检验所", "交接单001", &ctx(3))
+            .unwrap()
+            .into_parts();
         assert_eq!((item.custody.as_str(), item.version), ("检验所", 2));
-        assert_eq!(ev[0].changed.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["custody", "handovers", "version"]);
+        assert_eq!(
+            ev[0]
+                .changed
+                .iter()
+                .map(|f| f.field.as_str())
+                .collect::<Vec<_>>(),
+            ["custody", "handovers", "version"]
+        );
         let d = NaiveDate::from_ymd_opt(2024, 10, 20).unwrap();
         let one = vec!["王五".to_string(), " 王五 ".to_string()];
-        assert_eq!(destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &one, &ctx(4)).unwrap_err(), SeizedError::Witnesses(1));
+        assert_eq!(
+            destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &one, &ctx(4)).unwrap_err(),
+            SeizedError::Witnesses(1)
+        );
         let two = vec!["王五".to_string(), "赵六".to_string()];
-        let (item, _) = destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &two, &ctx(5)).unwrap().into_parts();
-        assert_eq!(destroy(&actor(), &item, d, "焚烧", "x", &two, &ctx(6)).unwrap_err(), SeizedError::Destroyed(d));
-        let outsider = Actor { org: OrgId::from_u128(9), ..actor() };
-        assert_eq!(hand_over(&outsider, &item, "检验所", "x", "", &ctx(7)).unwrap_err(), SeizedError::NotPermitted);
+        let (item, _) = destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &two, &ctx(5))
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            destroy(&actor(), &item, d, "焚烧", "x", &two, &ctx(6)).unwrap_err(),
+            SeizedError::Destroyed(d)
+        );
+        let outsider = Actor {
+            org: OrgId::from_u128(9),
+            ..actor()
+        };
+        assert_eq!(
+            hand_over(&outsider, &item, "检验所", "x", "", &ctx(7)).unwrap_err(),
+            SeizedError::NotPermitted
+        );
     }
 }

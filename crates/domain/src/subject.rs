@@ -212,7 +212,9 @@ impl Subject {
         key: &SubjectKey,
     ) -> Result<Self, SubjectError> {
         let uscc = uscc.map(check_uscc_shape).transpose()?;
-        let op = operator_citizen_id.map(check_citizen_id_shape).transpose()?;
+        let op = operator_citizen_id
+            .map(check_citizen_id_shape)
+            .transpose()?;
         Ok(Self {
             id,
             name: non_empty(name, "subject name")?,
@@ -296,8 +298,13 @@ mod tests {
 
     #[test]
     fn person_is_never_kept_in_clear() {
-        let s = Subject::person(SubjectId::from_u128(1), "张三", "33010619900101123x", &key())
-            .unwrap();
+        let s = Subject::person(
+            SubjectId::from_u128(1),
+            "张三",
+            "33010619900101123x",
+            &key(),
+        )
+        .unwrap();
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("19900101"), "{json}");
         match &s.identity {
@@ -308,9 +315,15 @@ mod tests {
                 assert_eq!(citizen_id_masked, "330106********123X");
                 assert_eq!(citizen_id_hash.len(), 64);
                 // Same id, same key: same hash (lookup works); the x is normalized.
-                assert_eq!(citizen_id_hash, &key().citizen_id_hash("33010619900101123X"));
+                assert_eq!(
+                    citizen_id_hash,
+                    &key().citizen_id_hash("33010619900101123X")
+                );
                 let other = SubjectKey::new(&[8u8; 32]).unwrap();
-                assert_ne!(citizen_id_hash, &other.citizen_id_hash("33010619900101123X"));
+                assert_ne!(
+                    citizen_id_hash,
+                    &other.citizen_id_hash("33010619900101123X")
+                );
             }
             other => panic!("not a person: {other:?}"),
         }
@@ -324,8 +337,8 @@ mod tests {
         assert!(Subject::enterprise(SubjectId::from_u128(1), "A", "91330106ma27xxxxx1").is_ok());
         assert!(Subject::person(SubjectId::from_u128(1), "A", "1234", &key()).is_err());
         assert!(Subject::website(SubjectId::from_u128(1), "A", "no_dot", None).is_err());
-        let w = Subject::website(SubjectId::from_u128(1), "A", "Shop.Example.COM.", Some(" "))
-            .unwrap();
+        let w =
+            Subject::website(SubjectId::from_u128(1), "A", "Shop.Example.COM.", Some(" ")).unwrap();
         assert_eq!(
             w.identity,
             SubjectIdentity::Website {

@@ -23,7 +23,9 @@ pub enum SupervisionError {
     #[error("only a supervisor of a coordination office (双打办) may mark or lift supervision")]
     NotOffice,
     /// The case lies outside the office's region.
-    #[error("the case's agency (region {case_region}) is outside the office's region {office_region}")]
+    #[error(
+        "the case's agency (region {case_region}) is outside the office's region {office_region}"
+    )]
     OutsideRegion {
         /// Region of the case's responsible agency.
         case_region: RegionCode,
@@ -163,13 +165,29 @@ pub fn mark(
         lifted_at: None,
         version: 1,
     };
-    let rec = Recorder { ctx, actor: actor.user, actor_org: actor.org, root_case: Some(case.case) };
-    let ev = rec.event(&mut ids, "supervision.mark", ObjectType::Supervision, s.id.0, None, &s)?;
+    let rec = Recorder {
+        ctx,
+        actor: actor.user,
+        actor_org: actor.org,
+        root_case: Some(case.case),
+    };
+    let ev = rec.event(
+        &mut ids,
+        "supervision.mark",
+        ObjectType::Supervision,
+        s.id.0,
+        None,
+        &s,
+    )?;
     Ok(Change::new(s, Events::new(vec![ev]).ok_or(OutOfIds(0))?))
 }
 
 /// Lifts a supervision mark.
-pub fn lift(actor: &Actor, s: &Supervision, ctx: &Context) -> Result<Change<Supervision>, SupervisionError> {
+pub fn lift(
+    actor: &Actor,
+    s: &Supervision,
+    ctx: &Context,
+) -> Result<Change<Supervision>, SupervisionError> {
     if actor.org != s.office || !actor.has(Role::Supervisor) {
         return Err(SupervisionError::NotOffice);
     }
@@ -180,8 +198,20 @@ pub fn lift(actor: &Actor, s: &Supervision, ctx: &Context) -> Result<Change<Supe
     n.lifted_at = Some(ctx.now);
     n.version += 1;
     let mut ids = IdSupply::new(ctx);
-    let rec = Recorder { ctx, actor: actor.user, actor_org: actor.org, root_case: Some(s.case) };
-    let ev = rec.event(&mut ids, "supervision.lift", ObjectType::Supervision, n.id.0, Some(s), &n)?;
+    let rec = Recorder {
+        ctx,
+        actor: actor.user,
+        actor_org: actor.org,
+        root_case: Some(s.case),
+    };
+    let ev = rec.event(
+        &mut ids,
+        "supervision.lift",
+        ObjectType::Supervision,
+        n.id.0,
+        Some(s),
+        &n,
+    )?;
     Ok(Change::new(n, Events::new(vec![ev]).ok_or(OutOfIds(0))?))
 }
 
@@ -228,6 +258,7 @@ pub struct DueItem {
 /// deadlines of cases there (paused ones are not running and are left out), and active
 /// supervision marks of the office on non-final cases. Sorted by due date, then case
 /// number. Pure: the caller passes what the store loaded.
+#[allow(clippy::too_many_arguments)]
 pub fn due_report(
     office: OrgId,
     office_region: &RegionCode,
@@ -245,17 +276,47 @@ pub fn due_report(
         let mut push = |org: OrgId, what: DueWhat, due: NaiveDate| -> Result<(), CalendarError> {
             if due <= horizon {
                 let overdue = today > due;
-                let left = if overdue { 0 } else { cal.workdays_between(today, due)? };
-                out.push(DueItem { case: c.case, number: c.number.clone(), org, what, due, overdue, working_days_left: left });
+                let left = if overdue {
+                    0
+                } else {
+                    cal.workdays_between(today, due)?
+                };
+                out.push(DueItem {
+                    case: c.case,
+                    number: c.number.clone(),
+                    org,
+                    what,
+                    due,
+                    overdue,
+                    working_days_left: left,
+                });
             }
             Ok(())
         };
-        for d in deadlines.iter().filter(|d| d.root_case == Some(c.case) && d.is_open() && !d.is_paused()) {
-            push(d.org, DueWhat::Deadline { kind: d.kind(), object_type: d.object_type, object_id: d.object_id }, d.due)?;
+        for d in deadlines
+            .iter()
+            .filter(|d| d.root_case == Some(c.case) && d.is_open() && !d.is_paused())
+        {
+            push(
+                d.org,
+                DueWhat::Deadline {
+                    kind: d.kind(),
+                    object_type: d.object_type,
+                    object_id: d.object_id,
+                },
+                d.due,
+            )?;
         }
         if !c.state.is_final() {
-            for s in supervisions.iter().filter(|s| s.case == c.case && s.office == office && s.lifted_at.is_none()) {
-                push(c.responsible_org, DueWhat::Supervision { level: s.level }, s.due)?;
+            for s in supervisions
+                .iter()
+                .filter(|s| s.case == c.case && s.office == office && s.lifted_at.is_none())
+            {
+                push(
+                    c.responsible_org,
+                    DueWhat::Supervision { level: s.level },
+                    s.due,
+                )?;
             }
         }
     }

@@ -162,6 +162,7 @@ fn receiver_check(actor: &Actor, to_org: OrgId, what: &'static str) -> Result<()
 
 /// The receiver of an accepted ordinary transfer reports back: the order becomes
 /// `feedback_reported` and its feedback deadline is met (or breached).
+#[allow(clippy::too_many_arguments)]
 pub fn report_feedback(
     order: &TransferOrder,
     feedback_deadline: &Deadline,
@@ -210,8 +211,22 @@ pub fn report_feedback(
     };
     let mut ids = IdSupply::new(ctx);
     let events = vec![
-        rec.event(&mut ids, "transfer.feedback", ObjectType::TransferOrder, o.id.0, Some(order), &o)?,
-        rec.event(&mut ids, "deadline.stop", ObjectType::Deadline, dl.id.0, Some(feedback_deadline), &dl)?,
+        rec.event(
+            &mut ids,
+            "transfer.feedback",
+            ObjectType::TransferOrder,
+            o.id.0,
+            Some(order),
+            &o,
+        )?,
+        rec.event(
+            &mut ids,
+            "deadline.stop",
+            ObjectType::Deadline,
+            dl.id.0,
+            Some(feedback_deadline),
+            &dl,
+        )?,
     ];
     let events = Events::new(events).ok_or(OutOfIds(0))?;
     Ok(Change::new((o, dl), events))
@@ -305,7 +320,9 @@ pub fn send_assist_request(
     cal: &Calendar,
 ) -> Result<Change<(AssistRequest, Deadline)>, TransferError> {
     if !(actor.has(Role::Officer) || actor.has(Role::Supervisor)) {
-        return Err(TransferError::NotReceiver("send an assist request (sender side)"));
+        return Err(TransferError::NotReceiver(
+            "send an assist request (sender side)",
+        ));
     }
     if question.trim().is_empty() {
         return Err(TransferError::Empty("the question"));
@@ -348,8 +365,22 @@ pub fn send_assist_request(
         root_case: case,
     };
     let events = vec![
-        rec.event(&mut ids, "assist.send", ObjectType::AssistRequest, id.0, None, &req)?,
-        rec.event(&mut ids, "deadline.start", ObjectType::Deadline, dl.id.0, None, &dl)?,
+        rec.event(
+            &mut ids,
+            "assist.send",
+            ObjectType::AssistRequest,
+            id.0,
+            None,
+            &req,
+        )?,
+        rec.event(
+            &mut ids,
+            "deadline.start",
+            ObjectType::Deadline,
+            dl.id.0,
+            None,
+            &dl,
+        )?,
     ];
     let events = Events::new(events).ok_or(OutOfIds(0))?;
     Ok(Change::new((req, dl), events))
@@ -404,8 +435,22 @@ pub fn answer_assist_request(
     };
     let mut ids = IdSupply::new(ctx);
     let events = vec![
-        rec.event(&mut ids, "assist.answer", ObjectType::AssistRequest, r.id.0, Some(req), &r)?,
-        rec.event(&mut ids, "deadline.stop", ObjectType::Deadline, dl.id.0, Some(reply_deadline), &dl)?,
+        rec.event(
+            &mut ids,
+            "assist.answer",
+            ObjectType::AssistRequest,
+            r.id.0,
+            Some(req),
+            &r,
+        )?,
+        rec.event(
+            &mut ids,
+            "deadline.stop",
+            ObjectType::Deadline,
+            dl.id.0,
+            Some(reply_deadline),
+            &dl,
+        )?,
     ];
     let events = Events::new(events).ok_or(OutOfIds(0))?;
     Ok(Change::new((r, dl), events))

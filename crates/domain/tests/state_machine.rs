@@ -15,7 +15,11 @@ const POLICE: OrgId = OrgId::from_u128(2);
 const TOBACCO: OrgId = OrgId::from_u128(3);
 
 fn actors() -> Vec<Actor> {
-    let a = |u: u128, org, roles: Vec<Role>| Actor { user: UserId::from_u128(u), org, roles };
+    let a = |u: u128, org, roles: Vec<Role>| Actor {
+        user: UserId::from_u128(u),
+        org,
+        roles,
+    };
     vec![
         a(10, AMR, vec![Role::Officer]),
         a(11, AMR, vec![Role::Officer]),
@@ -33,19 +37,46 @@ fn command(i: u8, flag: bool, today: NaiveDate) -> CaseCommand {
     let s = |x: &str| x.to_string();
     match i % 25 {
         0 => CaseCommand::StartVerification { verifier: u(10) },
-        1 => CaseCommand::Open { case_officer: u(if flag { 10 } else { 11 }), co_officers: vec![u(11), u(10)], legal_basis: s("商标法") },
-        2 => CaseCommand::Decline { reason: if flag { s("轻微") } else { s("") } },
+        1 => CaseCommand::Open {
+            case_officer: u(if flag { 10 } else { 11 }),
+            co_officers: vec![u(11), u(10)],
+            legal_basis: s("商标法"),
+        },
+        2 => CaseCommand::Decline {
+            reason: if flag { s("轻微") } else { s("") },
+        },
         3 => CaseCommand::BeginInvestigation,
-        4 => CaseCommand::RequestTesting { testing_body: s("权利人"), items: s("鞋") },
-        5 => CaseCommand::CompleteTesting { result_summary: s("假冒") },
-        6 => CaseCommand::IssuePenaltyNotice { proposed_penalty: s("罚款"), legal_basis: s("商标法第六十条") },
-        7 => CaseCommand::DecidePenalty { decision_number: s("处〔2024〕1号"), fine_fen: 100, legal_basis: s("商标法"), statement_closed: flag },
+        4 => CaseCommand::RequestTesting {
+            testing_body: s("权利人"),
+            items: s("鞋"),
+        },
+        5 => CaseCommand::CompleteTesting {
+            result_summary: s("假冒"),
+        },
+        6 => CaseCommand::IssuePenaltyNotice {
+            proposed_penalty: s("罚款"),
+            legal_basis: s("商标法第六十条"),
+        },
+        7 => CaseCommand::DecidePenalty {
+            decision_number: s("处〔2024〕1号"),
+            fine_fen: 100,
+            legal_basis: s("商标法"),
+            statement_closed: flag,
+        },
         8 => CaseCommand::BeginEnforcement { served_on: today },
-        9 => CaseCommand::RecordDisclosure { reference: s("https://gsxt.example/1") },
-        10 => CaseCommand::Close { summary: s("结案") },
+        9 => CaseCommand::RecordDisclosure {
+            reference: s("https://gsxt.example/1"),
+        },
+        10 => CaseCommand::Close {
+            summary: s("结案")
+        },
         11 => CaseCommand::ReferToPolice {
             police_org: POLICE,
-            police_agency_type: if flag { AgencyType::Police } else { AgencyType::Tobacco },
+            police_agency_type: if flag {
+                AgencyType::Police
+            } else {
+                AgencyType::Tobacco
+            },
             legal_basis: s("移送规定"),
             reason: s("涉嫌犯罪"),
             materials: vec![],
@@ -54,23 +85,50 @@ fn command(i: u8, flag: bool, today: NaiveDate) -> CaseCommand {
             seized_goods_list: vec![s("无")],
         },
         12 => CaseCommand::AcknowledgeReferral,
-        13 => CaseCommand::RefuseReferral { reason: s("材料不全") },
-        14 => CaseCommand::PoliceFile { reference_number: s("立字1号"), notes: s("") },
-        15 => CaseCommand::PoliceDecline { reference_number: s("不立字1号"), reason: s("未达标准") },
-        16 => CaseCommand::TransferOut { to_org: TOBACCO, legal_basis: s("烟草专卖法"), reason: s("卷烟"), materials: vec![] },
+        13 => CaseCommand::RefuseReferral {
+            reason: s("材料不全"),
+        },
+        14 => CaseCommand::PoliceFile {
+            reference_number: s("立字1号"),
+            notes: s(""),
+        },
+        15 => CaseCommand::PoliceDecline {
+            reference_number: s("不立字1号"),
+            reason: s("未达标准"),
+        },
+        16 => CaseCommand::TransferOut {
+            to_org: TOBACCO,
+            legal_basis: s("烟草专卖法"),
+            reason: s("卷烟"),
+            materials: vec![],
+        },
         17 => CaseCommand::AcceptTransfer,
-        18 => CaseCommand::RefuseTransfer { reason: s("不属管辖") },
-        19 => CaseCommand::Suspend { reason: s("下落不明") },
+        18 => CaseCommand::RefuseTransfer {
+            reason: s("不属管辖"),
+        },
+        19 => CaseCommand::Suspend {
+            reason: s("下落不明"),
+        },
         20 => CaseCommand::Resume,
-        21 => CaseCommand::Terminate { reason: s("死亡") },
-        22 => CaseCommand::ReassignOfficer { case_officer: u(if flag { 11 } else { 10 }) },
+        21 => CaseCommand::Terminate {
+            reason: s("死亡")
+        },
+        22 => CaseCommand::ReassignOfficer {
+            case_officer: u(if flag { 11 } else { 10 }),
+        },
         23 => CaseCommand::ExtendDeadline {
-            kind: if flag { DeadlineKind::LeadVerification } else { DeadlineKind::CaseDecision },
+            kind: if flag {
+                DeadlineKind::LeadVerification
+            } else {
+                DeadlineKind::CaseDecision
+            },
             days: 5,
             reason: s("复杂"),
             collective: false,
         },
-        _ => CaseCommand::LinkLead { lead: LeadId::from_u128(1000 + u128::from(i)) },
+        _ => CaseCommand::LinkLead {
+            lead: LeadId::from_u128(1000 + u128::from(i)),
+        },
     }
 }
 
@@ -94,7 +152,9 @@ fn pick(
         return (who, command(cmd_i, flag, day));
     }
     let allowed = actions_from(file.case.state);
-    let candidates: Vec<u8> = (0u8..25).filter(|i| allowed.contains(&command(*i, flag, day).action())).collect();
+    let candidates: Vec<u8> = (0u8..25)
+        .filter(|i| allowed.contains(&command(*i, flag, day).action()))
+        .collect();
     if candidates.is_empty() {
         return (who, command(cmd_i, flag, day));
     }
@@ -104,8 +164,13 @@ fn pick(
         Party::Responsible => file.case.responsible_org,
         Party::Receiver => file.case.pending_transfer.map_or(AMR, |p| p.receiver),
     };
-    let fitting: Vec<usize> = (0..actors.len()).filter(|&k| actors[k].org == org).collect();
-    let who = fitting.get(who % fitting.len().max(1)).copied().unwrap_or(who);
+    let fitting: Vec<usize> = (0..actors.len())
+        .filter(|&k| actors[k].org == org)
+        .collect();
+    let who = fitting
+        .get(who % fitting.len().max(1))
+        .copied()
+        .unwrap_or(who);
     (who, cmd)
 }
 
@@ -113,27 +178,58 @@ fn pick(
 /// as good as the states it visits.
 #[test]
 fn biased_walks_reach_every_state() {
-    let env = Env { rules: RuleSet::defaults().unwrap(), overrides: &[], calendar: Calendar::china() };
+    let env = Env {
+        rules: RuleSet::defaults().unwrap(),
+        overrides: &[],
+        calendar: Calendar::china(),
+    };
     let actors = actors();
     let mut seen = std::collections::BTreeSet::new();
     let mut x: u64 = 42;
     let mut next = || {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         x >> 33
     };
     for walk in 0..300u128 {
         let mut day = NaiveDate::from_ymd_opt(2024, 9, 27).unwrap();
         let reg = RegisterCase {
-            number: case::CaseNumber { org: AMR, prefix: "HZSJ".into(), year: 2024, seq: 1 },
+            number: case::CaseNumber {
+                org: AMR,
+                prefix: "HZSJ".into(),
+                year: 2024,
+                seq: 1,
+            },
             title: "t".into(),
-            leads: vec![(LeadId::from_u128(1), Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap())],
+            leads: vec![(
+                LeadId::from_u128(1),
+                Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap(),
+            )],
         };
-        let mut file = register_case(&actors[0], &reg, env, &ctx(day, walk << 8)).unwrap().into_parts().0;
+        let mut file = register_case(&actors[0], &reg, env, &ctx(day, walk << 8))
+            .unwrap()
+            .into_parts()
+            .0;
         seen.insert(file.case.state);
         for n in 0..40u128 {
             day = day.checked_add_days(Days::new(next() % 4)).unwrap();
-            let (who, cmd) = pick(&file, &actors, (next() % 8) as usize, (next() % 256) as u8, next() % 2 == 0, true, day);
-            if let Ok(c) = apply(&file, &actors[who], &cmd, env, &ctx(day, (walk << 8) + n + 1)) {
+            let (who, cmd) = pick(
+                &file,
+                &actors,
+                (next() % 8) as usize,
+                (next() % 256) as u8,
+                next() % 2 == 0,
+                true,
+                day,
+            );
+            if let Ok(c) = apply(
+                &file,
+                &actors[who],
+                &cmd,
+                env,
+                &ctx(day, (walk << 8) + n + 1),
+            ) {
                 file = c.into_parts().0;
                 seen.insert(file.case.state);
             }

@@ -21,8 +21,12 @@ pub use table::{
     Transition, TRANSITIONS,
 };
 
-use crate::audit::{to_value, AuditEvent, Change, Context, Events, IdSupply, ObjectType, OutOfIds, Recorder};
-use crate::deadline::{Deadline, DeadlineError, DeadlineKind, DeadlineOverride, Extension, RuleSet};
+use crate::audit::{
+    to_value, AuditEvent, Change, Context, Events, IdSupply, ObjectType, OutOfIds, Recorder,
+};
+use crate::deadline::{
+    Deadline, DeadlineError, DeadlineKind, DeadlineOverride, Extension, RuleSet,
+};
 use crate::id::{CaseId, DeadlineId, EvidenceId, LeadId, OrgId, TransferId, UserId};
 use crate::lead::CaseLeadLink;
 use crate::org::{Actor, AgencyType, Role};
@@ -230,7 +234,12 @@ pub fn may(actor: &Actor, action: Action, case: &CaseView) -> Result<(), Denied>
         return Err(Denied::WrongOrganization { action, party });
     }
     if !t.roles.iter().any(|r| actor.has(*r)) {
-        let needed = t.roles.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、");
+        let needed = t
+            .roles
+            .iter()
+            .map(|r| r.label_zh())
+            .collect::<Vec<_>>()
+            .join("、");
         return Err(Denied::Role { action, needed });
     }
     let officer_only = !actor.has(Role::Supervisor);
@@ -520,7 +529,11 @@ fn text(action: Action, field: &'static str, s: &str) -> Result<String, CaseErro
 }
 
 fn list(action: Action, field: &'static str, v: &[String]) -> Result<Vec<String>, CaseError> {
-    let out: Vec<String> = v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let out: Vec<String> = v
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     if out.is_empty() {
         Err(CaseError::Missing { action, field })
     } else {
@@ -539,7 +552,12 @@ pub fn register_case(
     let action = Action::Register;
     let t = transition(action);
     if !t.roles.iter().any(|r| actor.has(*r)) {
-        let needed = t.roles.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、");
+        let needed = t
+            .roles
+            .iter()
+            .map(|r| r.label_zh())
+            .collect::<Vec<_>>()
+            .join("、");
         return Err(Denied::Role { action, needed }.into());
     }
     let title = text(action, "title", &cmd.title)?;
@@ -554,7 +572,10 @@ pub fn register_case(
         .iter()
         .map(|(_, at)| *at)
         .min()
-        .ok_or(CaseError::Missing { action, field: "leads" })?;
+        .ok_or(CaseError::Missing {
+            action,
+            field: "leads",
+        })?;
     let mut ids = IdSupply::new(ctx);
     let id = CaseId(ids.next()?);
     let case = Case {
@@ -590,7 +611,9 @@ pub fn register_case(
             });
         }
     }
-    let rule = env.rules.effective(DeadlineKind::LeadVerification, actor.org, env.overrides)?;
+    let rule = env
+        .rules
+        .effective(DeadlineKind::LeadVerification, actor.org, env.overrides)?;
     let dl = Deadline::start(
         DeadlineId(ids.next()?),
         Some(id),
@@ -625,7 +648,11 @@ pub fn apply(
         let allowed = if t.from.is_empty() {
             "(creation only)".to_string()
         } else {
-            t.from.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            t.from
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         return Err(CaseError::IllegalTransition {
             from,
@@ -644,7 +671,11 @@ pub fn apply(
 
     match cmd {
         CaseCommand::StartVerification { verifier } => f.case.verifier = Some(*verifier),
-        CaseCommand::Open { case_officer, co_officers, legal_basis } => {
+        CaseCommand::Open {
+            case_officer,
+            co_officers,
+            legal_basis,
+        } => {
             let basis = text(action, "legal_basis", legal_basis)?;
             let mut co: Vec<UserId> = Vec::new();
             for u in co_officers {
@@ -653,15 +684,27 @@ pub fn apply(
                 }
             }
             if co.is_empty() {
-                return Err(CaseError::Missing { action, field: "co_officers (a second officer besides the case officer, 第十九条)" });
+                return Err(CaseError::Missing {
+                    action,
+                    field: "co_officers (a second officer besides the case officer, 第十九条)",
+                });
             }
             f.case.case_officer = Some(*case_officer);
             f.case.co_officers = co;
-            f.case.opening = Some(Opening { on: today, approved_by: actor.user, legal_basis: basis });
+            f.case.opening = Some(Opening {
+                on: today,
+                approved_by: actor.user,
+                legal_basis: basis,
+            });
         }
-        CaseCommand::Decline { reason } => f.case.last_reason = Some(text(action, "reason", reason)?),
+        CaseCommand::Decline { reason } => {
+            f.case.last_reason = Some(text(action, "reason", reason)?)
+        }
         CaseCommand::BeginInvestigation | CaseCommand::Resume => {}
-        CaseCommand::RequestTesting { testing_body, items } => {
+        CaseCommand::RequestTesting {
+            testing_body,
+            items,
+        } => {
             let b = text(action, "testing_body", testing_body)?;
             let i = text(action, "items", items)?;
             f.case.testing = Some(format!("{b}: {i}"));
@@ -671,19 +714,32 @@ pub fn apply(
             let prior = f.case.testing.take().unwrap_or_default();
             f.case.testing = Some(format!("{prior} => {r}"));
         }
-        CaseCommand::IssuePenaltyNotice { proposed_penalty, legal_basis } => {
+        CaseCommand::IssuePenaltyNotice {
+            proposed_penalty,
+            legal_basis,
+        } => {
             let p = text(action, "proposed_penalty", proposed_penalty)?;
             let b = text(action, "legal_basis", legal_basis)?;
             f.case.proposed_penalty = Some(format!("{p} ({b})"));
         }
-        CaseCommand::DecidePenalty { decision_number, fine_fen, legal_basis, statement_closed } => {
+        CaseCommand::DecidePenalty {
+            decision_number,
+            fine_fen,
+            legal_basis,
+            statement_closed,
+        } => {
             let n = text(action, "decision_number", decision_number)?;
             let b = text(action, "legal_basis", legal_basis)?;
             if *fine_fen < 0 {
-                return Err(CaseError::Guard { action, reason: "the fine cannot be negative".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "the fine cannot be negative".into(),
+                });
             }
             let running = f.deadlines.iter().find(|d| {
-                d.kind() == DeadlineKind::StatementPeriod && d.is_open() && d.object_type == ObjectType::Case
+                d.kind() == DeadlineKind::StatementPeriod
+                    && d.is_open()
+                    && d.object_type == ObjectType::Case
             });
             if let Some(sp) = running {
                 if !statement_closed && today <= sp.due {
@@ -705,7 +761,12 @@ pub fn apply(
             });
         }
         CaseCommand::BeginEnforcement { served_on } => {
-            let decided = f.case.penalty.as_ref().map(|p| p.on).ok_or_else(|| CaseError::Corrupt("no penalty decision".into()))?;
+            let decided = f
+                .case
+                .penalty
+                .as_ref()
+                .map(|p| p.on)
+                .ok_or_else(|| CaseError::Corrupt("no penalty decision".into()))?;
             if *served_on < decided || *served_on > today {
                 return Err(CaseError::Guard {
                     action,
@@ -715,13 +776,16 @@ pub fn apply(
             f.case.served_on = Some(*served_on);
             start_on = *served_on;
         }
-        CaseCommand::RecordDisclosure { reference } => f.case.disclosure = Some(text(action, "reference", reference)?),
+        CaseCommand::RecordDisclosure { reference } => {
+            f.case.disclosure = Some(text(action, "reference", reference)?)
+        }
         CaseCommand::Close { summary } => {
             let s = text(action, "summary", summary)?;
             if from == CaseState::Enforcement && f.case.disclosure.is_none() {
                 return Err(CaseError::Guard {
                     action,
-                    reason: "record the disclosure of the penalty decision (公示) before closing".into(),
+                    reason: "record the disclosure of the penalty decision (公示) before closing"
+                        .into(),
                 });
             }
             f.case.last_reason = Some(s);
@@ -739,7 +803,10 @@ pub fn apply(
             if !police_agency_type.receives_criminal_referrals() {
                 return Err(CaseError::Guard {
                     action,
-                    reason: format!("a criminal referral goes to a police organization, not to {}", police_agency_type.label_zh()),
+                    reason: format!(
+                        "a criminal referral goes to a police organization, not to {}",
+                        police_agency_type.label_zh()
+                    ),
                 });
             }
             let order = TransferOrder {
@@ -753,7 +820,11 @@ pub fn apply(
                 materials: materials.clone(),
                 case_file_list: list(action, "case_file_list", case_file_list)?,
                 evidence_list: list(action, "evidence_list", evidence_list)?,
-                seized_goods_list: list(action, "seized_goods_list (write 无 when there are none)", seized_goods_list)?,
+                seized_goods_list: list(
+                    action,
+                    "seized_goods_list (write 无 when there are none)",
+                    seized_goods_list,
+                )?,
                 sent_by: actor.user,
                 sent_at: ctx.now,
                 ack_deadline: DeadlineId(uuid::Uuid::nil()),
@@ -768,9 +839,17 @@ pub fn apply(
             new_transfer = Some((order.id, order.kind, order.to_org));
             f.transfers.push(order);
         }
-        CaseCommand::TransferOut { to_org, legal_basis, reason, materials } => {
+        CaseCommand::TransferOut {
+            to_org,
+            legal_basis,
+            reason,
+            materials,
+        } => {
             if *to_org == f.case.responsible_org {
-                return Err(CaseError::Guard { action, reason: "a case cannot be transferred to its own agency".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "a case cannot be transferred to its own agency".into(),
+                });
             }
             let order = TransferOrder {
                 id: TransferId(ids.next()?),
@@ -801,7 +880,10 @@ pub fn apply(
         CaseCommand::AcknowledgeReferral => {
             let o = pending_order(&mut f)?;
             if o.status != TransferStatus::Sent {
-                return Err(CaseError::Guard { action, reason: "the referral was already acknowledged".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "the referral was already acknowledged".into(),
+                });
             }
             o.status = TransferStatus::Accepted;
             o.acknowledged_by = Some(actor.user);
@@ -811,7 +893,10 @@ pub fn apply(
             let r = text(action, "reason", reason)?;
             let o = pending_order(&mut f)?;
             if o.status != TransferStatus::Sent {
-                return Err(CaseError::Guard { action, reason: "only a transfer not yet acknowledged can be refused".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "only a transfer not yet acknowledged can be refused".into(),
+                });
             }
             o.status = TransferStatus::Refused;
             o.acknowledged_by = Some(actor.user);
@@ -819,12 +904,18 @@ pub fn apply(
             o.refusal_reason = Some(r.clone());
             f.case.last_reason = Some(r);
         }
-        CaseCommand::PoliceFile { reference_number, notes } => {
+        CaseCommand::PoliceFile {
+            reference_number,
+            notes,
+        } => {
             let n = text(action, "reference_number", reference_number)?;
             police_feedback(&mut f, actor, ctx, "立案", n, notes.trim().to_string())?;
             f.case.last_reason = Some("移送公安机关立案".into());
         }
-        CaseCommand::PoliceDecline { reference_number, reason } => {
+        CaseCommand::PoliceDecline {
+            reference_number,
+            reason,
+        } => {
             let n = text(action, "reference_number", reference_number)?;
             let r = text(action, "reason", reason)?;
             police_feedback(&mut f, actor, ctx, "不予立案", n, r.clone())?;
@@ -833,7 +924,10 @@ pub fn apply(
         CaseCommand::AcceptTransfer => {
             let o = pending_order(&mut f)?;
             if o.status != TransferStatus::Sent {
-                return Err(CaseError::Guard { action, reason: "the transfer was already acknowledged".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "the transfer was already acknowledged".into(),
+                });
             }
             o.status = TransferStatus::Accepted;
             o.acknowledged_by = Some(actor.user);
@@ -851,7 +945,10 @@ pub fn apply(
         }
         CaseCommand::ReassignOfficer { case_officer } => {
             if f.case.case_officer == Some(*case_officer) {
-                return Err(CaseError::Guard { action, reason: "that officer is already the case officer".into() });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: "that officer is already the case officer".into(),
+                });
             }
             if let Some(old) = f.case.case_officer.replace(*case_officer) {
                 f.case.co_officers.retain(|u| u != case_officer);
@@ -860,24 +957,46 @@ pub fn apply(
                 }
             }
         }
-        CaseCommand::ExtendDeadline { kind, days, reason, collective } => {
+        CaseCommand::ExtendDeadline {
+            kind,
+            days,
+            reason,
+            collective,
+        } => {
             let r = text(action, "reason", reason)?;
             let cal = env.calendar;
             let dl = f
                 .deadlines
                 .iter_mut()
                 .find(|d| d.kind() == *kind && d.is_open() && d.object_type == ObjectType::Case)
-                .ok_or_else(|| CaseError::Guard { action, reason: format!("the case has no running {kind} deadline") })?;
+                .ok_or_else(|| CaseError::Guard {
+                    action,
+                    reason: format!("the case has no running {kind} deadline"),
+                })?;
             dl.extend(
-                Extension { days: *days, approved_by: actor.user, approved_on: today, reason: r, collective: *collective },
+                Extension {
+                    days: *days,
+                    approved_by: actor.user,
+                    approved_on: today,
+                    reason: r,
+                    collective: *collective,
+                },
                 cal,
             )?;
         }
         CaseCommand::LinkLead { lead } => {
             if f.links.iter().any(|l| l.lead == *lead) {
-                return Err(CaseError::Guard { action, reason: format!("lead {lead} is already linked to this case") });
+                return Err(CaseError::Guard {
+                    action,
+                    reason: format!("lead {lead} is already linked to this case"),
+                });
             }
-            f.links.push(CaseLeadLink { case: f.case.id, lead: *lead, linked_by: actor.user, linked_at: ctx.now });
+            f.links.push(CaseLeadLink {
+                case: f.case.id,
+                lead: *lead,
+                linked_by: actor.user,
+                linked_at: ctx.now,
+            });
         }
     }
 
@@ -885,13 +1004,15 @@ pub fn apply(
     let to = match t.to {
         Target::To(s) => s,
         Target::Same => from,
-        Target::Return => f
-            .case
-            .resume_to
-            .ok_or_else(|| CaseError::Corrupt(format!("{action} from {from} with no state to return to")))?,
+        Target::Return => f.case.resume_to.ok_or_else(|| {
+            CaseError::Corrupt(format!("{action} from {from} with no state to return to"))
+        })?,
     };
     let waiting = |s: CaseState| {
-        matches!(s, CaseState::Suspended | CaseState::TransferPending | CaseState::ReferredToPolice)
+        matches!(
+            s,
+            CaseState::Suspended | CaseState::TransferPending | CaseState::ReferredToPolice
+        )
     };
     f.case.resume_to = match (waiting(to), to == from) {
         (true, true) => f.case.resume_to,
@@ -900,10 +1021,18 @@ pub fn apply(
     };
     f.case.state = to;
     if let Some((id, kind, receiver)) = new_transfer {
-        f.case.pending_transfer = Some(PendingTransfer { transfer: id, receiver, kind });
+        f.case.pending_transfer = Some(PendingTransfer {
+            transfer: id,
+            receiver,
+            kind,
+        });
     } else if matches!(
         action,
-        Action::RefuseReferral | Action::RefuseTransfer | Action::PoliceFile | Action::PoliceDecline | Action::AcceptTransfer
+        Action::RefuseReferral
+            | Action::RefuseTransfer
+            | Action::PoliceFile
+            | Action::PoliceDecline
+            | Action::AcceptTransfer
     ) {
         f.case.pending_transfer = None;
     }
@@ -913,11 +1042,19 @@ pub fn apply(
 }
 
 fn pending_order(f: &mut CaseFile) -> Result<&mut TransferOrder, CaseError> {
-    let p = f.case.pending_transfer.ok_or_else(|| CaseError::Corrupt("no pending transfer".into()))?;
+    let p = f
+        .case
+        .pending_transfer
+        .ok_or_else(|| CaseError::Corrupt("no pending transfer".into()))?;
     f.transfers
         .iter_mut()
         .find(|o| o.id == p.transfer)
-        .ok_or_else(|| CaseError::Corrupt(format!("pending transfer {} not in the case file", p.transfer)))
+        .ok_or_else(|| {
+            CaseError::Corrupt(format!(
+                "pending transfer {} not in the case file",
+                p.transfer
+            ))
+        })
 }
 
 fn police_feedback(
@@ -967,7 +1104,9 @@ fn apply_effects(
     for e in effects {
         match *e {
             Effect::Start(kind) => {
-                let rule = env.rules.effective(kind, f.case.responsible_org, env.overrides)?;
+                let rule = env
+                    .rules
+                    .effective(kind, f.case.responsible_org, env.overrides)?;
                 let dl = Deadline::start(
                     DeadlineId(ids.next()?),
                     Some(case_id),
@@ -981,27 +1120,47 @@ fn apply_effects(
                 f.deadlines.push(dl);
             }
             Effect::Stop(kind) => {
-                for d in f.deadlines.iter_mut().filter(|d| on_case(d) && d.kind() == kind && d.is_open()) {
+                for d in f
+                    .deadlines
+                    .iter_mut()
+                    .filter(|d| on_case(d) && d.kind() == kind && d.is_open())
+                {
                     d.stop(today, cal)?;
                 }
             }
             Effect::Pause(kind) => {
-                for d in f.deadlines.iter_mut().filter(|d| on_case(d) && d.kind() == kind && d.is_open() && !d.is_paused()) {
+                for d in f
+                    .deadlines
+                    .iter_mut()
+                    .filter(|d| on_case(d) && d.kind() == kind && d.is_open() && !d.is_paused())
+                {
                     d.pause(today, "case paused")?;
                 }
             }
             Effect::Resume(kind) => {
-                for d in f.deadlines.iter_mut().filter(|d| on_case(d) && d.kind() == kind && d.is_open() && d.is_paused()) {
+                for d in f
+                    .deadlines
+                    .iter_mut()
+                    .filter(|d| on_case(d) && d.kind() == kind && d.is_open() && d.is_paused())
+                {
                     d.resume(today, cal)?;
                 }
             }
             Effect::PauseAll => {
-                for d in f.deadlines.iter_mut().filter(|d| on_case(d) && d.is_open() && !d.is_paused()) {
+                for d in f
+                    .deadlines
+                    .iter_mut()
+                    .filter(|d| on_case(d) && d.is_open() && !d.is_paused())
+                {
                     d.pause(today, "transferred")?;
                 }
             }
             Effect::ResumeAll => {
-                for d in f.deadlines.iter_mut().filter(|d| on_case(d) && d.is_open() && d.is_paused()) {
+                for d in f
+                    .deadlines
+                    .iter_mut()
+                    .filter(|d| on_case(d) && d.is_open() && d.is_paused())
+                {
                     d.resume(today, cal)?;
                 }
             }
@@ -1011,12 +1170,15 @@ fn apply_effects(
                 }
             }
             Effect::StartAck(kind) | Effect::StartFeedback(kind) => {
-                let tid = transfer_id.ok_or_else(|| CaseError::Corrupt("no transfer for its deadline".into()))?;
+                let tid = transfer_id
+                    .ok_or_else(|| CaseError::Corrupt("no transfer for its deadline".into()))?;
                 let o = f
                     .transfers
                     .iter_mut()
                     .find(|o| o.id == tid)
-                    .ok_or_else(|| CaseError::Corrupt(format!("transfer {tid} not in the case file")))?;
+                    .ok_or_else(|| {
+                        CaseError::Corrupt(format!("transfer {tid} not in the case file"))
+                    })?;
                 let rule = env.rules.effective(kind, o.to_org, env.overrides)?;
                 let dl = Deadline::start(
                     DeadlineId(ids.next()?),
@@ -1037,10 +1199,20 @@ fn apply_effects(
             }
             Effect::StopAck | Effect::StopFeedback => {
                 let Some(tid) = transfer_id else { continue };
-                let Some(o) = f.transfers.iter().find(|o| o.id == tid) else { continue };
-                let target = if matches!(e, Effect::StopAck) { Some(o.ack_deadline) } else { o.feedback_deadline };
+                let Some(o) = f.transfers.iter().find(|o| o.id == tid) else {
+                    continue;
+                };
+                let target = if matches!(e, Effect::StopAck) {
+                    Some(o.ack_deadline)
+                } else {
+                    o.feedback_deadline
+                };
                 if let Some(did) = target {
-                    for d in f.deadlines.iter_mut().filter(|d| d.id == did && d.is_open()) {
+                    for d in f
+                        .deadlines
+                        .iter_mut()
+                        .filter(|d| d.id == did && d.is_open())
+                    {
                         d.stop(today, cal)?;
                     }
                 }
@@ -1060,13 +1232,25 @@ fn finish(
     ctx: &Context,
     mut ids: IdSupply<'_>,
 ) -> Result<Change<CaseFile>, CaseError> {
-    let rec = Recorder { ctx, actor: actor.user, actor_org: actor.org, root_case: Some(after.case.id) };
+    let rec = Recorder {
+        ctx,
+        actor: actor.user,
+        actor_org: actor.org,
+        root_case: Some(after.case.id),
+    };
     let name = format!("case.{action}");
     let mut events: Vec<AuditEvent> = Vec::new();
 
     after.case.version = before.map_or(1, |b| b.case.version + 1);
     let bc = before.map(|b| &b.case);
-    events.push(rec.event(&mut ids, &name, ObjectType::Case, after.case.id.0, bc, &after.case)?);
+    events.push(rec.event(
+        &mut ids,
+        &name,
+        ObjectType::Case,
+        after.case.id.0,
+        bc,
+        &after.case,
+    )?);
 
     for d in &mut after.deadlines {
         let old = before.and_then(|b| b.deadlines.iter().find(|x| x.id == d.id));

@@ -461,11 +461,24 @@ pub const TRANSITIONS: &[Transition] = &[
     },
     Transition {
         action: Action::ReferToPolice,
-        from: &[S::Verifying, S::Opened, S::Investigating, S::Testing, S::PenaltyNotice],
+        from: &[
+            S::Verifying,
+            S::Opened,
+            S::Investigating,
+            S::Testing,
+            S::PenaltyNotice,
+        ],
         to: Target::To(S::ReferredToPolice),
         party: Party::Responsible,
         roles: SUPERVISOR,
-        requires: &["police_org", "legal_basis", "reason", "case_file_list", "evidence_list", "seized_goods_list"],
+        requires: &[
+            "police_org",
+            "legal_basis",
+            "reason",
+            "case_file_list",
+            "evidence_list",
+            "seized_goods_list",
+        ],
         effects: &[E::PauseAll, E::StartAck(K::ReferralAcknowledgement)],
         basis: "行政执法机关移送涉嫌犯罪案件的规定 第五条、第六条",
     },
@@ -532,7 +545,8 @@ pub const TRANSITIONS: &[Transition] = &[
             E::Start(K::LeadVerification),
             E::StartFeedback(K::TransferFeedback),
         ],
-        basis: "第十八条 (receiver verifies within 15 working days of receipt); responsibility moves",
+        basis:
+            "第十八条 (receiver verifies within 15 working days of receipt); responsibility moves",
     },
     Transition {
         action: Action::RefuseTransfer,
@@ -657,7 +671,11 @@ pub fn render_state_diagram() -> String {
         } else if t.from == ACTIVE {
             "(any non-final)".to_string()
         } else {
-            t.from.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+            t.from
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let to = match t.to {
             Target::To(x) => x.as_str().to_string(),
@@ -668,12 +686,25 @@ pub fn render_state_diagram() -> String {
             Party::Responsible => "responsible agency",
             Party::Receiver => "receiving agency",
         };
-        let roles = t.roles.iter().map(|r| format!("{r:?}").to_lowercase()).collect::<Vec<_>>().join("|");
-        let req = if t.requires.is_empty() { "-".to_string() } else { t.requires.join(", ") };
+        let roles = t
+            .roles
+            .iter()
+            .map(|r| format!("{r:?}").to_lowercase())
+            .collect::<Vec<_>>()
+            .join("|");
+        let req = if t.requires.is_empty() {
+            "-".to_string()
+        } else {
+            t.requires.join(", ")
+        };
         let eff = if t.effects.is_empty() {
             "-".to_string()
         } else {
-            t.effects.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            t.effects
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         let _ = writeln!(s, "  {from}\n      --{}--> {to}", t.action);
         let _ = writeln!(s, "      by {roles} of the {party}; requires {req}");

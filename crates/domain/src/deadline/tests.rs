@@ -17,7 +17,10 @@ fn org() -> OrgId {
 }
 
 fn start(kind: DeadlineKind, on: NaiveDate) -> Deadline {
-    let rule = RuleSet::defaults().unwrap().effective(kind, org(), &[]).unwrap();
+    let rule = RuleSet::defaults()
+        .unwrap()
+        .effective(kind, org(), &[])
+        .unwrap();
     Deadline::start(
         DeadlineId::from_u128(9),
         None,
@@ -46,10 +49,16 @@ fn embedded_rules_parse_and_cover_every_kind() {
     let rules = RuleSet::defaults().unwrap();
     assert_eq!(rules.rules().count(), DeadlineKind::ALL.len());
     let lv = rules.rule(DeadlineKind::LeadVerification);
-    assert_eq!((lv.length, lv.extension, lv.counting), (15, 15, Counting::WorkingDays));
+    assert_eq!(
+        (lv.length, lv.extension, lv.counting),
+        (15, 15, Counting::WorkingDays)
+    );
     assert!(lv.legal_basis.contains("第十八条"));
     let cd = rules.rule(DeadlineKind::CaseDecision);
-    assert_eq!((cd.length, cd.extension, cd.counting), (90, 30, Counting::NaturalDays));
+    assert_eq!(
+        (cd.length, cd.extension, cd.counting),
+        (90, 30, Counting::NaturalDays)
+    );
     assert_eq!(rules.rule(DeadlineKind::PenaltyDisclosure).length, 7);
     assert_eq!(rules.rule(DeadlineKind::ComplaintAcceptance).length, 7);
     assert_eq!(rules.rule(DeadlineKind::PoliceReview).length, 3);
@@ -57,12 +66,18 @@ fn embedded_rules_parse_and_cover_every_kind() {
 
 #[test]
 fn rule_file_errors_are_reported() {
-    assert!(matches!(RuleSet::parse("rule = 1"), Err(DeadlineError::Rules(_))));
+    assert!(matches!(
+        RuleSet::parse("rule = 1"),
+        Err(DeadlineError::Rules(_))
+    ));
     let one = DEFAULTS.split("\n[[rule]]\n").nth(1).unwrap();
     let err = RuleSet::parse(&format!("[[rule]]\n{one}")).unwrap_err();
     assert!(err.to_string().contains("no rule"), "{err}");
     let twice = format!("{DEFAULTS}\n[[rule]]\n{one}");
-    assert!(RuleSet::parse(&twice).unwrap_err().to_string().contains("defined twice"));
+    assert!(RuleSet::parse(&twice)
+        .unwrap_err()
+        .to_string()
+        .contains("defined twice"));
 }
 
 #[test]
@@ -82,18 +97,33 @@ fn lead_found_before_national_day_2024() {
 #[test]
 fn complaint_and_disclosure_count_the_make_up_saturday() {
     // 9-29, 9-30, 10-8, 10-9, 10-10, 10-11, Sat 10-12 (worked).
-    assert_eq!(start(DeadlineKind::ComplaintAcceptance, d(2024, 9, 27)).due, d(2024, 10, 12));
-    assert_eq!(start(DeadlineKind::PenaltyDisclosure, d(2024, 9, 27)).due, d(2024, 10, 12));
+    assert_eq!(
+        start(DeadlineKind::ComplaintAcceptance, d(2024, 9, 27)).due,
+        d(2024, 10, 12)
+    );
+    assert_eq!(
+        start(DeadlineKind::PenaltyDisclosure, d(2024, 9, 27)).due,
+        d(2024, 10, 12)
+    );
 }
 
 #[test]
 fn natural_day_periods_roll_past_holidays() {
     // 90 days from 2024-09-27 is Thu 12-26, a working day.
-    assert_eq!(start(DeadlineKind::CaseDecision, d(2024, 9, 27)).due, d(2024, 12, 26));
+    assert_eq!(
+        start(DeadlineKind::CaseDecision, d(2024, 9, 27)).due,
+        d(2024, 12, 26)
+    );
     // 90 days from 2024-07-03 is 10-01 (National Day): rolled to Tue 10-08.
-    assert_eq!(start(DeadlineKind::CaseDecision, d(2024, 7, 3)).due, d(2024, 10, 8));
+    assert_eq!(
+        start(DeadlineKind::CaseDecision, d(2024, 7, 3)).due,
+        d(2024, 10, 8)
+    );
     // Police accept on Sat 9-28: 3 days is 10-01, rolled to 10-08.
-    assert_eq!(start(DeadlineKind::PoliceReview, d(2024, 9, 28)).due, d(2024, 10, 8));
+    assert_eq!(
+        start(DeadlineKind::PoliceReview, d(2024, 9, 28)).due,
+        d(2024, 10, 8)
+    );
 }
 
 #[test]
@@ -101,12 +131,18 @@ fn suspension_extends_by_the_paused_working_days() {
     let mut dl = start(DeadlineKind::LeadVerification, d(2024, 9, 27));
     dl.pause(d(2024, 10, 8), "送检验").unwrap();
     assert_eq!(dl.state_on(d(2024, 12, 1)), DeadlineState::Paused);
-    assert_eq!(dl.pause(d(2024, 10, 9), "x"), Err(DeadlineError::AlreadyPaused(DeadlineKind::LeadVerification)));
+    assert_eq!(
+        dl.pause(d(2024, 10, 9), "x"),
+        Err(DeadlineError::AlreadyPaused(DeadlineKind::LeadVerification))
+    );
     // Paused working days in (10-08, 10-14]: 9, 10, 11, Sat 12 (worked), 14 = 5.
     dl.resume(d(2024, 10, 14), cal()).unwrap();
     // 15 + 5 = 20 working days from 9-27: 10-30.
     assert_eq!(dl.due, d(2024, 10, 30));
-    assert_eq!(dl.resume(d(2024, 10, 15), cal()), Err(DeadlineError::NotPaused(DeadlineKind::LeadVerification)));
+    assert_eq!(
+        dl.resume(d(2024, 10, 15), cal()),
+        Err(DeadlineError::NotPaused(DeadlineKind::LeadVerification))
+    );
 }
 
 #[test]
@@ -121,9 +157,19 @@ fn natural_suspension_extends_by_natural_days() {
 #[test]
 fn extensions_are_limited_and_recorded() {
     let mut dl = start(DeadlineKind::LeadVerification, d(2024, 9, 27));
-    let err = dl.extend(supervisor_ext(16, d(2024, 10, 20)), cal()).unwrap_err();
-    assert!(matches!(err, DeadlineError::ExtensionNotAllowed { allowed: 15, asked: 16, .. }));
-    dl.extend(supervisor_ext(15, d(2024, 10, 20)), cal()).unwrap();
+    let err = dl
+        .extend(supervisor_ext(16, d(2024, 10, 20)), cal())
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        DeadlineError::ExtensionNotAllowed {
+            allowed: 15,
+            asked: 16,
+            ..
+        }
+    ));
+    dl.extend(supervisor_ext(15, d(2024, 10, 20)), cal())
+        .unwrap();
     // 30 working days from 9-27: 11-13.
     assert_eq!(dl.due, d(2024, 11, 13));
     assert_eq!(dl.extensions[0].approved_by, UserId::from_u128(2));
@@ -135,8 +181,12 @@ fn extensions_are_limited_and_recorded() {
     let mut cd = start(DeadlineKind::CaseDecision, d(2024, 9, 27));
     let mut big = supervisor_ext(60, d(2024, 12, 1));
     big.collective = true;
-    assert!(cd.extend(big.clone(), cal()).is_err(), "collective only after the 30 days");
-    cd.extend(supervisor_ext(30, d(2024, 12, 1)), cal()).unwrap();
+    assert!(
+        cd.extend(big.clone(), cal()).is_err(),
+        "collective only after the 30 days"
+    );
+    cd.extend(supervisor_ext(30, d(2024, 12, 1)), cal())
+        .unwrap();
     cd.extend(big, cal()).unwrap();
     assert_eq!(cd.due, cal().add_days_rolled(d(2024, 9, 27), 180).unwrap());
 }
@@ -145,8 +195,16 @@ fn extensions_are_limited_and_recorded() {
 fn stop_marks_met_or_breached_and_closes() {
     let mut dl = start(DeadlineKind::LeadVerification, d(2024, 9, 27));
     dl.stop(d(2024, 10, 23), cal()).unwrap();
-    assert_eq!(dl.status, DeadlineStatus::Met { on: d(2024, 10, 23) });
-    assert!(matches!(dl.pause(d(2024, 10, 24), "x"), Err(DeadlineError::NotOpen { .. })));
+    assert_eq!(
+        dl.status,
+        DeadlineStatus::Met {
+            on: d(2024, 10, 23)
+        }
+    );
+    assert!(matches!(
+        dl.pause(d(2024, 10, 24), "x"),
+        Err(DeadlineError::NotOpen { .. })
+    ));
     let mut late = start(DeadlineKind::LeadVerification, d(2024, 9, 27));
     late.stop(d(2024, 10, 24), cal()).unwrap();
     assert_eq!(late.state_on(d(2024, 10, 24)), DeadlineState::Breached);
@@ -164,29 +222,57 @@ fn overrides_may_only_tighten_statutory_rules() {
         source: "本局限时办结制度".into(),
     };
     let e = rules
-        .effective(DeadlineKind::LeadVerification, org(), &[mk(DeadlineKind::LeadVerification, 10)])
+        .effective(
+            DeadlineKind::LeadVerification,
+            org(),
+            &[mk(DeadlineKind::LeadVerification, 10)],
+        )
         .unwrap();
     assert_eq!((e.length, e.warn_before), (10, 5));
     assert!(e.legal_basis.contains("本局限时办结制度"));
     // Another agency is not affected.
     let other = rules
-        .effective(DeadlineKind::LeadVerification, OrgId::from_u128(77), &[mk(DeadlineKind::LeadVerification, 10)])
+        .effective(
+            DeadlineKind::LeadVerification,
+            OrgId::from_u128(77),
+            &[mk(DeadlineKind::LeadVerification, 10)],
+        )
         .unwrap();
     assert_eq!(other.length, 15);
     let err = rules
-        .effective(DeadlineKind::LeadVerification, org(), &[mk(DeadlineKind::LeadVerification, 20)])
+        .effective(
+            DeadlineKind::LeadVerification,
+            org(),
+            &[mk(DeadlineKind::LeadVerification, 20)],
+        )
         .unwrap_err();
     assert!(err.to_string().contains("only shorten"), "{err}");
     // A policy default may be set either way.
     let t = rules
-        .effective(DeadlineKind::TransferAcknowledgement, org(), &[mk(DeadlineKind::TransferAcknowledgement, 10)])
+        .effective(
+            DeadlineKind::TransferAcknowledgement,
+            org(),
+            &[mk(DeadlineKind::TransferAcknowledgement, 10)],
+        )
         .unwrap();
     assert_eq!(t.length, 10);
 }
 
 #[test]
 fn outside_the_calendar_is_an_error_not_a_guess() {
-    let rule = RuleSet::defaults().unwrap().effective(DeadlineKind::LeadVerification, org(), &[]).unwrap();
-    let r = Deadline::start(DeadlineId::from_u128(1), None, ObjectType::Case, Uuid::nil(), org(), rule, d(2035, 1, 1), cal());
+    let rule = RuleSet::defaults()
+        .unwrap()
+        .effective(DeadlineKind::LeadVerification, org(), &[])
+        .unwrap();
+    let r = Deadline::start(
+        DeadlineId::from_u128(1),
+        None,
+        ObjectType::Case,
+        Uuid::nil(),
+        org(),
+        rule,
+        d(2035, 1, 1),
+        cal(),
+    );
     assert!(matches!(r, Err(DeadlineError::Calendar(_))));
 }
