@@ -32,6 +32,13 @@ enum Command {
     Region(cmd::region::Args),
     /// The statutory working-day calendar (holidays and make-up working days).
     Calendar(cmd::calendar::Args),
+    /// Scan listings for marks, counterfeit slang, GIs, prohibited and regulated goods.
+    ///
+    /// Rules: --rules DIR, else rules/default under the current directory when it exists,
+    /// else the default pack embedded in the binary; or --compiled FILE.
+    Scan(cmd::scan::Args),
+    /// Check or compile rule packs and marks files.
+    Rules(cmd::rules::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +48,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Region(args) => cmd::region::run(args),
         Command::Calendar(args) => cmd::calendar::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
     };
     match result {
         Ok(code) => code,

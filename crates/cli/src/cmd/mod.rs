@@ -3,4 +3,6 @@
 pub mod calendar;
 pub mod check;
 pub mod region;
+pub mod rules;
+pub mod scan;
 pub mod text;
