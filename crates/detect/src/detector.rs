@@ -337,12 +337,14 @@ impl Detector {
                     if syllables < policy.pinyin_min_syllables {
                         continue;
                     }
-                    let key: String = py.as_str().chars().filter(|c| *c != ' ').collect();
+                    let spaced = py.as_str().to_string();
+                    let key: String = spaced.chars().filter(|c| *c != ' ').collect();
                     if key.is_empty() || !key.is_ascii() {
                         continue;
                     }
+                    // Homophones are matched syllable by syllable (di ao, never diao).
                     if policy.pinyin_homophones {
-                        let v = pinyin_map.entry(key.clone()).or_default();
+                        let v = pinyin_map.entry(spaced).or_default();
                         if !v.contains(&(i as u32)) {
                             v.push(i as u32);
                         }
@@ -523,6 +525,7 @@ fn ascii_alnum(b: u8) -> bool {
 /// so model numbers stay matched (`iphone15`).
 fn run_automaton(
     ac: &CharwiseDoubleArrayAhoCorasick<u32>,
+    strip: bool,
     form: &str,
     stripped: &mut String,
     spaces: &mut Vec<usize>,
@@ -531,7 +534,7 @@ fn run_automaton(
     stripped.clear();
     spaces.clear();
     for (i, c) in form.char_indices() {
-        if c == ' ' {
+        if c == ' ' && strip {
             // The stripped position where the space would be.
             spaces.push(i - spaces.len());
         } else {
@@ -616,6 +619,7 @@ impl Detector {
             let mut found: Vec<(u32, usize, usize)> = Vec::new();
             run_automaton(
                 &self.ac,
+                true,
                 form.as_str(),
                 &mut sc.stripped,
                 &mut sc.spaces,
@@ -640,6 +644,7 @@ impl Detector {
                         let mut found: Vec<(u32, usize, usize)> = Vec::new();
                         run_automaton(
                             pac,
+                            false,
                             sc.pinyin.as_str(),
                             &mut sc.stripped,
                             &mut sc.spaces,
@@ -730,7 +735,9 @@ impl Detector {
         let kind = |t: &Target| -> u8 {
             match t {
                 Target::Mark { .. } => 0,
-                Target::Term { list, .. } => 1 + *list as u8,
+                // Terms of all lists compete: 高仿人民币 (prohibited) over 高仿, 顶级复刻版
+                // (slang) over 顶级 (ad law).
+                Target::Term { .. } => 1,
                 Target::Gi { .. } => 5,
                 Target::Cue { .. } => 6,
                 Target::Regulated { .. } => 7,
@@ -801,18 +808,11 @@ impl Detector {
             let Some(m) = marks.get(mark as usize) else {
                 continue;
             };
-            let fits = m.well_known
-                || self.tables.mark_categories[mark as usize]
-                    .iter()
-                    .any(|c| categories.contains(c));
-            if !fits {
-                continue;
-            }
             let auth = &self.tables.authorized[mark as usize];
             if !auth.is_empty() && shop_keys.iter().any(|k| auth.contains(k)) {
                 continue;
             }
-            if !seen_marks.insert((mark, h.field)) {
+            if seen_marks.contains(&(mark, h.field)) {
                 continue;
             }
             // Descriptive cue near the mark?
@@ -842,6 +842,16 @@ impl Detector {
                 (gap.chars().filter(|ch| *ch != ' ').count() <= policy.descriptive_window_chars)
                     .then_some((c, rule))
             });
+            // A mark counts where the listing fits its categories (or it is well known);
+            // an accessory that says what it fits is reported as descriptive use anyway.
+            let fits = m.well_known
+                || self.tables.mark_categories[mark as usize]
+                    .iter()
+                    .any(|c| categories.contains(c));
+            if !fits && cue.is_none() {
+                continue;
+            }
+            seen_marks.insert((mark, h.field));
             let used = marks_used.entry(mark).or_insert(false);
             *used |= cue.is_none();
             let text = text_of(h.field);
