@@ -110,7 +110,7 @@ fn main() -> std::io::Result<()> {
             let l = 2 + (r.next() % 3) as usize;
             title.push_str(&han_word(&mut r, &chars, l));
             title.push(' ');
-            title.push_str(*r.pick(WORDS));
+            title.push_str(r.pick::<&str>(WORDS));
             title.push(' ');
         }
         // About one listing in five names a mark.
@@ -121,7 +121,7 @@ fn main() -> std::io::Result<()> {
         let mut desc = String::new();
         for _ in 0..(3 + r.next() % 6) {
             desc.push_str(&han_word(&mut r, &chars, 4));
-            desc.push_str(*r.pick(WORDS));
+            desc.push_str(r.pick::<&str>(WORDS));
             desc.push(',');
         }
         let line = serde_json::json!({

@@ -127,10 +127,7 @@ pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_d
     }
     match pack {
         Some(p) if problems.is_empty() => Ok((p, marks)),
-        _ => bail!(
-            "invalid rules:\n{}",
-            wangjian_detect::Problems(problems).to_string()
-        ),
+        _ => bail!("invalid rules:\n{}", wangjian_detect::Problems(problems)),
     }
 }
 
@@ -149,7 +146,7 @@ pub fn load_detector(args: &RuleArgs, compiled: Option<&Path>) -> anyhow::Result
 /// One unit of work: a line to parse, or a record already parsed (CSV).
 enum Item {
     Line(String),
-    Parsed(Result<Listing, String>),
+    Parsed(Box<Result<Listing, String>>),
     Bad(String),
 }
 
@@ -325,7 +322,7 @@ fn read_csv(
     };
     let mut items = Vec::with_capacity(BATCH);
     while let Some((n, l)) = r.next_listing() {
-        items.push((n, Item::Parsed(l.map_err(|e| e.to_string()))));
+        items.push((n, Item::Parsed(Box::new(l.map_err(|e| e.to_string())))));
         if items.len() >= BATCH {
             let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
             send(tx, source, full)?;
@@ -367,8 +364,11 @@ fn consume(
                 Item::Line(l) => Listing::from_json(l)
                     .map(|l| detector.scan(&l))
                     .map_err(|e| e.to_string()),
-                Item::Parsed(Ok(l)) => Ok(detector.scan(l)),
-                Item::Parsed(Err(e)) | Item::Bad(e) => Err(e.clone()),
+                Item::Parsed(p) => match p.as_ref() {
+                    Ok(l) => Ok(detector.scan(l)),
+                    Err(e) => Err(e.clone()),
+                },
+                Item::Bad(e) => Err(e.clone()),
             })
             .collect();
         let source = &sources[batch.source];
