@@ -1,0 +1,29 @@
+//! The verifiable core of the wangjian evidence log (证据固定, 执法全过程记录).
+//!
+//! What it is for: anyone holding an evidence package must be able to check, offline, that
+//! nothing in it was changed and that every entry is part of the agency's append-only log.
+//! This crate holds everything that check needs, and nothing else:
+//!
+//! - [`tree`]: RFC 6962 / RFC 9162 Merkle tree hashing and proof verification;
+//! - [`plan`]: roots and proofs at any size from stored *perfect subtrees*, in two pure
+//!   steps (plan which nodes, assemble from their hashes), and the [`Frontier`] appender;
+//!
+//! What it must never do: talk to a database or the network, read the clock or draw
+//! randomness inside a pure function (keys and times are passed in), panic on any input
+//! bytes, or change a byte of a documented format without bumping its version
+//! (`FORMAT.md` describes every format byte by byte).
+
+#![deny(missing_docs)]
+
+mod hex_serde;
+pub mod plan;
+pub mod tree;
+
+pub use plan::{
+    prove_consistency, prove_inclusion, root_at, AppendBatch, ConsistencyProof, Frontier,
+    InclusionProof, MemoryNodeStore, NodeSource, Plan, TreeError,
+};
+pub use tree::{
+    empty_root, leaf_hash, node_hash, verify_consistency, verify_inclusion, Hash, NodeId,
+    ProofError, SizeError,
+};
