@@ -4,25 +4,29 @@
 //! `--input-format csv`), from files or stdin. Output: one verdict per flagged listing
 //! (every listing with `--all`), in input order, as JSON Lines or CSV.
 //!
-//! The scan streams: a reader thread cuts the input into batches of lines and hands them
-//! over a bounded channel; each batch is scanned in parallel (rayon) and written in order,
-//! so memory does not grow with the input. A bad line is reported on stderr with its file
-//! and line number and skipped; the exit status is then 1.
+//! The scan streams: a reader thread only reads, in blocks of whole lines (~512 KiB), and
+//! hands them over a bounded channel; each block is one rayon task that splits, checks,
+//! parses, scans and formats its lines into an output buffer; the main thread writes the
+//! finished buffers in input order. Several blocks are in flight at once, so no core waits
+//! for the writer or for the slowest task, and memory does not grow with the input. A bad
+//! line is reported on stderr with its file and line number and skipped; the exit status
+//! is then 1.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use rayon::prelude::*;
 use wangjian_detect::{
     parse_marks, Code, CsvListings, Detector, Level, Listing, RulePack, Verdict, PACK_FILES,
 };
 
-use crate::input::{for_each_line, LineProblem, MAX_LINE_BYTES};
+use crate::input::{LineProblem, MAX_LINE_BYTES};
 use crate::report::BadLines;
 
 /// Where the rules come from (shared with `wangjian rules`).
@@ -143,19 +147,33 @@ pub fn load_detector(args: &RuleArgs, compiled: Option<&Path>) -> anyhow::Result
     Detector::build(pack, marks).map_err(|e| anyhow::anyhow!("invalid rules:\n{e}"))
 }
 
-/// One unit of work: a line to parse, or a record already parsed (CSV).
+/// A record read ahead of scanning: parsed (CSV) or unusable.
 enum Item {
-    Line(String),
     Parsed(Box<Result<Listing, String>>),
     Bad(String),
 }
 
+/// Consecutive input of one source, scanned as one task.
 struct Batch {
     source: usize,
-    items: Vec<(u64, Item)>,
+    body: Body,
 }
 
-const BATCH: usize = 2048;
+enum Body {
+    /// Whole JSON Lines lines (each ends in `\n`, except the last line of the input), cut
+    /// and checked by the worker: the reader thread only reads.
+    Lines(Vec<u8>),
+    /// One line longer than [`MAX_LINE_BYTES`] (its length), never held in memory.
+    TooLong(u64),
+    /// CSV records with their line numbers.
+    Records(Vec<(u64, Item)>),
+}
+
+/// A batch closes after this many bytes of JSON Lines or this many CSV records: big enough
+/// that the per-batch overhead (a task, a channel message, an output buffer) vanishes,
+/// small enough that memory stays bounded and both cores stay busy.
+const BATCH_BYTES: usize = 1 << 19;
+const BATCH: usize = 1024;
 
 fn open_input(name: &str) -> anyhow::Result<Box<dyn Read + Send>> {
     if name == "-" {
@@ -168,7 +186,7 @@ fn open_input(name: &str) -> anyhow::Result<Box<dyn Read + Send>> {
 
 /// Runs `wangjian scan`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let detector = load_detector(&args.rules, args.compiled.as_deref())?;
+    let detector = Arc::new(load_detector(&args.rules, args.compiled.as_deref())?);
     let inputs: Vec<String> = if args.inputs.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -205,11 +223,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (tx, rx) = sync_channel::<Batch>(4);
     let reader = std::thread::spawn(move || -> Result<(), (usize, io::Error)> {
         for (source, (input, csv)) in readers.into_iter().enumerate() {
-            let buffered = BufReader::with_capacity(1 << 16, input);
             let r = if csv {
-                read_csv(source, buffered, &tx)
+                read_csv(source, BufReader::with_capacity(1 << 16, input), &tx)
             } else {
-                read_lines(source, buffered, &tx)
+                read_lines(source, input, &tx)
             };
             r.map_err(|e| (source, e))?;
         }
@@ -283,32 +300,85 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     Some(p)
 }
 
+/// Reads JSON Lines input in blocks of whole lines. Line numbers are not counted here:
+/// the writer adds up the line counts of the batches, in order.
 fn read_lines(
     source: usize,
-    input: impl BufRead,
+    mut input: impl Read,
     tx: &std::sync::mpsc::SyncSender<Batch>,
 ) -> io::Result<()> {
-    let mut items = Vec::with_capacity(BATCH);
-    for_each_line(input, MAX_LINE_BYTES, |n, line| {
-        let item = match line {
-            Ok(l) if l.trim().is_empty() => return Ok(()),
-            Ok(l) => Item::Line(l.to_string()),
-            Err(LineProblem::InvalidUtf8 { valid_up_to }) => {
-                Item::Bad(LineProblem::InvalidUtf8 { valid_up_to }.to_string())
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut buf = Vec::with_capacity(BATCH_BYTES.max(carry.len()) + (1 << 16));
+        buf.append(&mut carry);
+        let want = BATCH_BYTES.max(buf.len() + (1 << 16));
+        let eof = fill(&mut input, &mut buf, want)?;
+        if eof {
+            // The last line may have no `\n` and still be too long.
+            let start = buf.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let last = (buf.len() - start) as u64;
+            if last > MAX_LINE_BYTES as u64 {
+                buf.truncate(start);
             }
-            Err(p) => Item::Bad(p.to_string()),
-        };
-        items.push((n, item));
-        if items.len() >= BATCH {
-            let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
-            send(tx, source, full)?;
+            if !buf.is_empty() {
+                send(tx, source, Body::Lines(buf))?;
+            }
+            if last > MAX_LINE_BYTES as u64 {
+                send(tx, source, Body::TooLong(last))?;
+            }
+            return Ok(());
         }
-        Ok(())
-    })?;
-    if !items.is_empty() {
-        send(tx, source, items)?;
+        match buf.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                carry.extend_from_slice(&buf[last + 1..]);
+                buf.truncate(last + 1);
+                send(tx, source, Body::Lines(buf))?;
+            }
+            // One line fills the block: read on until it ends or is too long to keep.
+            None if buf.len() > MAX_LINE_BYTES => {
+                let (len, rest, eof) = skip_line(&mut input, buf.len() as u64)?;
+                send(tx, source, Body::TooLong(len))?;
+                if eof {
+                    return Ok(());
+                }
+                carry = rest;
+            }
+            None => carry = buf,
+        }
     }
-    Ok(())
+}
+
+/// Reads until `buf` holds `want` bytes; true at the end of the input.
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let mut chunk = [0u8; 1 << 16];
+    while buf.len() < want {
+        let room = chunk.len().min(want - buf.len());
+        match input.read(&mut chunk[..room]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
+
+/// Skips the rest of a line of which `seen` bytes were read: its full length (without the
+/// `\n`), the bytes read after it, and whether the input ended.
+fn skip_line(input: &mut impl Read, mut seen: u64) -> io::Result<(u64, Vec<u8>, bool)> {
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => return Ok((seen, Vec::new(), true)),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        match chunk[..n].iter().position(|&b| b == b'\n') {
+            Some(p) => return Ok((seen + p as u64, chunk[p + 1..n].to_vec(), false)),
+            None => seen += n as u64,
+        }
+    }
 }
 
 fn read_csv(
@@ -318,36 +388,145 @@ fn read_csv(
 ) -> io::Result<()> {
     let mut r = match CsvListings::new(input) {
         Ok(r) => r,
-        Err(e) => return send(tx, source, vec![(1, Item::Bad(format!("header: {e}")))]),
+        Err(e) => {
+            let bad = vec![(1, Item::Bad(format!("header: {e}")))];
+            return send(tx, source, Body::Records(bad));
+        }
     };
     let mut items = Vec::with_capacity(BATCH);
     while let Some((n, l)) = r.next_listing() {
         items.push((n, Item::Parsed(Box::new(l.map_err(|e| e.to_string())))));
         if items.len() >= BATCH {
             let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
-            send(tx, source, full)?;
+            send(tx, source, Body::Records(full))?;
         }
     }
     if !items.is_empty() {
-        send(tx, source, items)?;
+        send(tx, source, Body::Records(items))?;
     }
     Ok(())
 }
 
-fn send(
-    tx: &std::sync::mpsc::SyncSender<Batch>,
-    source: usize,
-    items: Vec<(u64, Item)>,
-) -> io::Result<()> {
+fn send(tx: &std::sync::mpsc::SyncSender<Batch>, source: usize, body: Body) -> io::Result<()> {
     // The receiver hangs up only when output failed; stop reading quietly then.
-    tx.send(Batch { source, items })
+    tx.send(Batch { source, body })
         .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "output closed"))
 }
 
+/// What scanning one batch produced: the output bytes, the bad lines and the counts.
+struct Scanned {
+    source: usize,
+    /// Input lines the batch covered (JSON Lines), so the writer can number them.
+    lines: u64,
+    /// Bad lines: line numbers relative to the batch for JSON Lines, absolute for CSV.
+    bad: Vec<(u64, String)>,
+    records: u64,
+    out: Vec<u8>,
+    summary: Summary,
+}
+
+/// The lines of a JSON Lines block, numbered from 1, as for [`crate::input::for_each_line`]:
+/// without `\n` or `\r\n`, the text or why it is unusable.
+fn block_lines(block: &[u8]) -> impl Iterator<Item = (u64, Result<&str, LineProblem>)> {
+    let body = block.strip_suffix(b"\n").unwrap_or(block);
+    let pieces = (!block.is_empty()).then(|| body.split(|&b| b == b'\n'));
+    pieces.into_iter().flatten().zip(1..).map(|(line, n)| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text = std::str::from_utf8(line).map_err(|e| LineProblem::InvalidUtf8 {
+            valid_up_to: e.valid_up_to(),
+        });
+        (n, text)
+    })
+}
+
+/// Parses, scans and formats one batch (on a rayon worker).
+fn scan_batch(
+    detector: &Detector,
+    batch: Batch,
+    all: bool,
+    csv_out: bool,
+) -> anyhow::Result<Scanned> {
+    let mut done = Scanned {
+        source: batch.source,
+        lines: 0,
+        bad: Vec::new(),
+        records: 0,
+        out: Vec::new(),
+        summary: Summary::default(),
+    };
+    let mut csv_w = csv_out.then(|| csv::WriterBuilder::new().from_writer(Vec::new()));
+    let mut emit = |done: &mut Scanned, verdict: Verdict| -> anyhow::Result<()> {
+        done.summary.add(&verdict);
+        if verdict.reasons.is_empty() && !all {
+            return Ok(());
+        }
+        match csv_w.as_mut() {
+            Some(w) => write_csv(w, &verdict)?,
+            None => {
+                serde_json::to_writer(&mut done.out, &verdict)?;
+                done.out.push(b'\n');
+            }
+        }
+        Ok(())
+    };
+    match &batch.body {
+        Body::Lines(block) => {
+            done.out.reserve(block.len() * 2);
+            for (n, line) in block_lines(block) {
+                done.lines = n;
+                let verdict = match line {
+                    Ok(l) if l.trim().is_empty() => continue,
+                    Ok(l) => match Listing::from_json(l) {
+                        Ok(listing) => detector.scan(&listing),
+                        Err(e) => {
+                            done.bad.push((n, e.to_string()));
+                            continue;
+                        }
+                    },
+                    Err(p) => {
+                        done.bad.push((n, p.to_string()));
+                        continue;
+                    }
+                };
+                done.records += 1;
+                emit(&mut done, verdict)?;
+            }
+        }
+        Body::TooLong(bytes) => {
+            done.lines = 1;
+            done.bad
+                .push((1, LineProblem::TooLong { bytes: *bytes }.to_string()));
+        }
+        Body::Records(items) => {
+            for (n, item) in items {
+                done.records += 1;
+                match item {
+                    Item::Parsed(p) => match p.as_ref() {
+                        Ok(l) => emit(&mut done, detector.scan(l))?,
+                        Err(e) => done.bad.push((*n, e.clone())),
+                    },
+                    Item::Bad(e) => done.bad.push((*n, e.clone())),
+                }
+            }
+        }
+    }
+    if let Some(w) = csv_w {
+        done.out = w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    }
+    Ok(done)
+}
+
+/// Scans batches as they arrive and writes the results in input order.
+///
+/// Each batch is one rayon task; up to `2 × threads + 2` batches are in flight, so the
+/// workers never wait for the writer or for the slowest task of a batch, and memory stays
+/// bounded. The writer only copies finished bytes.
 #[allow(clippy::too_many_arguments)]
 fn consume(
     rx: &Receiver<Batch>,
-    detector: &Detector,
+    detector: &Arc<Detector>,
     sources: &[String],
     all: bool,
     out: &mut impl Write,
@@ -356,50 +535,43 @@ fn consume(
     bad: &mut BadLines,
     progress: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<()> {
+    let in_flight = 2 * rayon::current_num_threads() + 2;
+    let mut line_base = vec![0u64; sources.len()];
+    let mut pending: VecDeque<Receiver<anyhow::Result<Scanned>>> = VecDeque::new();
+    let mut finish = |r: Receiver<anyhow::Result<Scanned>>| -> anyhow::Result<()> {
+        let done = r
+            .recv()
+            .map_err(|_| anyhow::anyhow!("a scan worker stopped unexpectedly"))??;
+        let source = &sources[done.source];
+        // JSON Lines batches number their lines from 1; CSV records carry their own.
+        let base = line_base[done.source];
+        line_base[done.source] += done.lines;
+        for (line, e) in done.bad {
+            bad.report(source, base + line, e);
+        }
+        summary.merge(&done.summary);
+        out.write_all(&done.out)?;
+        if let Some(p) = progress {
+            p.inc(done.records);
+        }
+        Ok(())
+    };
     for batch in rx.iter() {
-        let results: Vec<Result<Verdict, String>> = batch
-            .items
-            .par_iter()
-            .map(|(_, item)| match item {
-                Item::Line(l) => Listing::from_json(l)
-                    .map(|l| detector.scan(&l))
-                    .map_err(|e| e.to_string()),
-                Item::Parsed(p) => match p.as_ref() {
-                    Ok(l) => Ok(detector.scan(l)),
-                    Err(e) => Err(e.clone()),
-                },
-                Item::Bad(e) => Err(e.clone()),
-            })
-            .collect();
-        let source = &sources[batch.source];
-        let mut csv_w = csv_out.then(|| csv::WriterBuilder::new().from_writer(Vec::new()));
-        for ((line, _), r) in batch.items.iter().zip(results) {
-            match r {
-                Err(e) => bad.report(source, *line, e),
-                Ok(v) => {
-                    summary.add(&v);
-                    if v.reasons.is_empty() && !all {
-                        continue;
-                    }
-                    match csv_w.as_mut() {
-                        Some(w) => write_csv(w, &v)?,
-                        None => {
-                            serde_json::to_writer(&mut *out, &v)?;
-                            out.write_all(b"\n")?;
-                        }
-                    }
-                }
+        let (tx, result) = sync_channel(1);
+        let detector = Arc::clone(detector);
+        rayon::spawn(move || {
+            // The receiver is gone only when output already failed.
+            let _ = tx.send(scan_batch(&detector, batch, all, csv_out));
+        });
+        pending.push_back(result);
+        while pending.len() >= in_flight {
+            if let Some(r) = pending.pop_front() {
+                finish(r)?;
             }
         }
-        if let Some(w) = csv_w {
-            let bytes = w
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
-            out.write_all(&bytes)?;
-        }
-        if let Some(p) = progress {
-            p.inc(batch.items.len() as u64);
-        }
+    }
+    while let Some(r) = pending.pop_front() {
+        finish(r)?;
     }
     Ok(())
 }
@@ -456,6 +628,16 @@ impl Summary {
             if v.reasons.iter().any(|r| r.code == *c) {
                 self.codes[i] += 1;
             }
+        }
+    }
+
+    fn merge(&mut self, other: &Summary) {
+        self.listings += other.listings;
+        for (a, b) in self.levels.iter_mut().zip(other.levels) {
+            *a += b;
+        }
+        for (a, b) in self.codes.iter_mut().zip(other.codes) {
+            *a += b;
         }
     }
 
