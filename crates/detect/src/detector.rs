@@ -758,20 +758,15 @@ impl Detector {
         });
         hits.sort_by_key(|h| (h.field, h.orig.0, h.orig.1, h.target));
 
-        let categories: HashSet<u32> = hits
+        let categories: Vec<u32> = hits
             .iter()
             .filter_map(|h| match h.target {
                 Target::Category { word } => Some(word),
                 _ => None,
             })
             .collect();
-        let mut scratch = MatchForm::new();
-        let shop_keys: Vec<String> = [listing.shop.id.as_deref(), listing.shop.name.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(|s| shop_key(s, &mut scratch))
-            .filter(|s| !s.is_empty())
-            .collect();
+        // The shop's keys, normalized only when a mark has an authorized list to check.
+        let mut shop_keys: Option<Vec<String>> = None;
 
         let mut reasons: Vec<Reason> = Vec::new();
         let reason = |code: Code,
@@ -795,7 +790,7 @@ impl Detector {
         };
 
         // Marks: category fit, authorized shops, descriptive use.
-        let mut seen_marks: HashSet<(u32, Field)> = HashSet::new();
+        let mut seen_marks: Vec<(u32, Field)> = Vec::new();
         // mark → true when at least one hit is not descriptive.
         let mut marks_used: BTreeMap<u32, bool> = BTreeMap::new();
         for h in &hits {
@@ -809,7 +804,20 @@ impl Detector {
                 continue;
             };
             let auth = &self.tables.authorized[mark as usize];
-            if !auth.is_empty() && shop_keys.iter().any(|k| auth.contains(k)) {
+            if !auth.is_empty()
+                && shop_keys
+                    .get_or_insert_with(|| {
+                        let mut scratch = MatchForm::new();
+                        [listing.shop.id.as_deref(), listing.shop.name.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .map(|s| shop_key(s, &mut scratch))
+                            .filter(|s| !s.is_empty())
+                            .collect()
+                    })
+                    .iter()
+                    .any(|k| auth.contains(k))
+            {
                 continue;
             }
             if seen_marks.contains(&(mark, h.field)) {
@@ -851,7 +859,7 @@ impl Detector {
             if !fits && cue.is_none() {
                 continue;
             }
-            seen_marks.insert((mark, h.field));
+            seen_marks.push((mark, h.field));
             let used = marks_used.entry(mark).or_insert(false);
             *used |= cue.is_none();
             let text = text_of(h.field);
@@ -964,14 +972,15 @@ impl Detector {
             }
         }
         // Terms, once per rule and field.
-        let mut seen_terms: HashSet<(TermList, u32, Field)> = HashSet::new();
+        let mut seen_terms: Vec<(TermList, u32, Field)> = Vec::new();
         for h in &hits {
             let Target::Term { list, rule } = h.target else {
                 continue;
             };
-            if !seen_terms.insert((list, rule, h.field)) {
+            if seen_terms.contains(&(list, rule, h.field)) {
                 continue;
             }
+            seen_terms.push((list, rule, h.field));
             let (rules, code) = match list {
                 TermList::Counterfeit => (&pack.counterfeit_terms, Code::CounterfeitTerm),
                 TermList::AdLaw => (&pack.ad_law_terms, Code::AdLaw),
@@ -1014,19 +1023,22 @@ impl Detector {
             ));
         }
         // Geographical indications named for goods from elsewhere.
-        let location = self.location(listing);
-        let mut seen_gi: HashSet<u32> = HashSet::new();
+        // Where the listing is, looked up only when a GI is named.
+        let mut location: Option<Option<(Vec<String>, String)>> = None;
+        let mut seen_gi: Vec<u32> = Vec::new();
         for h in &hits {
             let Target::Gi { gi } = h.target else {
                 continue;
             };
-            if h.field == Field::Category || !seen_gi.insert(gi) {
+            if h.field == Field::Category || seen_gi.contains(&gi) {
                 continue;
             }
+            seen_gi.push(gi);
             let Some(g) = pack.gis.get(gi as usize) else {
                 continue;
             };
-            let Some((places, shown)) = &location else {
+            let Some((places, shown)) = location.get_or_insert_with(|| self.location(listing))
+            else {
                 continue;
             };
             let inside = places.iter().any(|p| {
@@ -1061,7 +1073,7 @@ impl Detector {
             ));
         }
         // Regulated categories without a valid licence, once per licence kind.
-        let mut seen_kind: HashSet<&str> = HashSet::new();
+        let mut seen_kind: Vec<&str> = Vec::new();
         for h in &hits {
             let Target::Regulated { rule } = h.target else {
                 continue;
@@ -1070,11 +1082,11 @@ impl Detector {
                 continue;
             };
             let field_ok = r.fields.iter().any(|f| f == h.field.as_str());
-            if !field_ok || seen_kind.contains(r.license_kind.as_str()) {
+            if !field_ok || seen_kind.contains(&r.license_kind.as_str()) {
                 continue;
             }
             let problem = license_problem(&r.license_kind, listing.shop.license_no.as_deref());
-            seen_kind.insert(r.license_kind.as_str());
+            seen_kind.push(r.license_kind.as_str());
             if let Some(problem) = problem {
                 let matched = text_of(h.field).get(h.orig.0..h.orig.1).unwrap_or("");
                 reasons.push(reason(
