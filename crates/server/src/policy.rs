@@ -1,0 +1,610 @@
+//! The one policy module: who may see and do what. Every route asks here; nothing else in
+//! the server decides permissions (the case state machine's own role checks are reached
+//! through [`wangjian_domain::may`], called from here).
+//!
+//! # The rules (issue 6)
+//!
+//! - An **agency**'s officers and supervisors see the cases it is responsible for, the ones
+//!   it registered (originating), the ones shared with it, and the ones transferred to it
+//!   (pending, accepted or reported; not after it refused); its leads and the leads shared
+//!   with it; every listing (patrol); every mark; the notices it sent; the complaints it
+//!   handles; its own unpublished penalty decisions. They change only what their agency is
+//!   responsible for; case transitions are decided by the state machine's table.
+//! - A **coordination office** (双打办) sees every case whose responsible or originating
+//!   agency lies in its region, read-only; its supervisors may supervise (督办) them.
+//! - A **platform**'s operators see the listings it pushed, the leads it submitted and the
+//!   notices sent to it, and answer those notices. They see no case and no scan lead (a scan
+//!   lead about a platform's listing would tip off the seller).
+//! - A **rights holder**'s agents see and manage its own marks and its own complaints, and
+//!   the leads they became.
+//! - An **admin** manages the memberships of their own organization and nothing else
+//!   (separation of duties: no case access by being admin).
+//! - **The public** sees published penalty decisions only.
+//!
+//! Deny by default: a role that does not fit the organization's kind (a platform operator
+//! of an agency) grants nothing.
+//!
+//! # Unknown and forbidden answer alike
+//!
+//! [`decide`] answers [`Verdict::Hidden`] whenever the caller may not *read* the object,
+//! whatever the action: the server turns it into the same 404 it gives for an id that does
+//! not exist. Only an object the caller can read may answer 403 ([`Verdict::Forbidden`]).
+//!
+//! # Lists
+//!
+//! [`list_scope`] gives the store the filter for a list query as data ([`Scope`]): the
+//! store turns it into a `WHERE` clause, so pagination and counts never see a row the
+//! caller may not read. A test proves that for every caller and object, the scope admits
+//! the object exactly when [`decide`] allows reading it.
+
+use wangjian_domain::case::{Action as CaseAction, CaseView};
+use wangjian_domain::org::{Actor, OrgKind, RegionCode, Role};
+use wangjian_domain::{may, OrgId};
+
+/// A signed-in user acting for one organization, with what the policy needs to know about
+/// that organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// User, organization and roles there.
+    pub actor: Actor,
+    /// What the organization is.
+    pub org_kind: OrgKind,
+    /// Its region.
+    pub region: RegionCode,
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// No sign-in (the public portal).
+    Public,
+    /// A signed-in member of an organization.
+    Member(Member),
+}
+
+/// What a member can do by virtue of their organization's kind and their roles there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Capacity {
+    /// Officer or supervisor of an agency.
+    CaseWorker,
+    /// Officer or supervisor of a coordination office.
+    Coordinator,
+    /// Operator of a platform.
+    PlatformOperator,
+    /// Agent of a rights holder.
+    RightsHolderAgent,
+    /// Nothing but maybe admin duties.
+    None,
+}
+
+impl Member {
+    fn capacity(&self) -> Capacity {
+        let a = &self.actor;
+        let worker = a.has(Role::Officer) || a.has(Role::Supervisor);
+        match self.org_kind {
+            OrgKind::Agency { .. } if worker => Capacity::CaseWorker,
+            OrgKind::CoordinationOffice if worker => Capacity::Coordinator,
+            OrgKind::Platform if a.has(Role::PlatformOperator) => Capacity::PlatformOperator,
+            OrgKind::RightsHolder if a.has(Role::RightsHolderAgent) => Capacity::RightsHolderAgent,
+            _ => Capacity::None,
+        }
+    }
+
+    fn org(&self) -> OrgId {
+        self.actor.org
+    }
+}
+
+/// What the policy needs to know about a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// State, responsible agency, officers, pending receiver (the state machine's view).
+    pub view: CaseView,
+    /// The agency that registered it.
+    pub originating_org: OrgId,
+    /// The responsible agency's region.
+    pub region: RegionCode,
+    /// The originating agency's region.
+    pub originating_region: RegionCode,
+    /// Agencies it is explicitly shared with (a sharing list, never hop counts).
+    pub shared_with: Vec<OrgId>,
+    /// Receivers of its transfer orders that were sent, accepted or reported on (not
+    /// refused).
+    pub transferred_to: Vec<OrgId>,
+}
+
+/// What the policy needs to know about a lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadFacts {
+    /// The agency that received it.
+    pub org: OrgId,
+    /// The platform or rights holder that submitted it (a platform push, a complaint).
+    pub submitted_by: Option<OrgId>,
+    /// Agencies it is shared with.
+    pub shared_with: Vec<OrgId>,
+}
+
+/// The policy's view of one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource {
+    /// A case.
+    Case(CaseFacts),
+    /// A lead.
+    Lead(LeadFacts),
+    /// A listing, pushed by or patrolled on a platform.
+    Listing {
+        /// The platform organization.
+        platform: OrgId,
+    },
+    /// A notice (通知—删除) from an agency to a platform.
+    Notice {
+        /// The agency that sent it.
+        sender: OrgId,
+        /// The platform it was sent to.
+        recipient: OrgId,
+    },
+    /// A complaint (投诉) by a rights holder, handled by an agency.
+    Complaint {
+        /// The complaining organization, when it has an account (not a member of the
+        /// public).
+        complainant: Option<OrgId>,
+        /// The agency handling it.
+        handler: OrgId,
+    },
+    /// A protected mark.
+    Mark {
+        /// The rights holder owning it.
+        owner: OrgId,
+    },
+    /// A penalty decision.
+    Decision {
+        /// The deciding agency.
+        org: OrgId,
+        /// Published (信息公开).
+        published: bool,
+    },
+    /// The memberships (users and roles) of an organization.
+    Memberships {
+        /// The organization.
+        org: OrgId,
+    },
+}
+
+/// The kinds of [`Resource`], for list scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    /// Cases.
+    Case,
+    /// Leads.
+    Lead,
+    /// Listings.
+    Listing,
+    /// Notices.
+    Notice,
+    /// Complaints.
+    Complaint,
+    /// Marks.
+    Mark,
+    /// Penalty decisions.
+    Decision,
+    /// Memberships.
+    Memberships,
+}
+
+impl ResourceKind {
+    /// Every kind.
+    pub const ALL: [ResourceKind; 8] = [
+        Self::Case,
+        Self::Lead,
+        Self::Listing,
+        Self::Notice,
+        Self::Complaint,
+        Self::Mark,
+        Self::Decision,
+        Self::Memberships,
+    ];
+}
+
+impl Resource {
+    /// Its kind.
+    pub fn kind(&self) -> ResourceKind {
+        match self {
+            Self::Case(_) => ResourceKind::Case,
+            Self::Lead(_) => ResourceKind::Lead,
+            Self::Listing { .. } => ResourceKind::Listing,
+            Self::Notice { .. } => ResourceKind::Notice,
+            Self::Complaint { .. } => ResourceKind::Complaint,
+            Self::Mark { .. } => ResourceKind::Mark,
+            Self::Decision { .. } => ResourceKind::Decision,
+            Self::Memberships { .. } => ResourceKind::Memberships,
+        }
+    }
+}
+
+/// What the caller wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See it.
+    Read,
+    /// Change it as its owner (edit fields, answer a notice, dismiss a lead, add evidence).
+    Write,
+    /// Move a case through its state machine.
+    Transition(CaseAction),
+    /// Mark a case for supervision (督办).
+    Supervise,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go ahead.
+    Allow,
+    /// The caller may not see it: answer exactly as for an unknown id (404).
+    Hidden,
+    /// The caller sees it but may not do this (403), with the reason.
+    Forbidden(String),
+}
+
+impl Verdict {
+    /// True for [`Verdict::Allow`].
+    pub fn is_allow(&self) -> bool {
+        matches!(self, Self::Allow)
+    }
+
+    /// The verdict as a result: `Hidden` becomes the 404 of an unknown id.
+    pub fn into_result(self) -> Result<(), crate::error::ApiError> {
+        use crate::error::{ApiError, ErrorCode};
+        match self {
+            Self::Allow => Ok(()),
+            Self::Hidden => Err(ApiError::not_found()),
+            Self::Forbidden(why) => Err(ApiError::with_message(ErrorCode::Forbidden, why)),
+        }
+    }
+}
+
+fn forbid(why: &str) -> Verdict {
+    Verdict::Forbidden(why.to_string())
+}
+
+/// Decides whether `who` may do `action` to `what`.
+pub fn decide(who: &Principal, action: Action, what: &Resource) -> Verdict {
+    if !may_read(who, what) {
+        return Verdict::Hidden;
+    }
+    let m = match who {
+        Principal::Member(m) => m,
+        // The public can read what is published, and nothing else.
+        Principal::Public => {
+            return match action {
+                Action::Read => Verdict::Allow,
+                _ => forbid("sign in first"),
+            }
+        }
+    };
+    match action {
+        Action::Read => Verdict::Allow,
+        Action::Write => may_write(m, what),
+        Action::Transition(a) => match what {
+            Resource::Case(c) => match may(&m.actor, a, &c.view) {
+                Ok(()) => Verdict::Allow,
+                Err(denied) => Verdict::Forbidden(denied.to_string()),
+            },
+            _ => forbid("only cases have transitions"),
+        },
+        Action::Supervise => match what {
+            Resource::Case(c)
+                if m.capacity() == Capacity::Coordinator
+                    && m.actor.has(Role::Supervisor)
+                    && m.region.contains(&c.region) =>
+            {
+                Verdict::Allow
+            }
+            Resource::Case(_) => forbid("supervision (督办) is for the coordination office's supervisors of the case's region"),
+            _ => forbid("only cases are supervised"),
+        },
+    }
+}
+
+/// May `who` see `what`? The single read rule behind [`decide`] and [`Scope::admits`].
+fn may_read(who: &Principal, what: &Resource) -> bool {
+    let m = match who {
+        Principal::Public => {
+            return matches!(
+                what,
+                Resource::Decision {
+                    published: true,
+                    ..
+                }
+            )
+        }
+        Principal::Member(m) => m,
+    };
+    let org = m.org();
+    let cap = m.capacity();
+    match what {
+        Resource::Case(c) => match cap {
+            Capacity::CaseWorker => {
+                c.view.responsible_org == org
+                    || c.originating_org == org
+                    || c.view.pending_receiver == Some(org)
+                    || c.shared_with.contains(&org)
+                    || c.transferred_to.contains(&org)
+            }
+            Capacity::Coordinator => {
+                m.region.contains(&c.region) || m.region.contains(&c.originating_region)
+            }
+            _ => false,
+        },
+        Resource::Lead(l) => match cap {
+            Capacity::CaseWorker => l.org == org || l.shared_with.contains(&org),
+            Capacity::PlatformOperator | Capacity::RightsHolderAgent => l.submitted_by == Some(org),
+            _ => false,
+        },
+        Resource::Listing { platform } => match cap {
+            Capacity::CaseWorker | Capacity::Coordinator => true,
+            Capacity::PlatformOperator => *platform == org,
+            _ => false,
+        },
+        Resource::Notice { sender, recipient } => match cap {
+            Capacity::CaseWorker => *sender == org,
+            Capacity::PlatformOperator => *recipient == org,
+            _ => false,
+        },
+        Resource::Complaint {
+            complainant,
+            handler,
+        } => match cap {
+            Capacity::CaseWorker => *handler == org,
+            Capacity::RightsHolderAgent | Capacity::PlatformOperator => *complainant == Some(org),
+            _ => false,
+        },
+        Resource::Mark { owner } => match cap {
+            Capacity::CaseWorker | Capacity::Coordinator => true,
+            Capacity::RightsHolderAgent => *owner == org,
+            _ => false,
+        },
+        Resource::Decision { org: by, published } => {
+            *published || (cap == Capacity::CaseWorker && *by == org)
+        }
+        Resource::Memberships { org: of } => *of == org && m.actor.has(Role::Admin),
+    }
+}
+
+/// May member `m`, who can read `what`, change it?
+fn may_write(m: &Member, what: &Resource) -> Verdict {
+    let org = m.org();
+    let cap = m.capacity();
+    let supervisor = m.actor.has(Role::Supervisor);
+    match what {
+        Resource::Case(c) => {
+            if cap != Capacity::CaseWorker || c.view.responsible_org != org {
+                return forbid("only the responsible agency changes a case");
+            }
+            let assigned = c.view.case_officer.is_none()
+                || c.view.case_officer == Some(m.actor.user)
+                || c.view.co_officers.contains(&m.actor.user);
+            if supervisor || assigned {
+                Verdict::Allow
+            } else {
+                forbid("only the case officer, a co-officer or a supervisor changes this case")
+            }
+        }
+        Resource::Lead(l) => {
+            if cap == Capacity::CaseWorker && l.org == org {
+                Verdict::Allow
+            } else {
+                forbid("only the receiving agency works a lead")
+            }
+        }
+        Resource::Listing { platform } => {
+            if cap == Capacity::PlatformOperator && *platform == org {
+                Verdict::Allow
+            } else {
+                forbid("only the platform changes its listings")
+            }
+        }
+        Resource::Notice { sender, recipient } => {
+            let ok = (cap == Capacity::CaseWorker && *sender == org)
+                || (cap == Capacity::PlatformOperator && *recipient == org);
+            if ok {
+                Verdict::Allow
+            } else {
+                forbid("only the sending agency and the receiving platform act on a notice")
+            }
+        }
+        Resource::Complaint {
+            complainant,
+            handler,
+        } => {
+            let ok = (cap == Capacity::CaseWorker && *handler == org)
+                || (matches!(
+                    cap,
+                    Capacity::RightsHolderAgent | Capacity::PlatformOperator
+                ) && *complainant == Some(org));
+            if ok {
+                Verdict::Allow
+            } else {
+                forbid("only the complainant and the handling agency act on a complaint")
+            }
+        }
+        Resource::Mark { owner } => {
+            if cap == Capacity::RightsHolderAgent && *owner == org {
+                Verdict::Allow
+            } else {
+                forbid("only the rights holder manages its marks")
+            }
+        }
+        Resource::Decision { org: by, .. } => {
+            if cap == Capacity::CaseWorker && supervisor && *by == org {
+                Verdict::Allow
+            } else {
+                forbid("only the deciding agency's supervisor changes a penalty decision")
+            }
+        }
+        // Readable means: admin of this organization.
+        Resource::Memberships { .. } => Verdict::Allow,
+    }
+}
+
+/// A column set the store filters on: "rows where this party is the caller's
+/// organization". The store maps each to its column(s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Party {
+    /// `cases.responsible_org`.
+    Responsible,
+    /// `cases.originating_org`.
+    Originating,
+    /// `cases.pending_receiver`.
+    PendingReceiver,
+    /// A row in the case's or lead's sharing list.
+    SharedWith,
+    /// A non-refused transfer order of the case to the organization.
+    TransferredTo,
+    /// `leads.org`.
+    LeadOrg,
+    /// `leads.submitted_by`.
+    Submitter,
+    /// `listings.platform`.
+    Platform,
+    /// `notices.sender`.
+    Sender,
+    /// `notices.recipient`.
+    Recipient,
+    /// `complaints.complainant`.
+    Complainant,
+    /// `complaints.handler`.
+    Handler,
+    /// `marks.owner`.
+    Owner,
+    /// `decisions.org`.
+    DecidingOrg,
+    /// The organization whose memberships are listed.
+    MembersOf,
+}
+
+/// The filter of a list query, as data for the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// No rows (the route still answers 200 with an empty page).
+    Nothing,
+    /// All rows.
+    All,
+    /// Rows where any of `parties` is `org`.
+    Parties {
+        /// The caller's organization.
+        org: OrgId,
+        /// The columns to compare.
+        parties: Vec<Party>,
+    },
+    /// Cases whose responsible or originating agency lies in the region (prefix match).
+    Region(RegionCode),
+    /// Published decisions.
+    Published,
+    /// Rows admitted by any of these.
+    AnyOf(Vec<Scope>),
+}
+
+fn parties(org: OrgId, p: &[Party]) -> Scope {
+    Scope::Parties {
+        org,
+        parties: p.to_vec(),
+    }
+}
+
+/// The filter for listing objects of `kind` as `who`.
+pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
+    use Party as P;
+    let m = match who {
+        Principal::Public => {
+            return match kind {
+                ResourceKind::Decision => Scope::Published,
+                _ => Scope::Nothing,
+            }
+        }
+        Principal::Member(m) => m,
+    };
+    let org = m.org();
+    let cap = m.capacity();
+    match (kind, cap) {
+        (ResourceKind::Case, Capacity::CaseWorker) => parties(
+            org,
+            &[
+                P::Responsible,
+                P::Originating,
+                P::PendingReceiver,
+                P::SharedWith,
+                P::TransferredTo,
+            ],
+        ),
+        (ResourceKind::Case, Capacity::Coordinator) => Scope::Region(m.region.clone()),
+        (ResourceKind::Lead, Capacity::CaseWorker) => parties(org, &[P::LeadOrg, P::SharedWith]),
+        (ResourceKind::Lead, Capacity::PlatformOperator | Capacity::RightsHolderAgent) => {
+            parties(org, &[P::Submitter])
+        }
+        (ResourceKind::Listing, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
+        (ResourceKind::Listing, Capacity::PlatformOperator) => parties(org, &[P::Platform]),
+        (ResourceKind::Notice, Capacity::CaseWorker) => parties(org, &[P::Sender]),
+        (ResourceKind::Notice, Capacity::PlatformOperator) => parties(org, &[P::Recipient]),
+        (ResourceKind::Complaint, Capacity::CaseWorker) => parties(org, &[P::Handler]),
+        (ResourceKind::Complaint, Capacity::RightsHolderAgent | Capacity::PlatformOperator) => {
+            parties(org, &[P::Complainant])
+        }
+        (ResourceKind::Mark, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
+        (ResourceKind::Mark, Capacity::RightsHolderAgent) => parties(org, &[P::Owner]),
+        (ResourceKind::Decision, Capacity::CaseWorker) => {
+            Scope::AnyOf(vec![Scope::Published, parties(org, &[P::DecidingOrg])])
+        }
+        (ResourceKind::Decision, _) => Scope::Published,
+        (ResourceKind::Memberships, _) if m.actor.has(Role::Admin) => parties(org, &[P::MembersOf]),
+        _ => Scope::Nothing,
+    }
+}
+
+impl Scope {
+    /// Does the filter admit `what`? (What the store's `WHERE` clause must compute.)
+    pub fn admits(&self, what: &Resource) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::All => true,
+            Self::Published => matches!(
+                what,
+                Resource::Decision {
+                    published: true,
+                    ..
+                }
+            ),
+            Self::Region(r) => match what {
+                Resource::Case(c) => r.contains(&c.region) || r.contains(&c.originating_region),
+                _ => false,
+            },
+            Self::AnyOf(v) => v.iter().any(|s| s.admits(what)),
+            Self::Parties { org, parties } => parties.iter().any(|p| party_is(*p, *org, what)),
+        }
+    }
+}
+
+fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
+    use Party as P;
+    match (p, what) {
+        (P::Responsible, Resource::Case(c)) => c.view.responsible_org == org,
+        (P::Originating, Resource::Case(c)) => c.originating_org == org,
+        (P::PendingReceiver, Resource::Case(c)) => c.view.pending_receiver == Some(org),
+        (P::SharedWith, Resource::Case(c)) => c.shared_with.contains(&org),
+        (P::TransferredTo, Resource::Case(c)) => c.transferred_to.contains(&org),
+        (P::LeadOrg, Resource::Lead(l)) => l.org == org,
+        (P::SharedWith, Resource::Lead(l)) => l.shared_with.contains(&org),
+        (P::Submitter, Resource::Lead(l)) => l.submitted_by == Some(org),
+        (P::Platform, Resource::Listing { platform }) => *platform == org,
+        (P::Sender, Resource::Notice { sender, .. }) => *sender == org,
+        (P::Recipient, Resource::Notice { recipient, .. }) => *recipient == org,
+        (P::Complainant, Resource::Complaint { complainant, .. }) => *complainant == Some(org),
+        (P::Handler, Resource::Complaint { handler, .. }) => *handler == org,
+        (P::Owner, Resource::Mark { owner }) => *owner == org,
+        (P::DecidingOrg, Resource::Decision { org: by, .. }) => *by == org,
+        (P::MembersOf, Resource::Memberships { org: of }) => *of == org,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;
