@@ -5,14 +5,20 @@ use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
 use crate::tree::Hash;
 
 /// Parses 64 hex digits into a hash.
+/// Only lowercase digits are accepted, so each hash has one spelling.
 pub(crate) fn parse_hash(s: &str) -> Option<Hash> {
+    if !s
+        .bytes()
+        .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    {
+        return None;
+    }
     let mut out = [0u8; 32];
     hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
 /// One hash as a hex string.
-#[allow(dead_code)] // used by the package manifest
 pub(crate) mod one {
     use super::*;
 
@@ -22,7 +28,7 @@ pub(crate) mod one {
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Hash, D::Error> {
         let s = String::deserialize(d)?;
-        parse_hash(&s).ok_or_else(|| D::Error::custom("expected 64 hex digits"))
+        parse_hash(&s).ok_or_else(|| D::Error::custom("expected 64 lowercase hex digits"))
     }
 }
 
@@ -42,7 +48,9 @@ pub(crate) mod list {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Hash>, D::Error> {
         let v = Vec::<String>::deserialize(d)?;
         v.iter()
-            .map(|s| parse_hash(s).ok_or_else(|| D::Error::custom("expected 64 hex digits")))
+            .map(|s| {
+                parse_hash(s).ok_or_else(|| D::Error::custom("expected 64 lowercase hex digits"))
+            })
             .collect()
     }
 }

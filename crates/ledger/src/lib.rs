@@ -7,6 +7,11 @@
 //! - [`tree`]: RFC 6962 / RFC 9162 Merkle tree hashing and proof verification;
 //! - [`plan`]: roots and proofs at any size from stored *perfect subtrees*, in two pure
 //!   steps (plan which nodes, assemble from their hashes), and the [`Frontier`] appender;
+//! - [`entry`]: the log entries (evidence captured, audit event, custody) and their
+//!   canonical bytes;
+//! - [`checkpoint`]: Ed25519 keys and signed tree heads in the signed-note format;
+//! - [`blob`]: the content-addressed blob store ([`FsBlobStore`] on disk);
+//! - [`package`]: evidence packages and [`verify_package`], the offline check.
 //!
 //! What it must never do: talk to a database or the network, read the clock or draw
 //! randomness inside a pure function (keys and times are passed in), panic on any input
@@ -15,9 +20,21 @@
 
 #![deny(missing_docs)]
 
+pub mod blob;
+pub mod checkpoint;
+pub mod entry;
 mod hex_serde;
+pub mod package;
 pub mod plan;
+pub mod sample;
 pub mod tree;
+
+pub use blob::{BlobError, BlobStore, FsBlobStore, MemoryBlobStore};
+pub use checkpoint::{Checkpoint, CheckpointError, Keyring, LogKey, SignedCheckpoint, VerifierKey};
+pub use entry::{
+    AuditEventEntry, CustodyEntry, CustodyEvent, DecodeError, Entry, EntryKind, EvidenceCaptured,
+};
+pub use package::{verify_package, Package, PackageBlob, PackageEntry, Problem, Report};
 
 pub use plan::{
     prove_consistency, prove_inclusion, root_at, AppendBatch, ConsistencyProof, Frontier,
