@@ -60,8 +60,16 @@ fn char_slice(s: &str, start: usize, end: usize) -> Option<String> {
     Some(s.chars().skip(start).take(end - start).collect())
 }
 
+/// Cases per property: `PROPTEST_CASES` when set (a long fuzzing run), else `default`.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
     #[test]
     fn listing_lines_never_panic(line in ".{0,200}") {

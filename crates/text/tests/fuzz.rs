@@ -105,8 +105,16 @@ fn listing_like() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
 }
 
+/// Cases per property: `PROPTEST_CASES` when set (a long fuzzing run), else `default`.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(3000)))]
 
     #[test]
     fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
