@@ -8,6 +8,17 @@
 //! behind the policy; an object the caller may not see answers exactly like one that does
 //! not exist.
 //!
+//! # Code map
+//!
+//! - [`error`]: the error catalog (stable codes, statuses, meanings) and the JSON body.
+//! - [`policy`]: who may see and do what; list scopes for the store.
+//! - [`auth`]: argon2id passwords, sessions, API tokens, the login throttle.
+//! - [`directory`]: where accounts live (the seam to the store).
+//! - [`web`]: router, layers (request ids, tracing, limits, security headers,
+//!   authentication, CSRF), `serve` with graceful shutdown.
+//! - [`api`]: `/api/v1` handlers and the OpenAPI document.
+//! - [`console`]: server-rendered pages; [`i18n`]: their messages; [`chart`]: SVG charts.
+//!
 //! # What it must never do
 //!
 //! Decide a permission anywhere but [`policy`]; store a password, session id or token in
@@ -15,8 +26,17 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod auth;
+pub mod chart;
+pub mod console;
+pub mod directory;
 pub mod error;
+pub mod i18n;
 pub mod policy;
+pub mod state;
+pub mod web;
 
 pub use error::{ApiError, ErrorCode};
+pub use state::{AppState, ServerConfig};
+pub use web::{router, serve, shutdown_signal};

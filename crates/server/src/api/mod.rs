@@ -1,0 +1,156 @@
+//! The JSON API under `/api/v1`, and its OpenAPI 3 document generated from the code
+//! (utoipa): every handler carries its `#[utoipa::path]`, so the document cannot drift
+//! from the routes.
+
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use wangjian_domain::org::Role;
+
+use crate::auth::token::TokenScope;
+use crate::error::{ApiError, ErrorBody};
+use crate::policy::Principal;
+use crate::state::AppState;
+use crate::web::caller::{Caller, Via};
+
+/// The API's routes (mounted under `/api/v1`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/me", get(me))
+        .route("/openapi.json", get(openapi_json))
+}
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wangjian API",
+        description = "网剑: governing online IP infringement and counterfeit goods. Errors are \
+            `{\"error\":{\"code\",\"message\",\"field\"}}` with a stable code; unknown ids and \
+            ids you may not see both answer 404 `not_found`.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    servers((url = "/api/v1")),
+    paths(health, me),
+    components(schemas(ErrorBody, crate::error::ErrorDetail, Health, Me, TokenScope)),
+    modifiers(&BearerAuth),
+    tags((name = "system", description = "Health and the document itself"),
+         (name = "accounts", description = "Who am I"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token `wjt_…` made in the console"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as JSON text.
+pub fn openapi_document() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_string())
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi_document(),
+    )
+}
+
+/// Liveness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// The server's version.
+    pub version: &'static str,
+}
+
+/// Is the server up?
+#[utoipa::path(get, path = "/health", tag = "system",
+    responses((status = 200, description = "Up", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// The caller: user, organization and roles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// User id.
+    pub user: uuid::Uuid,
+    /// Display name.
+    pub name: String,
+    /// Organization acted for.
+    pub org: uuid::Uuid,
+    /// Its name.
+    pub org_name: String,
+    /// Its kind (`agency`, `coordination_office`, `platform`, `rights_holder`).
+    pub org_kind: String,
+    /// Its region code (GB/T 2260).
+    pub region: String,
+    /// Roles held there (`officer`, `supervisor`, `admin`, `platform_operator`,
+    /// `rights_holder_agent`).
+    pub roles: Vec<String>,
+    /// `session` or `token`.
+    pub via: &'static str,
+    /// The token's scopes, when called with a token.
+    pub scopes: Option<Vec<TokenScope>>,
+}
+
+fn role_name(r: Role) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Who am I?
+#[utoipa::path(get, path = "/me", tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "`unauthenticated` or `invalid_token`", body = ErrorBody)))]
+async fn me(caller: Caller) -> Result<Json<Me>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    let m = caller.member()?;
+    let kind = serde_json::to_value(&m.org_kind)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    let (via, scopes) = match &caller.via {
+        Via::Token { scopes } => ("token", Some(scopes.clone())),
+        _ => ("session", None),
+    };
+    debug_assert!(matches!(caller.principal, Principal::Member(_)));
+    Ok(Json(Me {
+        user: m.actor.user.uuid(),
+        name: caller.user_name.clone().unwrap_or_default(),
+        org: m.actor.org.uuid(),
+        org_name: caller.org_name.clone().unwrap_or_default(),
+        org_kind: kind,
+        region: m.region.to_string(),
+        roles: m.actor.roles.iter().map(|r| role_name(*r)).collect(),
+        via,
+        scopes,
+    }))
+}

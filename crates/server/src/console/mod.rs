@@ -1,0 +1,259 @@
+//! The officers' console: server-rendered HTML (maud escapes every interpolated value),
+//! with htmx served from the binary for small interactions. Simplified Chinese by default,
+//! English switchable; laid out for a 1366×768 office screen.
+
+mod login;
+
+use axum::extract::Form;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+
+use crate::chart::{bar_chart, line_chart, BarChart, LineChart};
+use crate::i18n::{t, tf, Lang};
+use crate::policy::Principal;
+use crate::state::AppState;
+use crate::web::caller::Caller;
+use crate::web::cookies;
+
+/// The console's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", post(switch_language))
+        .route("/static/{file}", get(static_file))
+}
+
+/// A page in the console's frame.
+pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
+    let lang = caller.lang;
+    let signed_in = matches!(caller.principal, Principal::Member(_));
+    // htmx sends the CSRF token with every request it makes.
+    let hx_headers = format!("{{\"x-csrf-token\": \"{}\"}}", caller.csrf);
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false}"#;
+                title { (title) " · " (t(lang, "app.name")) }
+                link rel="stylesheet" href="/static/console.css";
+                script src="/static/htmx.min.js" defer {}
+            }
+            body hx-headers=(hx_headers) {
+                @if signed_in {
+                    header.top {
+                        a.brand href="/" { (t(lang, "app.name")) small { (t(lang, "app.tagline")) } }
+                        nav {
+                            a.active href="/" { (t(lang, "nav.home")) }
+                        }
+                        div.who {
+                            span { (caller.user_name.as_deref().unwrap_or("")) " · " (caller.org_name.as_deref().unwrap_or("")) }
+                            (language_form(caller))
+                            form method="post" action="/logout" {
+                                input type="hidden" name="_csrf" value=(caller.csrf);
+                                button type="submit" { (t(lang, "nav.sign_out")) }
+                            }
+                        }
+                    }
+                }
+                (body)
+                footer { (t(lang, "footer.note")) }
+            }
+        }
+    }
+}
+
+fn language_form(caller: &Caller) -> Markup {
+    let other = caller.lang.other();
+    html! {
+        form method="post" action="/lang" {
+            input type="hidden" name="_csrf" value=(caller.csrf);
+            input type="hidden" name="lang" value=(other.tag());
+            button type="submit" lang=(other.tag()) { (t(caller.lang, "nav.language")) }
+        }
+    }
+}
+
+/// An HTML error page with the given status.
+pub fn error_page(caller: &Caller, status: StatusCode, message_key: &str) -> Response {
+    let lang = caller.lang;
+    let body = html! {
+        main {
+            div.card {
+                h1 { (t(lang, "error.title")) }
+                p { (t(lang, message_key)) }
+                p { a href="/" { (t(lang, "error.back")) } }
+            }
+        }
+    };
+    (
+        status,
+        Html(page(caller, t(lang, "error.title"), body).into_string()),
+    )
+        .into_response()
+}
+
+/// Only a local path may be a redirect target (no open redirect).
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && n.len() < 512
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n
+        }
+        _ => "/",
+    }
+}
+
+/// Sends a caller who is not signed in to the login page, remembering where they were.
+fn to_login(path: &str) -> Response {
+    let next: String = url_encode(path);
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|v| v.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+async fn home(caller: Caller) -> Response {
+    let Principal::Member(_) = &caller.principal else {
+        return to_login("/");
+    };
+    let lang = caller.lang;
+    let name = caller.user_name.clone().unwrap_or_default();
+    let card = |key: &str| {
+        html! {
+            div.card {
+                h2 { (t(lang, key)) }
+                p.empty { (t(lang, "home.nothing")) }
+            }
+        }
+    };
+    let no_data = t(lang, "chart.no_data");
+    let leads = line_chart(
+        &LineChart {
+            title: t(lang, "chart.leads_per_day").to_string(),
+            x_labels: vec![],
+            series: vec![],
+            width: 620,
+            height: 240,
+        },
+        no_data,
+    );
+    let cases = bar_chart(
+        &BarChart {
+            title: t(lang, "chart.cases_by_state").to_string(),
+            bars: vec![],
+            width: 620,
+            height: 240,
+        },
+        no_data,
+    );
+    let body = html! {
+        main {
+            h1 { (tf(lang, "home.greeting", &[("name", &name)])) }
+            p.muted { (t(lang, "home.acting_for")) ": " (caller.org_name.as_deref().unwrap_or("")) }
+            div.notice { (t(lang, "home.not_connected")) }
+            div.grid {
+                (card("home.my_deadlines"))
+                (card("home.new_transfers"))
+                (card("home.supervision"))
+            }
+            div.grid.two style="margin-top:16px" {
+                div.card { (leads) }
+                div.card { (cases) }
+            }
+        }
+    };
+    Html(page(&caller, t(lang, "home.title"), body).into_string()).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+async fn switch_language(
+    state: axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<LangForm>,
+) -> Response {
+    let lang = Lang::from_tag(&f.lang);
+    // Back to the page the switch was pressed on, when it is ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()));
+    let to = safe_next(f.next.as_deref().or(back.as_deref())).to_string();
+    let mut resp = Redirect::to(&to).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::set(
+            cookies::LANG,
+            lang.tag(),
+            Some(365 * 24 * 3600),
+            state.config().secure_cookies,
+        ),
+    );
+    resp
+}
+
+const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
+const CSS: &[u8] = include_bytes!("../../static/console.css");
+const HTMX_LICENSE: &[u8] = include_bytes!("../../static/htmx.LICENSE.txt");
+
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, ctype) = match file.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "console.css" => (CSS, "text/css; charset=utf-8"),
+        "htmx.LICENSE.txt" => (HTMX_LICENSE, "text/plain; charset=utf-8"),
+        _ => return crate::error::ApiError::not_found().into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(ctype)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_stay_local() {
+        assert_eq!(safe_next(Some("/cases/1?x=2")), "/cases/1?x=2");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(url_encode("/a b?c=d&e"), "%2Fa+b%3Fc%3Dd%26e");
+    }
+}

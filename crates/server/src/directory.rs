@@ -1,0 +1,216 @@
+//! Who the users are: the seam between the server and where accounts live.
+//!
+//! [`Directory`] is an enum over backends, so handlers call plain async methods and no
+//! trait object is needed. `Memory` holds accounts given at start (tests, and the server
+//! before a database is attached); the `wangjian-store` backend joins it as the store's
+//! account API lands.
+
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use wangjian_domain::org::{OrgKind, RegionCode, Role};
+use wangjian_domain::{OrgId, UserId};
+
+use crate::auth::token::TokenRecord;
+
+/// What sign-in needs to know about a login name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRecord {
+    /// The user.
+    pub user: UserId,
+    /// Display name.
+    pub name: String,
+    /// argon2id PHC string; `None` for an account that cannot sign in with a password.
+    pub password_hash: Option<String>,
+}
+
+/// A user's roles in one organization, with what the policy needs of the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgMembership {
+    /// The organization.
+    pub org: OrgId,
+    /// Its name.
+    pub org_name: String,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// Its region.
+    pub region: RegionCode,
+    /// The user's roles there.
+    pub roles: Vec<Role>,
+}
+
+/// What happened, for the audit trail of accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityAction {
+    /// Signed in.
+    SignIn,
+    /// A failed sign-in (wrong name or password, or throttled).
+    SignInFailed,
+    /// Signed out.
+    SignOut,
+    /// An API token was made.
+    TokenCreated,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// A membership (role) was granted or removed.
+    PermissionChanged,
+}
+
+impl SecurityAction {
+    /// The `action` column value (`account.sign_in`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "account.sign_in",
+            Self::SignInFailed => "account.sign_in_failed",
+            Self::SignOut => "account.sign_out",
+            Self::TokenCreated => "account.token_created",
+            Self::TokenRevoked => "account.token_revoked",
+            Self::PermissionChanged => "account.permission_changed",
+        }
+    }
+}
+
+/// One event of the accounts' audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecurityEvent {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What.
+    pub action: SecurityAction,
+    /// The user, when known (not for an unknown login name).
+    pub user: Option<UserId>,
+    /// The organization acted for, when known.
+    pub org: Option<OrgId>,
+    /// The login name as typed (trimmed, at most 64 characters).
+    pub login: String,
+    /// The client address.
+    pub ip: Option<IpAddr>,
+    /// The request id.
+    pub request_id: String,
+}
+
+/// A backend failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    /// The backend could not answer.
+    #[error("account backend unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// One account held in memory.
+#[derive(Debug, Clone)]
+pub struct MemoryAccount {
+    /// Login name (matched case-insensitively).
+    pub login: String,
+    /// The user and their hash.
+    pub record: LoginRecord,
+    /// Memberships.
+    pub memberships: Vec<OrgMembership>,
+}
+
+/// Accounts held in memory.
+#[derive(Debug, Default)]
+pub struct MemoryDirectory {
+    accounts: Vec<MemoryAccount>,
+    tokens: Mutex<Vec<TokenRecord>>,
+    events: Mutex<Vec<SecurityEvent>>,
+}
+
+impl MemoryDirectory {
+    /// A directory holding these accounts.
+    pub fn new(accounts: Vec<MemoryAccount>) -> Self {
+        Self {
+            accounts,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a token record.
+    pub fn add_token(&self, t: TokenRecord) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(t);
+    }
+
+    /// The events recorded so far.
+    pub fn events(&self) -> Vec<SecurityEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// Where accounts live.
+#[derive(Debug)]
+pub enum Directory {
+    /// In memory.
+    Memory(MemoryDirectory),
+}
+
+impl Directory {
+    /// The account with this login name (case-insensitive).
+    pub async fn find_login(&self, login: &str) -> Result<Option<LoginRecord>, DirectoryError> {
+        match self {
+            Self::Memory(m) => {
+                let login = login.trim().to_lowercase();
+                Ok(m.accounts
+                    .iter()
+                    .find(|a| a.login.to_lowercase() == login)
+                    .map(|a| a.record.clone()))
+            }
+        }
+    }
+
+    /// The user's display name and memberships, or `None` for an unknown user.
+    pub async fn member_of(
+        &self,
+        user: UserId,
+    ) -> Result<Option<(String, Vec<OrgMembership>)>, DirectoryError> {
+        match self {
+            Self::Memory(m) => Ok(m
+                .accounts
+                .iter()
+                .find(|a| a.record.user == user)
+                .map(|a| (a.record.name.clone(), a.memberships.clone()))),
+        }
+    }
+
+    /// The token with this digest, if any (usable or not: the caller checks).
+    pub async fn token(&self, digest: &str) -> Result<Option<TokenRecord>, DirectoryError> {
+        match self {
+            Self::Memory(m) => Ok(m
+                .tokens
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .find(|t| crate::auth::secret::same(&t.digest, digest))
+                .cloned()),
+        }
+    }
+
+    /// Appends an event to the accounts' audit trail.
+    pub async fn record(&self, event: SecurityEvent) -> Result<(), DirectoryError> {
+        tracing::info!(
+            action = event.action.as_str(),
+            user = ?event.user,
+            login = %event.login,
+            ip = ?event.ip,
+            request_id = %event.request_id,
+            "account event"
+        );
+        match self {
+            Self::Memory(m) => {
+                m.events
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(event);
+                Ok(())
+            }
+        }
+    }
+}

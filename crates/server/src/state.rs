@@ -1,0 +1,80 @@
+//! The server's shared state and configuration.
+
+use std::sync::Arc;
+
+use crate::auth::session::{SessionLimits, Sessions};
+use crate::auth::throttle::LoginThrottle;
+use crate::directory::Directory;
+
+/// How the server is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (and name the session cookie `__Host-…`). On whenever the
+    /// server is reached over HTTPS, directly or behind a TLS-terminating proxy.
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest request body for ordinary routes, in bytes.
+    pub body_limit: usize,
+    /// Session lifetimes.
+    pub sessions: SessionLimits,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            body_limit: 1024 * 1024,
+            sessions: SessionLimits::default(),
+        }
+    }
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: ServerConfig,
+    directory: Directory,
+    sessions: Sessions,
+    throttle: LoginThrottle,
+}
+
+impl AppState {
+    /// State over `directory` with `config`.
+    pub fn new(directory: Directory, config: ServerConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                sessions: Sessions::new(config.sessions),
+                throttle: LoginThrottle::default(),
+                config,
+                directory,
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// Where accounts live.
+    pub fn directory(&self) -> &Directory {
+        &self.inner.directory
+    }
+
+    /// Browser sessions.
+    pub fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
+    }
+
+    /// The login throttle.
+    pub fn throttle(&self) -> &LoginThrottle {
+        &self.inner.throttle
+    }
+}
