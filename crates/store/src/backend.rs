@@ -1,0 +1,395 @@
+//! The two backends. Everything above this module writes one SQL text with `$1`-style
+//! placeholders (SQLite reads `$N` as parameter N) and binds [`Val`]s; this module holds
+//! all that differs: connecting, the encoding of each value, decoding rows, migrations,
+//! and the few statements only one database has.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
+use uuid::Uuid;
+
+use crate::value::{parse_time, time_text, Kind, Val};
+use crate::StoreError;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite: one file, the embedded default.
+    Sqlite,
+    /// PostgreSQL: the server.
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A row from either backend.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+/// Versioned schema migrations, per backend, applied in order.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+impl Pool {
+    pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {
+        if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                // NORMAL in WAL mode loses nothing when the process dies; only a power
+                // cut can undo the last commits.
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            // An in-memory database lives in its one connection: keep exactly one, forever.
+            let pool = if memory {
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                SqlitePoolOptions::new().max_connections(4)
+            };
+            Ok(Pool::Sqlite(pool.connect_with(opts).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url(format!("{url}: {e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Pool::Postgres(pool))
+        } else {
+            Err(StoreError::Url(format!(
+                "{url}: expected sqlite:PATH, sqlite::memory: or postgres://…"
+            )))
+        }
+    }
+
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one
+    /// failing when it upgrades a read lock.
+    pub(crate) async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A read-only transaction: one consistent snapshot for several statements.
+    pub(crate) async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub(crate) async fn fetch(&self, sql: &str, args: Vec<Val>) -> Result<Vec<Row>, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => sqlite_query(sql, args)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Pool::Postgres(p) => pg_query(sql, args)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect(),
+        })
+    }
+
+    pub(crate) async fn exec(&self, sql: &str, args: Vec<Val>) -> Result<u64, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
+            Pool::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
+        })
+    }
+
+    /// Applies the migrations not yet applied; returns the versions it applied.
+    pub(crate) async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        let (list, create) = match self {
+            Pool::Sqlite(_) => (
+                SQLITE_MIGRATIONS,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, \
+                 name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            ),
+            Pool::Postgres(_) => (
+                POSTGRES_MIGRATIONS,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+                 name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
+            ),
+        };
+        let mut applied = Vec::new();
+        for (version, name, sql) in list {
+            let mut tx = self.begin_write().await?;
+            if let Tx::Postgres(t) = &mut tx {
+                // Two processes migrating one database at once: the second waits here
+                // and then finds the work done. The lock ends with the transaction.
+                sqlx::query("SELECT pg_advisory_xact_lock(7317301)")
+                    .execute(&mut **t)
+                    .await?;
+            }
+            tx.exec(create, vec![]).await?;
+            let done = tx
+                .fetch(
+                    "SELECT version FROM schema_migrations WHERE version = $1",
+                    vec![Val::Int(Some(*version))],
+                )
+                .await?;
+            if !done.is_empty() {
+                tx.rollback().await?;
+                continue;
+            }
+            tx.raw(sql).await.map_err(|e| StoreError::Migration {
+                version: *version,
+                name,
+                message: e.to_string(),
+            })?;
+            tx.exec(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                vec![
+                    Val::Int(Some(*version)),
+                    Val::from(*name),
+                    Val::from(chrono::Utc::now()),
+                ],
+            )
+            .await?;
+            tx.commit().await?;
+            applied.push(*version);
+        }
+        Ok(applied)
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub(crate) async fn exec(&mut self, sql: &str, args: Vec<Val>) -> Result<u64, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(t) => sqlite_query(sql, args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(t) => pg_query(sql, args).execute(&mut **t).await?.rows_affected(),
+        })
+    }
+
+    pub(crate) async fn fetch(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> Result<Vec<Row>, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(t) => sqlite_query(sql, args)
+                .fetch_all(&mut **t)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Tx::Postgres(t) => pg_query(sql, args)
+                .fetch_all(&mut **t)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect(),
+        })
+    }
+
+    /// Runs several statements in one go (migrations, maintenance).
+    pub(crate) async fn raw(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
+        match self {
+            Tx::Sqlite(t) => q.execute(&mut **t).await.map(|_| ()),
+            Tx::Postgres(t) => q.execute(&mut **t).await.map(|_| ()),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+fn sqlite_query(
+    sql: &str,
+    args: Vec<Val>,
+) -> sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(sql.to_string()));
+    for a in args {
+        q = match a {
+            Val::Uuid(v) => q.bind(v.map(|u| u.to_string())),
+            Val::Text(v) => q.bind(v),
+            Val::Int(v) => q.bind(v),
+            Val::Real(v) => q.bind(v),
+            Val::Bool(v) => q.bind(v),
+            Val::Time(v) => q.bind(v.map(time_text)),
+            Val::Date(v) => q.bind(v.map(|d| d.to_string())),
+            Val::Json(v) => q.bind(v.map(|j| j.to_string())),
+        };
+    }
+    q
+}
+
+fn pg_query(
+    sql: &str,
+    args: Vec<Val>,
+) -> sqlx::query::Query<'static, Postgres, sqlx::postgres::PgArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(sql.to_string()));
+    for a in args {
+        q = match a {
+            Val::Uuid(v) => q.bind(v),
+            Val::Text(v) => q.bind(v),
+            Val::Int(v) => q.bind(v),
+            Val::Real(v) => q.bind(v),
+            Val::Bool(v) => q.bind(v),
+            Val::Time(v) => q.bind(v),
+            Val::Date(v) => q.bind(v),
+            Val::Json(v) => q.bind(v.map(sqlx::types::Json)),
+        };
+    }
+    q
+}
+
+impl Row {
+    /// Column `i` as a value of `kind`.
+    pub(crate) fn get(&self, i: usize, kind: Kind) -> Result<Val, StoreError> {
+        match self {
+            Row::Sqlite(r) => {
+                let corrupt = |what: &str, s: &str| {
+                    StoreError::Corrupt(format!("column {i}: {what} {s:?} does not parse"))
+                };
+                Ok(match kind {
+                    Kind::Uuid => match r.try_get::<Option<String>, _>(i)? {
+                        None => Val::Uuid(None),
+                        Some(s) => {
+                            Val::Uuid(Some(Uuid::parse_str(&s).map_err(|_| corrupt("uuid", &s))?))
+                        }
+                    },
+                    Kind::Text => Val::Text(r.try_get(i)?),
+                    Kind::Int => Val::Int(r.try_get(i)?),
+                    Kind::Real => Val::Real(r.try_get(i)?),
+                    Kind::Bool => Val::Bool(r.try_get(i)?),
+                    Kind::Time => match r.try_get::<Option<String>, _>(i)? {
+                        None => Val::Time(None),
+                        Some(s) => Val::Time(Some(parse_time(&s)?)),
+                    },
+                    Kind::Date => match r.try_get::<Option<String>, _>(i)? {
+                        None => Val::Date(None),
+                        Some(s) => Val::Date(Some(
+                            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                                .map_err(|_| corrupt("date", &s))?,
+                        )),
+                    },
+                    Kind::Json => match r.try_get::<Option<String>, _>(i)? {
+                        None => Val::Json(None),
+                        Some(s) => Val::Json(Some(
+                            serde_json::from_str(&s).map_err(|_| corrupt("json", &s))?,
+                        )),
+                    },
+                })
+            }
+            Row::Postgres(r) => Ok(match kind {
+                Kind::Uuid => Val::Uuid(r.try_get(i)?),
+                Kind::Text => Val::Text(r.try_get(i)?),
+                Kind::Int => Val::Int(r.try_get(i)?),
+                Kind::Real => Val::Real(r.try_get(i)?),
+                Kind::Bool => Val::Bool(r.try_get(i)?),
+                Kind::Time => Val::Time(r.try_get(i)?),
+                Kind::Date => Val::Date(r.try_get(i)?),
+                Kind::Json => Val::Json(
+                    r.try_get::<Option<sqlx::types::Json<serde_json::Value>>, _>(i)?
+                        .map(|j| j.0),
+                ),
+            }),
+        }
+    }
+
+    pub(crate) fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.get(i, Kind::Int)? {
+            Val::Int(Some(v)) => Ok(v),
+            _ => Err(StoreError::Corrupt(format!("column {i}: NULL integer"))),
+        }
+    }
+
+    pub(crate) fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError> {
+        match self.get(i, Kind::Uuid)? {
+            Val::Uuid(v) => Ok(v),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.get(i, Kind::Text)? {
+            Val::Text(v) => Ok(v),
+            _ => Ok(None),
+        }
+    }
+}

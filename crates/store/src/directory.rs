@@ -1,0 +1,418 @@
+//! Organizations, users, memberships, API tokens, subjects, shops and marks: the
+//! directory other rows point to. These are put whole (import, admin): a put of the
+//! same content changes nothing; a put of new content bumps `version`.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use uuid::Uuid;
+use wangjian_domain::org::{Membership, Organization, Role, User};
+use wangjian_domain::subject::{Shop, Subject};
+use wangjian_domain::{Actor, OrgId, UserId};
+
+use crate::backend::{Pool, Tx};
+use crate::schema::{self, Table};
+use crate::value::Val;
+use crate::write::json_of;
+use crate::{Store, StoreError};
+
+/// What a put did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A new row (version 1).
+    Inserted,
+    /// The row existed with other content; it now has this version.
+    Updated(i64),
+    /// The row existed with the same content; nothing was written.
+    Unchanged,
+}
+
+/// An API token (for the server): only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// Stable id.
+    pub id: Uuid,
+    /// Whose token.
+    pub user: UserId,
+    /// The organization it acts for.
+    pub org: OrgId,
+    /// SHA-256 (or another one-way hash) of the token; the token itself is never stored.
+    pub token_hash: String,
+    /// What it is for.
+    pub label: String,
+    /// When issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Reads one row of `table` by id as `T`.
+pub(crate) async fn get_by_id<T: DeserializeOwned>(
+    pool: &Pool,
+    table: &Table,
+    id: Uuid,
+) -> Result<Option<T>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        table.select_list(""),
+        table.name
+    );
+    let rows = pool.fetch(&sql, vec![Val::from(id)]).await?;
+    rows.first().map(|r| from_row(table, r)).transpose()
+}
+
+/// Deserializes a row as its domain type.
+pub(crate) fn from_row<T: DeserializeOwned>(
+    table: &Table,
+    row: &crate::backend::Row,
+) -> Result<T, StoreError> {
+    let json = table.domain_json(row)?;
+    serde_json::from_value(json).map_err(|e| {
+        StoreError::Corrupt(format!("a row of {} does not read back: {e}", table.name))
+    })
+}
+
+/// Insert, or update when the content differs (version + 1, checked).
+pub(crate) async fn put_versioned(
+    tx: &mut Tx,
+    table: &Table,
+    id: Uuid,
+    mut json: Json,
+) -> Result<Written, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        table.select_list(""),
+        table.name
+    );
+    let rows = tx.fetch(&sql, vec![Val::from(id)]).await?;
+    let Some(row) = rows.first() else {
+        json["version"] = Json::from(1);
+        tx.exec(&table.insert_sql(1), table.values(&json)?).await?;
+        return Ok(Written::Inserted);
+    };
+    let stored_values = table.decode(row)?;
+    let old_version = table
+        .cols
+        .iter()
+        .position(|c| c.name == "version")
+        .and_then(|i| match stored_values.get(i) {
+            Some(Val::Int(Some(v))) => Some(*v),
+            _ => None,
+        })
+        .ok_or_else(|| StoreError::Corrupt(format!("{} {id} has no version", table.name)))?;
+    json["version"] = Json::from(old_version);
+    if table.values(&json)?
+        == table
+            .insert_cols()
+            .iter()
+            .zip(stored_values)
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+    {
+        return Ok(Written::Unchanged);
+    }
+    json["version"] = Json::from(old_version + 1);
+    let mut args = table.values(&json)?;
+    args.push(Val::Int(Some(old_version)));
+    if tx.exec(&table.update_sql(), args).await? == 0 {
+        return Err(StoreError::Conflict {
+            table: table.name,
+            id: id.to_string(),
+            expected: old_version,
+        });
+    }
+    Ok(Written::Updated(old_version + 1))
+}
+
+impl Store {
+    async fn put<T: Serialize>(
+        &self,
+        table: &Table,
+        id: Uuid,
+        v: &T,
+    ) -> Result<Written, StoreError> {
+        let mut tx = self.pool.begin_write().await?;
+        let w = put_versioned(&mut tx, table, id, json_of(v)?).await?;
+        tx.commit().await?;
+        Ok(w)
+    }
+
+    /// Puts an organization (its `version` is ignored: the store keeps count).
+    pub async fn put_organization(&self, org: &Organization) -> Result<Written, StoreError> {
+        self.put(&schema::ORGANIZATIONS, org.id.0, org).await
+    }
+
+    /// An organization by id.
+    pub async fn organization(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
+        get_by_id(&self.pool, &schema::ORGANIZATIONS, id.0).await
+    }
+
+    /// Finds an organization by id text, exact case prefix or exact name (CLI arguments
+    /// and import files name organizations that way). `None` when nothing or more than
+    /// one matches.
+    pub async fn find_organization(&self, key: &str) -> Result<Option<Organization>, StoreError> {
+        if let Ok(id) = Uuid::parse_str(key.trim()) {
+            return self.organization(OrgId(id)).await;
+        }
+        let t = &schema::ORGANIZATIONS;
+        let sql = format!(
+            "SELECT {} FROM {} WHERE case_prefix = $1 OR name = $1 LIMIT 2",
+            t.select_list(""),
+            t.name
+        );
+        let rows = self.pool.fetch(&sql, vec![Val::from(key.trim())]).await?;
+        if rows.len() != 1 {
+            return Ok(None);
+        }
+        rows.first().map(|r| from_row(t, r)).transpose()
+    }
+
+    /// Every organization, by name.
+    pub async fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        let t = &schema::ORGANIZATIONS;
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY name, id",
+            t.select_list(""),
+            t.name
+        );
+        let rows = self.pool.fetch(&sql, vec![]).await?;
+        rows.iter().map(|r| from_row(t, r)).collect()
+    }
+
+    /// Puts a user (the `version` is ignored). `login`, when given, is the unique sign-in
+    /// name.
+    pub async fn put_user(&self, user: &User, login: Option<&str>) -> Result<Written, StoreError> {
+        let mut tx = self.pool.begin_write().await?;
+        let w = put_versioned(&mut tx, &schema::USERS, user.id.0, json_of(user)?).await?;
+        if let Some(l) = login {
+            match tx
+                .exec(
+                    "UPDATE users SET login = $2 WHERE id = $1",
+                    vec![Val::from(user.id.0), Val::from(l)],
+                )
+                .await
+            {
+                Err(e) if e.is_unique_violation() => {
+                    return Err(StoreError::Duplicate(format!("login {l:?}")))
+                }
+                r => r?,
+            };
+        }
+        tx.commit().await?;
+        Ok(w)
+    }
+
+    /// A user by id.
+    pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        get_by_id(&self.pool, &schema::USERS, id.0).await
+    }
+
+    /// A user by sign-in name, with the stored password hash (for the server).
+    pub async fn user_by_login(
+        &self,
+        login: &str,
+    ) -> Result<Option<(User, Option<String>)>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                "SELECT id, password_hash FROM users WHERE login = $1",
+                vec![Val::from(login)],
+            )
+            .await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let id = row
+            .uuid(0)?
+            .ok_or_else(|| StoreError::Corrupt("user id".into()))?;
+        let hash = row.text(1)?;
+        Ok(self.user(UserId(id)).await?.map(|u| (u, hash)))
+    }
+
+    /// Sets (or clears) a user's password hash. The store never sees a password.
+    pub async fn set_password_hash(
+        &self,
+        user: UserId,
+        hash: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let n = self
+            .pool
+            .exec(
+                "UPDATE users SET password_hash = $2 WHERE id = $1",
+                vec![Val::from(user.0), Val::Text(hash.map(str::to_string))],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: user.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Grants a role; granting it again changes nothing. Returns true when new.
+    pub async fn put_membership(&self, m: &Membership) -> Result<bool, StoreError> {
+        let t = &schema::MEMBERSHIPS;
+        let sql = format!("{} ON CONFLICT DO NOTHING", t.insert_sql(1));
+        Ok(self.pool.exec(&sql, t.values(&json_of(m)?)?).await? == 1)
+    }
+
+    /// Revokes a role. Returns true when it was held.
+    pub async fn delete_membership(&self, m: &Membership) -> Result<bool, StoreError> {
+        let role = json_of(&m.role)?;
+        let n = self
+            .pool
+            .exec(
+                "DELETE FROM memberships WHERE user_id = $1 AND org_id = $2 AND role = $3",
+                vec![
+                    Val::from(m.user.0),
+                    Val::from(m.org.0),
+                    Val::from(role.as_str().unwrap_or_default()),
+                ],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// A user's memberships, in every organization.
+    pub async fn memberships(&self, user: UserId) -> Result<Vec<Membership>, StoreError> {
+        let t = &schema::MEMBERSHIPS;
+        let sql = format!(
+            "SELECT {} FROM {} WHERE user_id = $1 ORDER BY org_id, role",
+            t.select_list(""),
+            t.name
+        );
+        let rows = self.pool.fetch(&sql, vec![Val::from(user.0)]).await?;
+        rows.iter().map(|r| from_row(t, r)).collect()
+    }
+
+    /// The actor `user` is when acting for `org`: their roles there. `None` when they
+    /// hold none.
+    pub async fn actor(&self, user: UserId, org: OrgId) -> Result<Option<Actor>, StoreError> {
+        let roles: Vec<Role> = self
+            .memberships(user)
+            .await?
+            .into_iter()
+            .filter(|m| m.org == org)
+            .map(|m| m.role)
+            .collect();
+        Ok((!roles.is_empty()).then_some(Actor { user, org, roles }))
+    }
+
+    /// Stores an API token.
+    pub async fn put_api_token(&self, t: &ApiToken) -> Result<(), StoreError> {
+        let n = self
+            .pool
+            .exec(
+                "INSERT INTO api_tokens (id, user_id, org_id, token_hash, label, created_at, expires_at, revoked_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                vec![
+                    Val::from(t.id),
+                    Val::from(t.user.0),
+                    Val::from(t.org.0),
+                    Val::from(t.token_hash.as_str()),
+                    Val::from(t.label.as_str()),
+                    Val::from(t.created_at),
+                    Val::from(t.expires_at),
+                    Val::from(t.revoked_at),
+                ],
+            )
+            .await;
+        match n {
+            Err(e) if e.is_unique_violation() => Err(StoreError::Duplicate("API token".into())),
+            r => r.map(|_| ()),
+        }
+    }
+
+    /// The token with this hash, if any (revoked and expired ones too: the caller
+    /// decides).
+    pub async fn api_token_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<ApiToken>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                "SELECT id, user_id, org_id, token_hash, label, created_at, expires_at, revoked_at \
+                 FROM api_tokens WHERE token_hash = $1",
+                vec![Val::from(token_hash)],
+            )
+            .await?;
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let kinds = [
+            crate::value::Kind::Uuid,
+            crate::value::Kind::Uuid,
+            crate::value::Kind::Uuid,
+            crate::value::Kind::Text,
+            crate::value::Kind::Text,
+            crate::value::Kind::Time,
+            crate::value::Kind::Time,
+            crate::value::Kind::Time,
+        ];
+        let names = [
+            "id",
+            "user",
+            "org",
+            "token_hash",
+            "label",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+        ];
+        let mut m = serde_json::Map::new();
+        for (i, (k, n)) in kinds.iter().zip(names).enumerate() {
+            m.insert(n.to_string(), r.get(i, *k)?.into_json());
+        }
+        serde_json::from_value(Json::Object(m))
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("api token: {e}")))
+    }
+
+    /// Revokes a token now. Returns true when it was live.
+    pub async fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let n = self
+            .pool
+            .exec(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                vec![Val::from(id), Val::from(at)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Puts a market subject.
+    pub async fn put_subject(&self, s: &Subject) -> Result<Written, StoreError> {
+        match self.put(&schema::SUBJECTS, s.id.0, s).await {
+            Err(e) if e.is_unique_violation() => Err(StoreError::Duplicate(format!(
+                "subject identifier (another subject has the same credit code, id hash or domain as {})",
+                s.id
+            ))),
+            r => r,
+        }
+    }
+
+    /// A subject by id.
+    pub async fn subject(
+        &self,
+        id: wangjian_domain::SubjectId,
+    ) -> Result<Option<Subject>, StoreError> {
+        get_by_id(&self.pool, &schema::SUBJECTS, id.0).await
+    }
+
+    /// Puts a shop. Use [`crate::shop_id_for`] for its id, so that listings imported for
+    /// the same platform shop find it.
+    pub async fn put_shop(&self, s: &Shop) -> Result<Written, StoreError> {
+        self.put(&schema::SHOPS, s.id.0, s).await
+    }
+
+    /// A shop by id.
+    pub async fn shop(&self, id: wangjian_domain::ShopId) -> Result<Option<Shop>, StoreError> {
+        get_by_id(&self.pool, &schema::SHOPS, id.0).await
+    }
+}

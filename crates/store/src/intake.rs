@@ -1,0 +1,293 @@
+//! Machine intake: listings with their dated snapshots, scan leads, marks. Idempotent by
+//! construction: every id is derived from the natural key (UUIDv5), every insert is
+//! `ON CONFLICT DO NOTHING`, so re-importing a file or re-running a patrol writes
+//! nothing new. One batch is one transaction: it is all there or not at all.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value as Json;
+use uuid::Uuid;
+use wangjian_detect::Mark;
+use wangjian_domain::lead::{
+    Lead, LeadDedupKey, LeadSource, LeadStatus, ListingContent, ListingSnapshot,
+};
+use wangjian_domain::{LeadId, ListingId, OrgId, ShopId, SnapshotId};
+
+use crate::backend::Tx;
+use crate::directory::from_row;
+use crate::schema::{self, Table};
+use crate::value::Val;
+use crate::write::json_of;
+use crate::{Store, StoreError};
+
+/// The namespace of wangjian's derived ids.
+const NAMESPACE: Uuid = Uuid::from_u128(0x6a2b_4c1e_9f0d_4b7a_8e35_1d2c_0f9a_7e61);
+
+fn derived(parts: &[&str]) -> Uuid {
+    // NUL-separated: no part can contain the separator of another in a way that matters
+    // (platform ids and hashes have no NUL; a NUL inside would only give another id).
+    Uuid::new_v5(&NAMESPACE, parts.join("\0").as_bytes())
+}
+
+/// The id of the listing `platform_listing_id` on `platform`.
+pub fn listing_id_for(platform: OrgId, platform_listing_id: &str) -> ListingId {
+    ListingId(derived(&[
+        "listing",
+        &platform.to_string(),
+        platform_listing_id,
+    ]))
+}
+
+/// The id of the shop `platform_shop_id` on `platform`.
+pub fn shop_id_for(platform: OrgId, platform_shop_id: &str) -> ShopId {
+    ShopId(derived(&["shop", &platform.to_string(), platform_shop_id]))
+}
+
+/// The id of the snapshot of `listing` with content hash `content_hash`.
+pub fn snapshot_id_for(listing: ListingId, content_hash: &str) -> SnapshotId {
+    SnapshotId(derived(&["snapshot", &listing.to_string(), content_hash]))
+}
+
+/// The id of the lead of `org` with deduplication key `key`.
+pub fn lead_id_for(org: OrgId, key: &LeadDedupKey) -> LeadId {
+    LeadId(derived(&["lead", &org.to_string(), &key.canonical()]))
+}
+
+fn mark_id(m: &Mark) -> Uuid {
+    derived(&["mark", &m.owner, &m.mark])
+}
+
+/// The shop a listing is offered by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopInput {
+    /// The platform's id of the shop.
+    pub platform_shop_id: String,
+    /// Its display name.
+    pub name: String,
+}
+
+/// A scan hit to keep as a lead: which agency receives it, under which rule set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanLead {
+    /// The patrolling agency.
+    pub org: OrgId,
+    /// `Detector::ruleset_version`: the same snapshot under the same rules is one lead.
+    pub rule_set_version: String,
+    /// One line for the officer (level, score, reasons).
+    pub summary: String,
+}
+
+/// One listing as captured, with the lead its scan produced, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListingInput {
+    /// The platform organization.
+    pub platform: OrgId,
+    /// The shop.
+    pub shop: Option<ShopInput>,
+    /// The content (the store hashes it).
+    pub content: ListingContent,
+    /// When it was captured.
+    pub captured_at: DateTime<Utc>,
+    /// The lead to keep, when the scan flagged it.
+    pub lead: Option<ScanLead>,
+}
+
+/// What one batch added (rows that existed already are not counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// New shops.
+    pub shops: u64,
+    /// New listings.
+    pub listings: u64,
+    /// New snapshots (new listings, or changed content).
+    pub snapshots: u64,
+    /// New leads.
+    pub leads: u64,
+}
+
+/// Most bind parameters in one statement: SQLite allows 32 766, PostgreSQL 65 535.
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts `rows` (JSON objects in `table`'s shape), many per statement, skipping rows
+/// whose unique keys exist. Returns how many were new.
+async fn insert_ignoring(tx: &mut Tx, table: &Table, rows: &[Json]) -> Result<u64, StoreError> {
+    let per_row = table.insert_cols().len();
+    let chunk = (MAX_PARAMS / per_row).max(1);
+    let mut added = 0;
+    for part in rows.chunks(chunk) {
+        let mut args = Vec::with_capacity(part.len() * per_row);
+        for r in part {
+            args.extend(table.values(r)?);
+        }
+        let sql = format!("{} ON CONFLICT DO NOTHING", table.insert_sql(part.len()));
+        added += tx.exec(&sql, args).await?;
+    }
+    Ok(added)
+}
+
+impl Store {
+    /// Stores a batch of captured listings (shops, listings, snapshots, and the leads of
+    /// flagged ones) in one transaction. Idempotent: a listing seen again with the same
+    /// content adds nothing; with changed content it adds a snapshot (and, if flagged,
+    /// a lead for that snapshot).
+    pub async fn import_listings(
+        &self,
+        batch: &[ListingInput],
+    ) -> Result<BatchOutcome, StoreError> {
+        let mut shops = Vec::new();
+        let mut listings = Vec::new();
+        let mut snapshots = Vec::new();
+        let mut leads = Vec::new();
+        for l in batch {
+            let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
+            let shop = l.shop.as_ref().map(|s| {
+                let id = shop_id_for(l.platform, &s.platform_shop_id);
+                shops.push(serde_json::json!({
+                    "id": id, "platform": l.platform, "platform_shop_id": s.platform_shop_id,
+                    "name": s.name, "version": 1,
+                }));
+                id
+            });
+            listings.push(serde_json::json!({
+                "id": listing, "platform": l.platform,
+                "platform_listing_id": l.content.platform_listing_id, "shop": shop,
+                "first_seen_at": l.captured_at, "version": 1,
+            }));
+            let hash = l.content.content_hash();
+            let snap = ListingSnapshot::new(
+                snapshot_id_for(listing, &hash),
+                listing,
+                l.platform,
+                shop,
+                l.content.clone(),
+                l.captured_at,
+            );
+            snapshots.push(json_of(&snap)?);
+            if let Some(scan) = &l.lead {
+                let key = LeadDedupKey::Scan {
+                    snapshot_hash: hash.clone(),
+                    rule_set_version: scan.rule_set_version.clone(),
+                };
+                let lead = Lead {
+                    id: lead_id_for(scan.org, &key),
+                    org: scan.org,
+                    source: LeadSource::Scan,
+                    summary: scan.summary.clone(),
+                    snapshot: Some(snap.id),
+                    shop,
+                    subject: None,
+                    received_at: l.captured_at,
+                    status: LeadStatus::New,
+                    version: 1,
+                    dedup_key: key,
+                };
+                let mut j = json_of(&lead)?;
+                j["dedup_key_canonical"] = Json::String(lead.dedup_key.canonical());
+                leads.push(j);
+            }
+        }
+        let mut tx = self.pool.begin_write().await?;
+        let out = BatchOutcome {
+            shops: insert_ignoring(&mut tx, &schema::SHOPS, &shops).await?,
+            listings: insert_ignoring(&mut tx, &schema::LISTINGS, &listings).await?,
+            snapshots: insert_ignoring(&mut tx, &schema::LISTING_SNAPSHOTS, &snapshots).await?,
+            leads: insert_ignoring(&mut tx, &schema::LEADS, &leads).await?,
+        };
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The latest snapshot of a listing.
+    pub async fn latest_snapshot(
+        &self,
+        listing: ListingId,
+    ) -> Result<Option<ListingSnapshot>, StoreError> {
+        let t = &schema::LISTING_SNAPSHOTS;
+        let sql = format!(
+            "SELECT {} FROM {} WHERE listing = $1 ORDER BY captured_at DESC, id DESC LIMIT 1",
+            t.select_list(""),
+            t.name
+        );
+        let rows = self.pool.fetch(&sql, vec![Val::from(listing.0)]).await?;
+        let snap: Option<ListingSnapshot> = rows.first().map(|r| from_row(t, r)).transpose()?;
+        if let Some(s) = &snap {
+            if !s.verify_hash() {
+                return Err(StoreError::Corrupt(format!(
+                    "snapshot {} does not match its content hash",
+                    s.id
+                )));
+            }
+        }
+        Ok(snap)
+    }
+
+    /// Puts marks (idempotent on owner + mark; changed content bumps the version).
+    /// Returns how many were new or changed.
+    pub async fn put_marks(&self, marks: &[Mark]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin_write().await?;
+        let mut n = 0;
+        for m in marks {
+            let mut j = json_of(m)?;
+            let id = mark_id(m);
+            j["id"] = Json::String(id.to_string());
+            let w = crate::directory::put_versioned(&mut tx, &schema::MARKS, id, j).await?;
+            if w != crate::Written::Unchanged {
+                n += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Every stored mark, by owner and name.
+    pub async fn marks(&self) -> Result<Vec<Mark>, StoreError> {
+        let t = &schema::MARKS;
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY owner, mark",
+            t.select_list(""),
+            t.name
+        );
+        let rows = self.pool.fetch(&sql, vec![]).await?;
+        rows.iter()
+            .map(|r| {
+                let mut j = t.domain_json(r)?;
+                if let Json::Object(m) = &mut j {
+                    m.remove("id");
+                    m.remove("version");
+                }
+                serde_json::from_value(j).map_err(|e| StoreError::Corrupt(format!("mark: {e}")))
+            })
+            .collect()
+    }
+
+    /// A lead by id.
+    pub async fn lead(&self, id: LeadId) -> Result<Option<Lead>, StoreError> {
+        crate::directory::get_by_id(&self.pool, &schema::LEADS, id.0).await
+    }
+
+    /// Stores a lead delivered from outside (complaint, report, platform, transfer) with
+    /// its event; when a lead with the same `(org, dedup_key)` exists, nothing is written
+    /// and its id is returned.
+    pub async fn intake_lead(
+        &self,
+        change: wangjian_domain::Change<Lead>,
+    ) -> Result<(LeadId, bool), StoreError> {
+        let (lead, events) = change.into_parts();
+        let mut tx = self.pool.begin_write().await?;
+        let rows = tx
+            .fetch(
+                "SELECT id FROM leads WHERE org = $1 AND dedup_key = $2",
+                vec![Val::from(lead.org.0), Val::from(lead.dedup_key.canonical())],
+            )
+            .await?;
+        if let Some(r) = rows.first() {
+            let id = r
+                .uuid(0)?
+                .ok_or_else(|| StoreError::Corrupt("lead id".into()))?;
+            tx.rollback().await?;
+            return Ok((LeadId(id), false));
+        }
+        crate::write::write_change(&mut tx, &lead, &events).await?;
+        tx.commit().await?;
+        Ok((lead.id, true))
+    }
+}

@@ -1,0 +1,491 @@
+//! The tables as data: each column with its type and the path of the domain field it
+//! holds. Writing a domain value serializes it with serde and reads each column off its
+//! path; reading rebuilds the JSON object from the columns and deserializes it. So a
+//! domain type and its table cannot drift apart silently: a column whose field is gone
+//! fails the round-trip tests on both backends.
+
+use serde_json::{Map, Value as Json};
+
+use crate::backend::Row;
+use crate::value::{Kind, Val};
+use crate::StoreError;
+
+/// One column.
+#[derive(Debug)]
+pub(crate) struct Col {
+    pub(crate) name: &'static str,
+    /// Where its value sits in the domain value's JSON.
+    pub(crate) path: &'static [&'static str],
+    pub(crate) kind: Kind,
+    /// False for columns the store derives for its indexes (region, assignee, …): written,
+    /// never read back into the domain value.
+    pub(crate) read: bool,
+}
+
+/// One table.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) cols: &'static [Col],
+}
+
+macro_rules! col {
+    ($name:literal, $kind:ident) => {
+        Col { name: $name, path: &[$name], kind: Kind::$kind, read: true }
+    };
+    ($name:literal, [$($p:literal),+], $kind:ident) => {
+        Col { name: $name, path: &[$($p),+], kind: Kind::$kind, read: true }
+    };
+    (derived $name:literal, [$p:literal], $kind:ident) => {
+        Col { name: $name, path: &[$p], kind: Kind::$kind, read: false }
+    };
+    (derived $name:literal, $kind:ident) => {
+        Col { name: $name, path: &[$name], kind: Kind::$kind, read: false }
+    };
+}
+
+pub(crate) static ORGANIZATIONS: Table = Table {
+    name: "organizations",
+    cols: &[
+        col!("id", Uuid),
+        col!("name", Text),
+        col!("case_prefix", Text),
+        col!("kind", ["kind", "kind"], Text),
+        col!("agency_type", ["kind", "agency_type"], Text),
+        col!("level", ["kind", "level"], Text),
+        col!("region", Text),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static USERS: Table = Table {
+    name: "users",
+    cols: &[col!("id", Uuid), col!("name", Text), col!("version", Int)],
+};
+
+pub(crate) static MEMBERSHIPS: Table = Table {
+    name: "memberships",
+    cols: &[
+        col!("user_id", ["user"], Uuid),
+        col!("org_id", ["org"], Uuid),
+        col!("role", Text),
+    ],
+};
+
+pub(crate) static SUBJECTS: Table = Table {
+    name: "subjects",
+    cols: &[
+        col!("id", Uuid),
+        col!("name", Text),
+        col!("identity_kind", ["identity", "kind"], Text),
+        col!("uscc", ["identity", "uscc"], Text),
+        col!("citizen_id_hash", ["identity", "citizen_id_hash"], Text),
+        col!("citizen_id_masked", ["identity", "citizen_id_masked"], Text),
+        col!("operator_id_hash", ["identity", "operator_id_hash"], Text),
+        col!(
+            "operator_id_masked",
+            ["identity", "operator_id_masked"],
+            Text
+        ),
+        col!("domain", ["identity", "domain"], Text),
+        col!("icp_number", ["identity", "icp_number"], Text),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static SHOPS: Table = Table {
+    name: "shops",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("platform_shop_id", Text),
+        col!("name", Text),
+        col!("subject", Uuid),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static LISTINGS: Table = Table {
+    name: "listings",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("platform_listing_id", Text),
+        col!("shop", Uuid),
+        col!("first_seen_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static LISTING_SNAPSHOTS: Table = Table {
+    name: "listing_snapshots",
+    cols: &[
+        col!("id", Uuid),
+        col!("listing", Uuid),
+        col!("platform", Uuid),
+        col!("shop", Uuid),
+        col!("platform_listing_id", Text),
+        col!("url", Text),
+        col!("title", Text),
+        col!("description", Text),
+        col!("price_fen", Int),
+        col!("ship_from", Text),
+        col!("captured_at", Time),
+        col!("content_hash", Text),
+    ],
+};
+
+pub(crate) static MARKS: Table = Table {
+    name: "marks",
+    cols: &[
+        col!("id", Uuid),
+        col!("mark", Text),
+        col!("aliases", Json),
+        col!("owner", Text),
+        col!("categories", Json),
+        col!("reference_price_cny", Real),
+        col!("authorized_shops", Json),
+        col!("well_known", Bool),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static LEADS: Table = Table {
+    name: "leads",
+    cols: &[
+        col!("id", Uuid),
+        col!("org", Uuid),
+        col!("source", Text),
+        col!(derived "dedup_key", ["dedup_key_canonical"], Text),
+        col!("dedup", ["dedup_key"], Json),
+        col!("summary", Text),
+        col!("snapshot", Uuid),
+        col!("shop", Uuid),
+        col!("subject", Uuid),
+        col!("received_at", Time),
+        col!("status", Text),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static CASES: Table = Table {
+    name: "cases",
+    cols: &[
+        col!("id", Uuid),
+        col!("number_org", ["number", "org"], Uuid),
+        col!("number_prefix", ["number", "prefix"], Text),
+        col!("number_year", ["number", "year"], Int),
+        col!("number_seq", ["number", "seq"], Int),
+        col!("title", Text),
+        col!("originating_org", Uuid),
+        col!("responsible_org", Uuid),
+        col!(derived "region", Text),
+        col!("state", Text),
+        col!(derived "is_open", Bool),
+        col!(derived "assignee", Uuid),
+        col!("resume_to", Text),
+        col!("verifier", Uuid),
+        col!("case_officer", Uuid),
+        col!("co_officers", Json),
+        col!("opening", Json),
+        col!("proposed_penalty", Text),
+        col!("penalty", Json),
+        col!("served_on", Date),
+        col!("disclosure", Text),
+        col!("testing", Text),
+        col!("last_reason", Text),
+        col!(
+            "pending_transfer_id",
+            ["pending_transfer", "transfer"],
+            Uuid
+        ),
+        col!("pending_receiver", ["pending_transfer", "receiver"], Uuid),
+        col!("pending_kind", ["pending_transfer", "kind"], Text),
+        col!("registered_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static CASE_LEADS: Table = Table {
+    name: "case_leads",
+    cols: &[
+        col!("case_id", ["case"], Uuid),
+        col!("lead_id", ["lead"], Uuid),
+        col!("linked_by", Uuid),
+        col!("linked_at", Time),
+    ],
+};
+
+pub(crate) static DEADLINES: Table = Table {
+    name: "deadlines",
+    cols: &[
+        col!("id", Uuid),
+        col!("root_case", Uuid),
+        col!("object_type", Text),
+        col!("object_id", Uuid),
+        col!("org", Uuid),
+        col!(derived "region", Text),
+        col!(derived "kind", Text),
+        col!("rule", Json),
+        col!("start", Date),
+        col!("due", Date),
+        col!("warn_at", Date),
+        col!("suspensions", Json),
+        col!("extensions", Json),
+        col!("status", ["status", "status"], Text),
+        col!("status_on", ["status", "on"], Date),
+        col!(derived "paused", Bool),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static TRANSFER_ORDERS: Table = Table {
+    name: "transfer_orders",
+    cols: &[
+        col!("id", Uuid),
+        col!("kind", Text),
+        col!("case_id", ["case"], Uuid),
+        col!("from_org", Uuid),
+        col!("to_org", Uuid),
+        col!("legal_basis", Text),
+        col!("reason", Text),
+        col!("materials", Json),
+        col!("case_file_list", Json),
+        col!("evidence_list", Json),
+        col!("seized_goods_list", Json),
+        col!("sent_by", Uuid),
+        col!("sent_at", Time),
+        col!("ack_deadline", Uuid),
+        col!("acknowledged_by", Uuid),
+        col!("acknowledged_at", Time),
+        col!("refusal_reason", Text),
+        col!("feedback_deadline", Uuid),
+        col!("feedback", Json),
+        col!("status", Text),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static ASSIST_REQUESTS: Table = Table {
+    name: "assist_requests",
+    cols: &[
+        col!("id", Uuid),
+        col!("case_id", ["case"], Uuid),
+        col!("from_org", Uuid),
+        col!("to_org", Uuid),
+        col!("target", Json),
+        col!("question", Text),
+        col!("legal_basis", Text),
+        col!("sent_by", Uuid),
+        col!("sent_at", Time),
+        col!("reply_deadline", Uuid),
+        col!("answer", Text),
+        col!("answer_reference", Text),
+        col!("answered_by", Uuid),
+        col!("answered_at", Time),
+        col!("status", Text),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static SUPERVISIONS: Table = Table {
+    name: "supervisions",
+    cols: &[
+        col!("id", Uuid),
+        col!("case_id", ["case"], Uuid),
+        col!("office", Uuid),
+        col!("level", Text),
+        col!("due", Date),
+        col!("note", Text),
+        col!("marked_by", Uuid),
+        col!("marked_at", Time),
+        col!("lifted_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static SEIZED_ITEMS: Table = Table {
+    name: "seized_items",
+    cols: &[
+        col!("id", Uuid),
+        col!("case_id", ["case"], Uuid),
+        col!("org", Uuid),
+        col!("description", Text),
+        col!("quantity", Int),
+        col!("unit", Text),
+        col!("custody", Text),
+        col!("handovers", Json),
+        col!("destruction", Json),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static AUDIT_EVENTS: Table = Table {
+    name: "audit_events",
+    cols: &[
+        col!(derived "seq", Int),
+        col!("id", Uuid),
+        col!("request_id", Uuid),
+        col!("actor", Uuid),
+        col!("actor_org", Uuid),
+        col!("at", Time),
+        col!("action", Text),
+        col!("object_type", Text),
+        col!("object_id", Uuid),
+        col!("root_case", Uuid),
+        col!("changed", Json),
+        col!("before_digest", Text),
+        col!("after_digest", Text),
+    ],
+};
+
+/// Every table `export` knows, by name.
+pub(crate) static ALL: &[&Table] = &[
+    &ORGANIZATIONS,
+    &USERS,
+    &MEMBERSHIPS,
+    &SUBJECTS,
+    &SHOPS,
+    &LISTINGS,
+    &LISTING_SNAPSHOTS,
+    &MARKS,
+    &LEADS,
+    &CASES,
+    &CASE_LEADS,
+    &DEADLINES,
+    &TRANSFER_ORDERS,
+    &ASSIST_REQUESTS,
+    &SUPERVISIONS,
+    &SEIZED_ITEMS,
+    &AUDIT_EVENTS,
+];
+
+impl Table {
+    /// `a, b, c`, optionally prefixed with a table alias.
+    pub(crate) fn select_list(&self, alias: &str) -> String {
+        self.cols
+            .iter()
+            .map(|c| {
+                if alias.is_empty() {
+                    c.name.to_string()
+                } else {
+                    format!("{alias}.{}", c.name)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The columns written on insert (all but database-assigned ones like `seq`).
+    pub(crate) fn insert_cols(&self) -> Vec<&Col> {
+        self.cols
+            .iter()
+            .filter(|c| c.name != "seq" || c.read)
+            .collect()
+    }
+
+    /// Reads one row's columns, in order.
+    pub(crate) fn decode(&self, row: &Row) -> Result<Vec<Val>, StoreError> {
+        self.cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| row.get(i, c.kind))
+            .collect()
+    }
+
+    /// The row as a flat JSON object of column names (export).
+    pub(crate) fn row_json(&self, row: &Row) -> Result<Json, StoreError> {
+        let mut m = Map::new();
+        for (c, v) in self.cols.iter().zip(self.decode(row)?) {
+            m.insert(c.name.to_string(), v.into_json());
+        }
+        Ok(Json::Object(m))
+    }
+
+    /// The domain value's JSON, rebuilt from a row: NULL columns are left out (serde
+    /// reads a missing `Option` as `None`), and a nested object left empty is dropped.
+    pub(crate) fn domain_json(&self, row: &Row) -> Result<Json, StoreError> {
+        let mut root = Map::new();
+        for (c, v) in self.cols.iter().zip(self.decode(row)?) {
+            if !c.read {
+                continue;
+            }
+            let v = v.into_json();
+            if v.is_null() {
+                continue;
+            }
+            let mut at = &mut root;
+            for p in &c.path[..c.path.len() - 1] {
+                let e = at
+                    .entry(p.to_string())
+                    .or_insert_with(|| Json::Object(Map::new()));
+                at = match e {
+                    Json::Object(m) => m,
+                    _ => return Err(StoreError::Corrupt(format!("column {} path", c.name))),
+                };
+            }
+            at.insert(c.path[c.path.len() - 1].to_string(), v);
+        }
+        Ok(Json::Object(root))
+    }
+
+    /// The values to insert for a domain value's JSON (`derived` columns read from the
+    /// same object, where the writer put them).
+    pub(crate) fn values(&self, obj: &Json) -> Result<Vec<Val>, StoreError> {
+        self.insert_cols()
+            .into_iter()
+            .map(|c| {
+                let mut v = obj;
+                for p in c.path {
+                    v = v.get(p).unwrap_or(&Json::Null);
+                }
+                Val::from_json(c.kind, v, c.name)
+            })
+            .collect()
+    }
+
+    /// `INSERT INTO t (cols) VALUES ($1, …)`.
+    pub(crate) fn insert_sql(&self, rows: usize) -> String {
+        let cols = self.insert_cols();
+        let n = cols.len();
+        let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.name, names.join(", "));
+        for r in 0..rows {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for i in 0..n {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", r * n + i + 1));
+            }
+            sql.push(')');
+        }
+        sql
+    }
+
+    /// `UPDATE t SET every column but id = $k WHERE id = $1 AND version = $n+1`; binds
+    /// are the insert values, then the version the row must still have.
+    pub(crate) fn update_sql(&self) -> String {
+        let cols = self.insert_cols();
+        let sets: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.name != "id")
+            .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
+            .collect();
+        format!(
+            "UPDATE {} SET {} WHERE id = $1 AND version = ${}",
+            self.name,
+            sets.join(", "),
+            cols.len() + 1
+        )
+    }
+}
+
+/// Looks a table up by name (for `export`).
+pub(crate) fn table(name: &str) -> Option<&'static Table> {
+    ALL.iter().copied().find(|t| t.name == name)
+}

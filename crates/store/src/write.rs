@@ -1,0 +1,329 @@
+//! The one write path: a domain change (values + audit events) in one transaction.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+use uuid::Uuid;
+use wangjian_domain::lead::{CaseLeadLink, Lead};
+use wangjian_domain::seized::SeizedItem;
+use wangjian_domain::supervision::Supervision;
+use wangjian_domain::transfer::{AssistRequest, TransferOrder};
+use wangjian_domain::{AuditEvent, Case, CaseFile, Change, Deadline, ObjectType};
+
+use crate::backend::{Backend, Tx};
+use crate::schema::{self, Table};
+use crate::value::Val;
+use crate::{Store, StoreError};
+
+/// One stored object of a change.
+#[doc(hidden)]
+pub enum Object<'a> {
+    /// A case.
+    Case(&'a Case),
+    /// A deadline.
+    Deadline(&'a Deadline),
+    /// A transfer order.
+    Transfer(&'a TransferOrder),
+    /// A case–lead link.
+    Link(&'a CaseLeadLink),
+    /// An assist request.
+    Assist(&'a AssistRequest),
+    /// A supervision mark.
+    Supervision(&'a Supervision),
+    /// A seized item.
+    Seized(&'a SeizedItem),
+    /// A lead.
+    Lead(&'a Lead),
+}
+
+/// A domain value a [`Change`] can carry, which the store knows how to write: the case
+/// file, a transfer order or assist request with its deadline, a supervision mark, a
+/// seized item, a lead.
+pub trait Record: sealed::Sealed {
+    /// The objects inside, each with its table.
+    #[doc(hidden)]
+    fn objects(&self) -> Vec<Object<'_>>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for CaseFile {}
+impl Record for CaseFile {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v = vec![Object::Case(&self.case)];
+        v.extend(self.deadlines.iter().map(Object::Deadline));
+        v.extend(self.transfers.iter().map(Object::Transfer));
+        v.extend(self.links.iter().map(Object::Link));
+        v
+    }
+}
+impl sealed::Sealed for (TransferOrder, Deadline) {}
+impl Record for (TransferOrder, Deadline) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Transfer(&self.0), Object::Deadline(&self.1)]
+    }
+}
+impl sealed::Sealed for (AssistRequest, Deadline) {}
+impl Record for (AssistRequest, Deadline) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Assist(&self.0), Object::Deadline(&self.1)]
+    }
+}
+impl sealed::Sealed for Supervision {}
+impl Record for Supervision {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Supervision(self)]
+    }
+}
+impl sealed::Sealed for SeizedItem {}
+impl Record for SeizedItem {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Seized(self)]
+    }
+}
+impl sealed::Sealed for Lead {}
+impl Record for Lead {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Lead(self)]
+    }
+}
+
+/// The id a case–lead link has in the audit trail (the domain's convention).
+pub(crate) fn link_id(l: &CaseLeadLink) -> Uuid {
+    Uuid::new_v5(&l.case.0, l.lead.0.as_bytes())
+}
+
+impl Object<'_> {
+    fn key(&self) -> (ObjectType, Uuid) {
+        match self {
+            Object::Case(c) => (ObjectType::Case, c.id.0),
+            Object::Deadline(d) => (ObjectType::Deadline, d.id.0),
+            Object::Transfer(t) => (ObjectType::TransferOrder, t.id.0),
+            Object::Link(l) => (ObjectType::CaseLead, link_id(l)),
+            Object::Assist(a) => (ObjectType::AssistRequest, a.id.0),
+            Object::Supervision(s) => (ObjectType::Supervision, s.id.0),
+            Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
+            Object::Lead(l) => (ObjectType::Lead, l.id.0),
+        }
+    }
+
+    fn table(&self) -> &'static Table {
+        match self {
+            Object::Case(_) => &schema::CASES,
+            Object::Deadline(_) => &schema::DEADLINES,
+            Object::Transfer(_) => &schema::TRANSFER_ORDERS,
+            Object::Link(_) => &schema::CASE_LEADS,
+            Object::Assist(_) => &schema::ASSIST_REQUESTS,
+            Object::Supervision(_) => &schema::SUPERVISIONS,
+            Object::Seized(_) => &schema::SEIZED_ITEMS,
+            Object::Lead(_) => &schema::LEADS,
+        }
+    }
+
+    fn version(&self) -> Option<i64> {
+        Some(match self {
+            Object::Case(c) => c.version,
+            Object::Deadline(d) => d.version,
+            Object::Transfer(t) => t.version,
+            Object::Link(_) => return None,
+            Object::Assist(a) => a.version,
+            Object::Supervision(s) => s.version,
+            Object::Seized(s) => s.version,
+            Object::Lead(l) => l.version,
+        })
+    }
+
+    /// The JSON written: the domain value plus the columns the store derives for its
+    /// indexes.
+    async fn json(&self, tx: &mut Tx, regions: &mut Regions) -> Result<Json, StoreError> {
+        let mut v = to_json(match self {
+            Object::Case(c) => serde_json::to_value(c),
+            Object::Deadline(d) => serde_json::to_value(d),
+            Object::Transfer(t) => serde_json::to_value(t),
+            Object::Link(l) => serde_json::to_value(l),
+            Object::Assist(a) => serde_json::to_value(a),
+            Object::Supervision(s) => serde_json::to_value(s),
+            Object::Seized(s) => serde_json::to_value(s),
+            Object::Lead(l) => serde_json::to_value(l),
+        })?;
+        match self {
+            Object::Case(c) => {
+                let region = regions.of(tx, c.responsible_org.0).await?;
+                v["region"] = Json::String(region);
+                v["is_open"] = Json::Bool(!c.state.is_final());
+                // The officer whose queue the case is in: the case officer once opened,
+                // the verifier before.
+                let assignee = c.case_officer.or(c.verifier);
+                v["assignee"] = serde_json::to_value(assignee).unwrap_or(Json::Null);
+            }
+            Object::Deadline(d) => {
+                let region = regions.of(tx, d.org.0).await?;
+                v["region"] = Json::String(region);
+                v["kind"] = Json::String(d.kind().as_str().to_string());
+                v["paused"] = Json::Bool(d.is_paused());
+            }
+            Object::Lead(l) => {
+                v["dedup_key_canonical"] = Json::String(l.dedup_key.canonical());
+            }
+            _ => {}
+        }
+        Ok(v)
+    }
+}
+
+fn to_json(r: Result<Json, serde_json::Error>) -> Result<Json, StoreError> {
+    r.map_err(|e| StoreError::Corrupt(format!("serializing a domain value: {e}")))
+}
+
+/// Region codes of organizations, looked up once per transaction.
+#[derive(Default)]
+pub(crate) struct Regions(HashMap<Uuid, String>);
+
+impl Regions {
+    pub(crate) async fn of(&mut self, tx: &mut Tx, org: Uuid) -> Result<String, StoreError> {
+        if let Some(r) = self.0.get(&org) {
+            return Ok(r.clone());
+        }
+        let rows = tx
+            .fetch(
+                "SELECT region FROM organizations WHERE id = $1",
+                vec![Val::from(org)],
+            )
+            .await?;
+        let r = match rows.first() {
+            Some(row) => row.text(0)?.unwrap_or_default(),
+            None => {
+                return Err(StoreError::NotFound {
+                    what: "organization",
+                    id: org.to_string(),
+                })
+            }
+        };
+        self.0.insert(org, r.clone());
+        Ok(r)
+    }
+}
+
+/// What [`Store::apply`] wrote: the value, and the `seq` of each audit event in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied<T> {
+    /// The new value, as stored.
+    pub value: T,
+    /// The audit events' sequence numbers.
+    pub seqs: Vec<i64>,
+}
+
+impl Store {
+    /// Writes a domain change in one transaction: every object an event names (a new
+    /// object, `version` 1, is inserted; a changed one, `version` v, replaces version
+    /// v − 1 or the whole change fails with [`StoreError::Conflict`]), then the audit
+    /// events. Nothing is written unless all of it is.
+    pub async fn apply<T: Record>(&self, change: Change<T>) -> Result<Applied<T>, StoreError> {
+        let mut tx = self.pool.begin_write().await?;
+        let (value, events) = change.into_parts();
+        let seqs = write_change(&mut tx, &value, &events).await?;
+        tx.commit().await?;
+        Ok(Applied { value, seqs })
+    }
+}
+
+/// THE write path: every domain change goes through here, inside the caller's
+/// transaction. Values first, then their audit events.
+pub(crate) async fn write_change<T: Record>(
+    tx: &mut Tx,
+    value: &T,
+    events: &[AuditEvent],
+) -> Result<Vec<i64>, StoreError> {
+    let mut regions = Regions::default();
+    for obj in value.objects() {
+        let key = obj.key();
+        if events.iter().any(|e| (e.object_type, e.object_id) == key) {
+            write_object(tx, &obj, &mut regions).await?;
+        }
+    }
+    append_audit(tx, events).await
+}
+
+async fn write_object(
+    tx: &mut Tx,
+    obj: &Object<'_>,
+    regions: &mut Regions,
+) -> Result<(), StoreError> {
+    let table = obj.table();
+    let json = obj.json(tx, regions).await?;
+    let vals = table.values(&json)?;
+    let id = obj.key().1.to_string();
+    match obj.version() {
+        Some(v) if v > 1 => {
+            let mut args = vals;
+            args.push(Val::Int(Some(v - 1)));
+            let n = tx.exec(&table.update_sql(), args).await?;
+            if n == 0 {
+                return Err(StoreError::Conflict {
+                    table: table.name,
+                    id,
+                    expected: v - 1,
+                });
+            }
+        }
+        _ => {
+            // A new row. Its id taken already means another writer created it first.
+            match tx.exec(&table.insert_sql(1), vals).await {
+                Ok(_) => {}
+                Err(e) if e.is_unique_violation() => {
+                    return Err(StoreError::Conflict {
+                        table: table.name,
+                        id,
+                        expected: 0,
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Appends audit events; returns their `seq`s. The evidence log's hook goes here (see
+/// the crate docs): it receives the events with their `seq`, inside this transaction.
+pub(crate) async fn append_audit(
+    tx: &mut Tx,
+    events: &[AuditEvent],
+) -> Result<Vec<i64>, StoreError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    if tx.backend() == Backend::Postgres {
+        // Serialize appenders so that seq order is commit order (see crate docs). SQLite
+        // has one writer at a time already.
+        tx.exec("SELECT pg_advisory_xact_lock(7317302)", vec![])
+            .await?;
+    }
+    let table = &schema::AUDIT_EVENTS;
+    let mut seqs = Vec::with_capacity(events.len());
+    let sql = format!("{} RETURNING seq", table.insert_sql(1));
+    for e in events {
+        let json = to_json(serde_json::to_value(e))?;
+        let rows = match tx.fetch(&sql, table.values(&json)?).await {
+            Ok(r) => r,
+            Err(err) if err.is_unique_violation() => {
+                return Err(StoreError::Duplicate(format!("audit event {}", e.id)))
+            }
+            Err(err) => return Err(err),
+        };
+        let seq = rows
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("insert returned no seq".into()))?
+            .int(0)?;
+        seqs.push(seq);
+    }
+    Ok(seqs)
+}
+
+/// Serializes a value for a JSON column.
+pub(crate) fn json_of<T: Serialize>(v: &T) -> Result<Json, StoreError> {
+    to_json(serde_json::to_value(v))
+}
