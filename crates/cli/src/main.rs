@@ -39,6 +39,8 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Check or compile rule packs and marks files.
     Rules(cmd::rules::Args),
+    /// Run the HTTP server: the JSON API and the web console.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

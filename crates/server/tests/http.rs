@@ -494,3 +494,10 @@ async fn static_files_are_embedded() {
     let resp = app.send(get("/static/%2e%2e%2fCargo.toml")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn api_calls_get_no_cookies() {
+    let app = app();
+    let resp = app.send(get("/api/v1/health")).await;
+    assert!(resp.headers().get(header::SET_COOKIE).is_none());
+}

@@ -5,4 +5,5 @@ pub mod check;
 pub mod region;
 pub mod rules;
 pub mod scan;
+pub mod serve;
 pub mod text;

@@ -152,6 +152,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let ip = client_ip(&state, &req);
     // Owned: the request body is not Sync, so no borrow of the request may cross an await.
     let headers = req.headers().clone();
+    // API clients get no pre-session cookie: they post with a bearer token, not a form.
+    let api = req.uri().path().starts_with("/api/");
     let rid = request_id(&headers);
     let lang = cookies::get(&headers, cookies::LANG)
         .map(Lang::from_tag)
@@ -234,6 +236,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
         let csrf = match cookies::get(&headers, cookies::csrf_name(secure)) {
             Some(v) if v.len() == 43 => v.to_string(),
+            _ if api => String::new(),
             _ => {
                 let v = new_secret().map_err(|e| ApiError::internal(&e))?;
                 set_cookies.push(cookies::set(cookies::csrf_name(secure), &v, None, secure));

@@ -1,0 +1,75 @@
+//! `wangjian serve`: the HTTP server (JSON API and web console).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use wangjian_server::directory::{Directory, MemoryDirectory};
+use wangjian_server::{serve, shutdown_signal, AppState, ServerConfig};
+
+/// Arguments of `wangjian serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Database: sqlite:PATH or postgres://…
+    #[arg(long, default_value = "sqlite:wangjian.db")]
+    db: String,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Fill an empty database with the demo (a province, agencies, a platform, cases in
+    /// every state, and a login for each role).
+    #[arg(long)]
+    demo: bool,
+    /// Mark cookies Secure: set this when browsers reach the server over HTTPS (directly or
+    /// through a TLS-terminating proxy).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted proxy; the
+    /// login throttle counts per address).
+    #[arg(long)]
+    trust_forwarded_for: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_tracing();
+    wangjian_server::i18n::check().context("checking the console's message catalogs")?;
+    if args.demo {
+        eprintln!("wangjian serve: --demo is not available yet (it needs `wangjian demo` from the store); starting without it");
+    }
+    eprintln!(
+        "wangjian serve: the database ({}) is not attached yet; accounts are empty until the store lands",
+        args.db
+    );
+    let config = ServerConfig {
+        secure_cookies: args.secure_cookies,
+        trust_forwarded_for: args.trust_forwarded_for,
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(Directory::Memory(MemoryDirectory::default()), config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        println!("wangjian: serving on http://{addr}/ (console) and http://{addr}/api/v1/ (API)");
+        serve(listener, state, shutdown_signal())
+            .await
+            .context("serving")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
