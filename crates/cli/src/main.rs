@@ -39,6 +39,10 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Check or compile rule packs and marks files.
     Rules(cmd::rules::Args),
+    /// Verify an evidence package offline (exit 0 valid, 1 problems found, 2 usage error).
+    Verify(cmd::verify::Args),
+    /// Evidence log keys (`keygen`).
+    Ledger(cmd::ledger::Args),
     /// Run the HTTP server: the JSON API and the web console.
     Serve(cmd::serve::Args),
 }
@@ -52,6 +56,8 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Ledger(args) => cmd::ledger::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     };
     match result {

@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::tree::Hash;
 
+/// The operating system's random generator: pass it to [`LogKey::generate`].
+pub use rand_core::OsRng;
+
 /// Ed25519 signature type byte of the signed-note format.
 const ALG_ED25519: u8 = 0x01;
 
