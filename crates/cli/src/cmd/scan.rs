@@ -186,6 +186,9 @@ fn open_input(name: &str) -> anyhow::Result<Box<dyn Read + Send>> {
 
 /// Runs `wangjian scan`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The match form's folding table is built on first use (~0.1 s of CPU): build it on
+    // another core while the rule set loads, instead of in the first scan task.
+    std::thread::spawn(|| wangjian_text::normalize("a"));
     let detector = Arc::new(load_detector(&args.rules, args.compiled.as_deref())?);
     let inputs: Vec<String> = if args.inputs.is_empty() {
         vec!["-".to_string()]
@@ -463,7 +466,7 @@ fn scan_batch(
         match csv_w.as_mut() {
             Some(w) => write_csv(w, &verdict)?,
             None => {
-                serde_json::to_writer(&mut done.out, &verdict)?;
+                write_json(&mut done.out, &verdict);
                 done.out.push(b'\n');
             }
         }
@@ -576,6 +579,90 @@ fn consume(
     Ok(())
 }
 
+/// Writes `v` as one JSON object, byte for byte what `serde_json::to_writer` writes for a
+/// [`Verdict`] (same field order, same escapes), without going through serde: formatting
+/// is a large share of a scan, since most listings of a patrol have reasons.
+fn write_json(out: &mut Vec<u8>, v: &Verdict) {
+    out.extend_from_slice(b"{\"listing_id\":");
+    json_str(out, &v.listing_id);
+    out.extend_from_slice(b",\"score\":");
+    json_uint(out, v.score as u64);
+    out.extend_from_slice(b",\"level\":\"");
+    out.extend_from_slice(v.level.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"reasons\":[");
+    for (i, r) in v.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"code\":\"");
+        out.extend_from_slice(r.code.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"detail\":");
+        json_str(out, &r.detail);
+        out.extend_from_slice(b",\"field\":\"");
+        out.extend_from_slice(r.field.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"matched\":");
+        json_str(out, &r.matched);
+        out.extend_from_slice(b",\"start\":");
+        json_uint(out, r.start as u64);
+        out.extend_from_slice(b",\"end\":");
+        json_uint(out, r.end as u64);
+        out.extend_from_slice(b",\"rule\":");
+        json_str(out, &r.rule);
+        out.extend_from_slice(b",\"weight\":");
+        json_uint(out, r.weight as u64);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control
+/// characters as `\u00XX` (lowercase hex); everything else, including non-ASCII, as is.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 0xf) as usize]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+fn json_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
 fn write_csv(w: &mut csv::Writer<Vec<u8>>, v: &Verdict) -> anyhow::Result<()> {
     let score = v.score.to_string();
     if v.reasons.is_empty() {
@@ -673,5 +760,71 @@ impl Summary {
                 codes.join(", ")
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wangjian_detect::{Field, Reason};
+
+    #[test]
+    fn json_is_what_serde_json_writes() {
+        let tricky =
+            "引号\"反斜杠\\ 控制\u{0}\u{1}\u{8}\u{b}\u{c}\u{1f}\u{7f} 换行\n\r\t é 😀 </script>";
+        let reason = |code, field| Reason {
+            code,
+            detail: format!("说明 {tricky}"),
+            field,
+            matched: tricky.to_string(),
+            start: 0,
+            end: 18_446_744,
+            rule: "mark:\"x\"".into(),
+            weight: u32::MAX,
+        };
+        for v in [
+            Verdict {
+                listing_id: tricky.into(),
+                score: 100,
+                level: Level::High,
+                reasons: vec![
+                    reason(Code::Mark, Field::Title),
+                    reason(Code::RegulatedNoLicense, Field::ShipFrom),
+                ],
+            },
+            Verdict {
+                listing_id: String::new(),
+                score: 0,
+                level: Level::None,
+                reasons: vec![],
+            },
+        ] {
+            let mut ours = Vec::new();
+            write_json(&mut ours, &v);
+            let theirs = serde_json::to_vec(&v).expect("serde_json");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_are_cut_into_numbered_lines_like_for_each_line() {
+        let lines: Vec<(u64, Result<String, LineProblem>)> = block_lines(b"a\r\n\nb\xff\n\r\nlast")
+            .map(|(n, l)| (n, l.map(str::to_string)))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (1, Ok("a".into())),
+                (2, Ok(String::new())),
+                (3, Err(LineProblem::InvalidUtf8 { valid_up_to: 1 })),
+                (4, Ok(String::new())),
+                (5, Ok("last".into())),
+            ]
+        );
+        assert_eq!(block_lines(b"").count(), 0);
+        assert_eq!(block_lines(b"x\n").count(), 1);
     }
 }
