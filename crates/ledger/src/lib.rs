@@ -11,7 +11,8 @@
 //!   canonical bytes;
 //! - [`checkpoint`]: Ed25519 keys and signed tree heads in the signed-note format;
 //! - [`blob`]: the content-addressed blob store ([`FsBlobStore`] on disk);
-//! - [`package`]: evidence packages and [`verify_package`], the offline check.
+//! - [`package`]: evidence packages and [`verify_package`], the offline check;
+//! - [`sample`]: a deterministic sample log and package for tests, benchmarks and demos.
 //!
 //! What it must never do: talk to a database or the network, read the clock or draw
 //! randomness inside a pure function (keys and times are passed in), panic on any input

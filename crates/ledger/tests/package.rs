@@ -402,3 +402,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_checkpoint_text_is_pinned() {
+    // FORMAT.md §3 shows this exact note; Ed25519 signatures are deterministic.
+    let text = sample::package(3, 1).checkpoint.text().unwrap();
+    assert_eq!(
+        text,
+        "wangjian.example/evidence\n15\n0VTLPwTyKsQrm705dpbe7JJk6yxOyYR9kpp1TOxAHVY=\ntime 2026-11-02T09:16:16Z\n\n\u{2014} wangjian.example/evidence yql4DiaN3y7Xh4jfVRwjDsZ0SbhnJBBrMbjmFdku9rRhRNCBCTDJT1204Q/NMYPpBMkfCLdwoidinTbO8ISaQRjIDAQ=\n"
+    );
+    assert_eq!(
+        sample::key().verifier().text(),
+        "wangjian.example/evidence+caa9780e+ARl/ayPhbIUyxqvIOPrNXqeJvgx2spIDNAOb+os9No1h"
+    );
+}
