@@ -160,3 +160,20 @@ fn not_a_package_is_a_failed_verdict() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("not a readable archive"));
 }
+
+#[test]
+fn the_sample_package_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.tar");
+    let p = path.to_str().unwrap();
+    let o = run(&["ledger", "sample", "--out", p, "--entries", "30"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["verify", p]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("OK (验证通过): 30 entries, 10 blobs"));
+}

@@ -3,6 +3,9 @@
 //! `DIR/<name>+<keyid>.pub` (the verifier key to publish). Existing files are never
 //! overwritten. Rotation: generate a new key, start signing with it, and keep publishing
 //! the old `.pub` so old checkpoints stay checkable (FORMAT.md §4).
+//!
+//! `wangjian ledger sample --out FILE`: writes the deterministic sample evidence package
+//! (signed with a published test key), to try `wangjian verify` on.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -11,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use wangjian_ledger::checkpoint::OsRng;
-use wangjian_ledger::LogKey;
+use wangjian_ledger::{sample, LogKey};
 
 /// Arguments of `wangjian ledger`.
 #[derive(Debug, clap::Args)]
@@ -30,6 +33,15 @@ enum Command {
         /// Directory to write the key files to (created when missing).
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write the sample evidence package (test key; for trying `wangjian verify`).
+    Sample {
+        /// The package file to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// How many entries of the sample case to include.
+        #[arg(long, default_value_t = 12)]
+        entries: usize,
     },
 }
 
@@ -66,6 +78,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("key id {}", v.key_id());
             println!("private key: {} (keep it secret)", private.display());
             println!("public key:  {} (publish it)", public.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sample { out, entries } => {
+            let bytes = sample::package(entries, entries.div_ceil(3)).build()?;
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("wrote {} ({} bytes)", out.display(), bytes.len());
             Ok(ExitCode::SUCCESS)
         }
     }
