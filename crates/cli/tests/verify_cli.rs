@@ -63,7 +63,7 @@ fn verify_ok_then_tampered() {
     assert_eq!(
         stdout(&o),
         format!(
-            "OK (验证通过): 15 entries, 5 blobs, case 沪市监案〔2026〕0042号, tree size 63, root {}, signed by {}+{} at 2026-11-02T10:05:04Z\n",
+            "OK (验证通过): 15 entries, 5 blobs, case 沪市监案〔2026〕0042号, tree size 63, root {}, signed by {}+{} at 2026-11-02T10:05:04Z\n  note: checked against the key carried in the package; compare its key id with the key the agency publishes, or pass it with --key\n",
             hex::encode(sample::package(15, 5).checkpoint.checkpoint.root),
             sample::ORIGIN,
             key.key_id()

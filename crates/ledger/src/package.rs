@@ -132,6 +132,9 @@ pub enum BuildError {
     /// Writing the archive failed.
     #[error("writing the archive: {0}")]
     Archive(#[from] std::io::Error),
+    /// The package would not verify (a store bug or a wrong checkpoint): never hand it out.
+    #[error("the package would not verify: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    WouldNotVerify(Vec<Problem>),
 }
 
 /// Everything a package holds, from pure inputs.
@@ -211,6 +214,8 @@ impl Package {
     }
 
     /// The archive bytes (tar). Deterministic: the same package gives the same bytes.
+    /// Refuses to produce a package that [`verify_package`] would not accept (checked
+    /// against the keys in the package).
     pub fn build(&self) -> Result<Vec<u8>, BuildError> {
         let size = self.checkpoint.checkpoint.size;
         for e in &self.entries {
@@ -252,7 +257,12 @@ impl Package {
             header.set_entry_type(tar::EntryType::Regular);
             tar.append_data(&mut header, &path, data.as_slice())?;
         }
-        Ok(tar.into_inner()?)
+        let bytes = tar.into_inner()?;
+        let report = verify_package(&bytes, None);
+        if !report.is_valid() {
+            return Err(BuildError::WouldNotVerify(report.problems));
+        }
+        Ok(bytes)
     }
 }
 

@@ -416,3 +416,25 @@ fn the_checkpoint_text_is_pinned() {
         "wangjian.example/evidence+caa9780e+ARl/ayPhbIUyxqvIOPrNXqeJvgx2spIDNAOb+os9No1h"
     );
 }
+
+#[test]
+fn build_refuses_a_package_that_would_not_verify() {
+    use wangjian_ledger::package::BuildError;
+    // An entry whose proof is from another position, as a buggy store might hand out.
+    let mut p = sample::package(4, 2);
+    let other = p.entries[1].proof.hashes.clone();
+    p.entries[0].proof.hashes = other;
+    match p.build() {
+        Err(BuildError::WouldNotVerify(problems)) => {
+            assert!(
+                matches!(&problems[..], [Problem::NotIncluded { .. }]),
+                "{problems:?}"
+            );
+        }
+        other => panic!("expected WouldNotVerify, got {other:?}"),
+    }
+    // A blob an entry captures, left out.
+    let mut p = sample::package(4, 2);
+    p.blobs.clear();
+    assert!(matches!(p.build(), Err(BuildError::WouldNotVerify(_))));
+}

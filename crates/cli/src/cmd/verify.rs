@@ -4,7 +4,8 @@
 //! KEY at TIME`, exit status 0. Invalid: `FAILED (验证未通过): N problems in PACKAGE` and one
 //! line per problem, exit status 1. An unreadable file or a bad `--key` is a usage error
 //! (status 2). Without `--key`, the checkpoint is checked against the key the package
-//! carries: compare the key id printed with the one the agency publishes.
+//! carries, and a `note:` line says to compare the key id printed with the one the agency
+//! publishes.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -68,7 +69,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading package {}", args.package.display()))?;
     let trusted = (!args.keys.is_empty()).then_some(&ring);
     let report = verify_package(&bytes, trusted);
-    let text = verdict(&report, &args.package.display().to_string());
+    let mut text = verdict(&report, &args.package.display().to_string());
+    if report.is_valid() && trusted.is_none() {
+        text.push_str(
+            "  note: checked against the key carried in the package; compare its key id with \
+             the key the agency publishes, or pass it with --key\n",
+        );
+    }
     io::stdout().lock().write_all(text.as_bytes())?;
     Ok(if report.is_valid() {
         ExitCode::SUCCESS
