@@ -39,6 +39,16 @@ enum Command {
     Scan(cmd::scan::Args),
     /// Check or compile rule packs and marks files.
     Rules(cmd::rules::Args),
+    /// The database: `db migrate` creates or updates the schema, `db check` checks it.
+    Db(cmd::db::Args),
+    /// Import organizations, users, marks or listings (JSON Lines or CSV), idempotently.
+    Import(cmd::import::Args),
+    /// Write a table as JSON Lines to stdout.
+    Export(cmd::db::ExportArgs),
+    /// Copy a SQLite database while it is in use (restore: copy the file back).
+    Backup(cmd::db::BackupArgs),
+    /// Scan listings and store them with their leads, in batches, idempotently.
+    Patrol(cmd::patrol::Args),
     /// Verify an evidence package offline (exit 0 valid, 1 problems found, 2 usage error).
     Verify(cmd::verify::Args),
     /// Evidence log keys (`keygen`).
@@ -56,6 +66,11 @@ fn main() -> ExitCode {
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::Scan(args) => cmd::scan::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Db(args) => cmd::db::run(args),
+        Command::Import(args) => cmd::import::run(args),
+        Command::Export(args) => cmd::db::export(args),
+        Command::Backup(args) => cmd::db::backup(args),
+        Command::Patrol(args) => cmd::patrol::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
         Command::Serve(args) => cmd::serve::run(args),

@@ -2,7 +2,10 @@
 
 pub mod calendar;
 pub mod check;
+pub mod db;
+pub mod import;
 pub mod ledger;
+pub mod patrol;
 pub mod region;
 pub mod rules;
 pub mod scan;
