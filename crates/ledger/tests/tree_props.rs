@@ -2,12 +2,15 @@
 //! equal the RFC 9162 recursive definitions, verify, and stop verifying when any single bit
 //! of them is flipped.
 
+use std::collections::HashMap;
+
 use proptest::prelude::*;
 use wangjian_ledger::tree::{self, naive};
 use wangjian_ledger::{
     prove_consistency, prove_inclusion, root_at, verify_consistency, verify_inclusion, Hash,
     MemoryNodeStore,
 };
+use wangjian_ledger::{Frontier, NodeId};
 
 fn tree_of(n: u64, seed: u64) -> (Vec<Hash>, MemoryNodeStore) {
     let leaves: Vec<Hash> = (0..n)
@@ -78,6 +81,42 @@ proptest! {
         prop_assert!(verify_consistency(m, n, &p.hashes, &old_root, &r).is_err());
         if !p.hashes.is_empty() {
             prop_assert!(verify_consistency(m, n, &p.hashes[1..], &old_root, &new_root).is_err());
+        }
+    }
+
+    /// The store's contract: append in batches, reloading the frontier from the stored
+    /// nodes before each batch; every node is inserted exactly once (never updated), and
+    /// roots and proofs from the stored nodes equal the naive ones.
+    #[test]
+    fn batched_appends_through_a_reloaded_frontier(
+        batches in proptest::collection::vec(0usize..70, 1..12), seed: u64
+    ) {
+        let mut table: HashMap<NodeId, Hash> = HashMap::new();
+        let mut leaves: Vec<Hash> = Vec::new();
+        let mut size = 0u64;
+        for b in batches {
+            let ids = Frontier::nodes_at(size);
+            let hashes: Vec<Hash> = ids.iter().map(|id| table[id]).collect();
+            let mut f = Frontier::from_hashes(size, hashes).unwrap();
+            let new: Vec<Hash> = (0..b as u64)
+                .map(|i| tree::leaf_hash(&(seed ^ (size + i)).to_be_bytes()))
+                .collect();
+            leaves.extend_from_slice(&new);
+            let batch = f.append(new).unwrap();
+            prop_assert_eq!(batch.first_index, size);
+            for (id, h) in batch.nodes {
+                prop_assert!(table.insert(id, h).is_none(), "node {:?} written twice", id);
+            }
+            size = batch.size;
+            prop_assert_eq!(batch.root, naive::root(&leaves));
+            prop_assert_eq!(root_at(&table, size).unwrap(), batch.root);
+        }
+        // Exactly the perfect subtrees: 2n - popcount(n) of them.
+        prop_assert_eq!(table.len() as u64, 2 * size - u64::from(size.count_ones()));
+        if size > 0 {
+            let i = seed % size;
+            let p = prove_inclusion(&table, i, size).unwrap();
+            prop_assert_eq!(p.hashes, naive::inclusion(i as usize, &leaves));
         }
     }
 
