@@ -38,8 +38,8 @@ pub use entry::{
 pub use package::{verify_package, Package, PackageBlob, PackageEntry, Problem, Report};
 
 pub use plan::{
-    prove_consistency, prove_inclusion, root_at, AppendBatch, ConsistencyProof, Frontier,
-    InclusionProof, MemoryNodeStore, NodeSource, Plan, TreeError,
+    check_heads, prove_consistency, prove_inclusion, root_at, AppendBatch, ConsistencyProof,
+    Frontier, InclusionProof, MemoryNodeStore, NodeSource, Plan, TreeError,
 };
 pub use tree::{
     empty_root, leaf_hash, node_hash, verify_consistency, verify_inclusion, Hash, NodeId,

@@ -397,6 +397,58 @@ impl Frontier {
     }
 }
 
+/// A tree head the log does not match: its root at `size` is not the signed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadMismatch {
+    /// The head's tree size.
+    pub size: u64,
+    /// The root the head signed.
+    pub signed: Hash,
+    /// The root recomputed from the log; `None` when the log has fewer entries.
+    pub recomputed: Option<Hash>,
+}
+
+/// Recomputes the tree from every leaf hash of the log, in order, and checks the root at
+/// each head's size (`wangjian log verify`): O(n) time, O(log n) memory. Returns every
+/// head that does not match.
+pub fn check_heads(
+    leaf_hashes: impl IntoIterator<Item = Hash>,
+    heads: &[(u64, Hash)],
+) -> Vec<HeadMismatch> {
+    let mut heads: Vec<(u64, Hash)> = heads.to_vec();
+    heads.sort_unstable_by_key(|h| h.0);
+    let mut pending = heads.into_iter().peekable();
+    let mut bad = Vec::new();
+    let mut f = Frontier::new();
+    let mut scratch = Vec::new();
+    let check = |f: &Frontier, pending: &mut std::iter::Peekable<_>, bad: &mut Vec<_>| {
+        while let Some((size, signed)) = pending.next_if(|h: &(u64, Hash)| h.0 == f.size()) {
+            let root = f.root();
+            if root != signed {
+                bad.push(HeadMismatch {
+                    size,
+                    signed,
+                    recomputed: Some(root),
+                });
+            }
+        }
+    };
+    check(&f, &mut pending, &mut bad);
+    for h in leaf_hashes {
+        scratch.clear();
+        if f.push(h, &mut scratch).is_err() {
+            break;
+        }
+        check(&f, &mut pending, &mut bad);
+    }
+    bad.extend(pending.map(|(size, signed)| HeadMismatch {
+        size,
+        signed,
+        recomputed: None,
+    }));
+    bad
+}
+
 /// Perfect nodes held in memory, one vector per level: for tests, tools and benchmarks.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryNodeStore {
@@ -510,6 +562,34 @@ mod tests {
         let reloaded = Frontier::from_hashes(1024, f.hashes().to_vec()).unwrap();
         assert_eq!(reloaded, f);
         assert!(Frontier::from_hashes(3, vec![[0; 32]]).is_err());
+    }
+
+    #[test]
+    fn heads_are_checked_against_the_recomputed_log() {
+        let l = leaves(20);
+        let heads = [
+            (0, naive::root(&[])),
+            (7, naive::root(&l[..7])),
+            (20, naive::root(&l)),
+            (13, [0; 32]),
+            (25, [1; 32]),
+        ];
+        let bad = check_heads(l.iter().copied(), &heads);
+        assert_eq!(
+            bad,
+            [
+                HeadMismatch {
+                    size: 13,
+                    signed: [0; 32],
+                    recomputed: Some(naive::root(&l[..13]))
+                },
+                HeadMismatch {
+                    size: 25,
+                    signed: [1; 32],
+                    recomputed: None
+                }
+            ]
+        );
     }
 
     #[test]
