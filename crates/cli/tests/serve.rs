@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn serve_answers_health_and_stops_on_sigterm() {
+    let db = std::env::temp_dir().join(format!("wj-cli-serve-{}.db", std::process::id()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_wangjian"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(format!("sqlite:{}", db.display()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -46,5 +48,10 @@ fn serve_answers_health_and_stops_on_sigterm() {
         }
         assert!(start.elapsed() < Duration::from_secs(10), "did not stop");
         std::thread::sleep(Duration::from_millis(50));
+    }
+    // The schema was created on first use.
+    assert!(db.exists());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }

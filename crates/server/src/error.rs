@@ -290,6 +290,32 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
     }
 }
 
+impl From<wangjian_store::StoreError> for ApiError {
+    fn from(e: wangjian_store::StoreError) -> Self {
+        use wangjian_domain::case::CaseError as C;
+        use wangjian_store::StoreError as S;
+        match e {
+            S::NotFound { .. } => Self::not_found(),
+            S::Conflict { .. } | S::Duplicate(_) => {
+                Self::with_message(ErrorCode::Conflict, e.to_string())
+            }
+            S::Case(C::Missing { field, .. }) => Self {
+                field: Some(field.to_string()),
+                ..Self::with_message(ErrorCode::InvalidInput, e.to_string())
+            },
+            S::Case(C::Denied(d)) => Self::with_message(ErrorCode::Forbidden, d.to_string()),
+            S::Case(C::IllegalTransition { .. } | C::Guard { .. } | C::Deadline(_)) => {
+                Self::with_message(ErrorCode::RuleViolation, e.to_string())
+            }
+            S::Database(_) => {
+                tracing::error!(error = %e, "database");
+                Self::new(ErrorCode::Unavailable)
+            }
+            other => Self::internal(&other),
+        }
+    }
+}
+
 /// The catalog as a Markdown table (for docs; a test keeps it complete).
 pub fn catalog_markdown() -> String {
     let mut s = String::from("| code | status | meaning |\n|---|---|---|\n");

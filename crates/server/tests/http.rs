@@ -73,6 +73,7 @@ impl App {
     fn events(&self) -> Vec<SecurityAction> {
         match self.state.directory() {
             Directory::Memory(m) => m.events().into_iter().map(|e| e.action).collect(),
+            Directory::Store(_) => unreachable!("these tests use the memory directory"),
         }
     }
 }
@@ -394,7 +395,9 @@ async fn login_is_throttled_after_repeated_failures() {
 #[tokio::test]
 async fn bearer_tokens_scopes_and_revocation() {
     let app = app();
-    let Directory::Memory(dir) = app.state.directory();
+    let Directory::Memory(dir) = app.state.directory() else {
+        unreachable!("these tests use the memory directory")
+    };
     let now = Utc::now();
     let read = mint(
         UserId::from_u128(1),

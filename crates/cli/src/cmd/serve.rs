@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wangjian_server::directory::{Directory, MemoryDirectory};
+use wangjian_server::directory::Directory;
 use wangjian_server::{serve, shutdown_signal, AppState, ServerConfig};
 
 /// Arguments of `wangjian serve`.
@@ -36,21 +36,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.demo {
         eprintln!("wangjian serve: --demo is not available yet (it needs `wangjian demo` from the store); starting without it");
     }
-    eprintln!(
-        "wangjian serve: the database ({}) is not attached yet; accounts are empty until the store lands",
-        args.db
-    );
     let config = ServerConfig {
         secure_cookies: args.secure_cookies,
         trust_forwarded_for: args.trust_forwarded_for,
         ..ServerConfig::default()
     };
-    let state = AppState::new(Directory::Memory(MemoryDirectory::default()), config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
+        let store = wangjian_store::Store::open(&args.db)
+            .await
+            .with_context(|| format!("opening the database {}", args.db))?;
+        let state = AppState::new(Directory::Store(store.clone()), config);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -58,7 +57,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("wangjian: serving on http://{addr}/ (console) and http://{addr}/api/v1/ (API)");
         serve(listener, state, shutdown_signal())
             .await
-            .context("serving")
+            .context("serving")?;
+        store.close().await;
+        anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,12 +3,14 @@
 //! from the routes.
 
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use wangjian_domain::org::Role;
+
+pub mod cases;
 
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
@@ -22,6 +24,10 @@ pub fn routes() -> Router<AppState> {
         .route("/health", get(health))
         .route("/me", get(me))
         .route("/openapi.json", get(openapi_json))
+        .route("/cases", get(cases::list_cases))
+        .route("/cases/{id}", get(cases::get_case))
+        .route("/cases/{id}/transitions", post(cases::transition_case))
+        .route("/leads/{id}", get(cases::get_lead))
 }
 
 /// The OpenAPI document.
@@ -35,11 +41,14 @@ pub fn routes() -> Router<AppState> {
         license(name = "MIT OR Apache-2.0")
     ),
     servers((url = "/api/v1")),
-    paths(health, me),
-    components(schemas(ErrorBody, crate::error::ErrorDetail, Health, Me, TokenScope)),
+    paths(health, me, cases::list_cases, cases::get_case, cases::transition_case, cases::get_lead),
+    components(schemas(ErrorBody, crate::error::ErrorDetail, Health, Me, TokenScope,
+        cases::CasePage, cases::CaseDetail, cases::TransitionRequest)),
     modifiers(&BearerAuth),
     tags((name = "system", description = "Health and the document itself"),
-         (name = "accounts", description = "Who am I"))
+         (name = "accounts", description = "Who am I"),
+         (name = "cases", description = "Cases and their transitions"),
+         (name = "leads", description = "Leads"))
 )]
 pub struct ApiDoc;
 

@@ -74,8 +74,16 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
             }),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // The server makes every request id itself: a client's would go into the audit
+        // trail's request grouping and the logs unchecked.
+        .layer(axum::middleware::map_request(drop_client_request_id));
     app.with_state(state)
+}
+
+async fn drop_client_request_id(mut req: Request) -> Request {
+    req.headers_mut().remove(&REQUEST_ID);
+    req
 }
 
 async fn not_found() -> ApiError {
