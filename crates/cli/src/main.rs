@@ -49,12 +49,17 @@ enum Command {
     Backup(cmd::db::BackupArgs),
     /// Scan listings and store them with their leads, in batches, idempotently.
     Patrol(cmd::patrol::Args),
+    /// Run the HTTP server: the JSON API and the web console.
+    Serve(cmd::serve::Args),
+    /// Fill an empty database with the demo province: agencies, a platform, rights holders,
+    /// patrolled listings, cases in every state, and a login for each role.
+    Demo(cmd::demo::Args),
+    /// The case workflow: register, transition, assign, extend, transfer, supervise, show, list.
+    Case(cmd::case::Args),
     /// Verify an evidence package offline (exit 0 valid, 1 problems found, 2 usage error).
     Verify(cmd::verify::Args),
     /// Evidence log keys (`keygen`).
     Ledger(cmd::ledger::Args),
-    /// Run the HTTP server: the JSON API and the web console.
-    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,9 +76,11 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::db::export(args),
         Command::Backup(args) => cmd::db::backup(args),
         Command::Patrol(args) => cmd::patrol::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
+        Command::Case(args) => cmd::case::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
-        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

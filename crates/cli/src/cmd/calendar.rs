@@ -72,7 +72,7 @@ enum Command {
     },
 }
 
-fn date_arg(s: &str) -> Result<NaiveDate, CalendarError> {
+pub(crate) fn date_arg(s: &str) -> Result<NaiveDate, CalendarError> {
     parse_date(s)
 }
 

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
 pub mod calendar;
+pub mod case;
 pub mod check;
 pub mod db;
+pub mod demo;
 pub mod import;
 pub mod ledger;
 pub mod patrol;

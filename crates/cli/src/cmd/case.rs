@@ -1,0 +1,578 @@
+//! `wangjian case …`: the case workflow from the command line, before (and beside) the web
+//! console. Every action runs as a user (`--as LOGIN`, optionally `--org` when they belong
+//! to several organizations) through the same domain commands and permission checks the
+//! server uses, and leaves the same audit events.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context};
+use chrono::{NaiveDate, Utc};
+use serde_json::{json, Value};
+use uuid::Uuid;
+use wangjian_calendar::{shanghai_date, Calendar};
+use wangjian_domain::case::Env;
+use wangjian_domain::deadline::RuleSet;
+use wangjian_domain::supervision::{self, SupervisionLevel};
+use wangjian_domain::{
+    Actor, CaseCommand, CaseId, CaseState, Context as Ctx, LeadId, OrgKind, RegionCode, RequestId,
+    UserId,
+};
+use wangjian_store::{CaseNumberRequest, CaseQuery, Scope, Store};
+
+use crate::cmd::db::{open, runtime, DbArg};
+
+/// `println!` that returns the error (a closed pipe ends the command quietly) instead of
+/// panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?;
+    }};
+}
+
+/// Who acts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AsArg {
+    /// Sign-in name of the acting user.
+    #[arg(long = "as", value_name = "LOGIN")]
+    login: String,
+    /// The organization they act for (case prefix or name), when they belong to several.
+    #[arg(long, value_name = "ORG")]
+    org: Option<String>,
+}
+
+/// Arguments of `wangjian case`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Database URL: sqlite:PATH (created when missing), sqlite::memory: or postgres://…
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        default_value = "sqlite:wangjian.db"
+    )]
+    db: String,
+    /// The time recorded for the action (RFC 3339), when entering a step taken earlier
+    /// (补录) or replaying records; default now. The audit trail keeps it as given.
+    #[arg(long, global = true, value_name = "TIME")]
+    now: Option<chrono::DateTime<Utc>>,
+    #[command(subcommand)]
+    command: CaseCmd,
+}
+
+/// `wangjian case` subcommands.
+#[derive(Debug, clap::Subcommand)]
+enum CaseCmd {
+    /// Register a case (线索登记) from one or more leads.
+    Register {
+        #[command(flatten)]
+        who: AsArg,
+        /// 案由.
+        #[arg(long)]
+        title: String,
+        /// Lead ids (see `wangjian export leads`).
+        #[arg(long = "lead", required = true)]
+        leads: Vec<Uuid>,
+    },
+    /// Run a transition: ACTION is a state-machine action (start_verification, open,
+    /// decline, begin_investigation, request_testing, complete_testing,
+    /// issue_penalty_notice, decide_penalty, begin_enforcement, record_disclosure, close,
+    /// refer_to_police, acknowledge_referral, refuse_referral, police_file, police_decline,
+    /// transfer_out, accept_transfer, refuse_transfer, suspend, resume, terminate,
+    /// reassign_officer, extend_deadline, link_lead) with its fields as --set NAME=VALUE.
+    /// Users are given by login, organizations by case prefix or name, lists comma-separated.
+    Transition {
+        /// Case id.
+        case: Uuid,
+        /// The action.
+        action: String,
+        #[command(flatten)]
+        who: AsArg,
+        /// A field of the action, NAME=VALUE (repeat).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
+    /// Assign the responsible officer (reassign_officer).
+    Assign {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// Login of the new case officer.
+        #[arg(long)]
+        officer: String,
+    },
+    /// Extend a deadline (needs a supervisor).
+    Extend {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// Deadline kind (lead_verification, case_decision, …).
+        #[arg(long)]
+        kind: String,
+        /// Days to add (counted as the rule counts).
+        #[arg(long)]
+        days: u32,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Transfer the case to another agency (transfer_out).
+    Transfer {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// Receiving organization (case prefix or name).
+        #[arg(long)]
+        to: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// Legal basis.
+        #[arg(long)]
+        basis: String,
+    },
+    /// Mark a case for supervision (督办) as a coordination office.
+    Supervise {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// national, provincial, city, key or general.
+        #[arg(long, default_value = "general")]
+        level: String,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        due: NaiveDate,
+        /// Note to the agency.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Show a case: its state, officers, deadlines, transfers and audit trail.
+    Show {
+        /// Case id.
+        case: Uuid,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List cases: an agency's, an officer's queue, a region's, or what is overdue.
+    List {
+        /// The agency (case prefix or name) whose cases to list.
+        #[arg(long, conflicts_with = "region")]
+        org: Option<String>,
+        /// Every agency within this region code (a coordination office's view).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only cases of this officer (login).
+        #[arg(long)]
+        officer: Option<String>,
+        /// Only this state.
+        #[arg(long)]
+        state: Option<String>,
+        /// Include declined, closed and terminated cases.
+        #[arg(long)]
+        all: bool,
+        /// Instead of cases: deadlines and supervision orders in --region that are overdue
+        /// or due within --within working days.
+        #[arg(long, requires = "region")]
+        overdue: bool,
+        /// With --overdue: also what falls due within this many working days.
+        #[arg(long, default_value_t = 0)]
+        within: u32,
+        /// The day to count from (default today in Asia/Shanghai).
+        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        today: Option<NaiveDate>,
+    },
+}
+
+/// Runs `wangjian case`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let store = open(&DbArg { db: args.db }).await?;
+        let now = args.now.unwrap_or_else(Utc::now);
+        let result = dispatch(&store, args.command, now).await;
+        store.close().await;
+        result
+    })
+}
+
+fn env() -> anyhow::Result<Env<'static>> {
+    Ok(Env {
+        rules: RuleSet::defaults().context("loading the deadline rules")?,
+        overrides: &[],
+        calendar: Calendar::china(),
+    })
+}
+
+fn ctx(now: chrono::DateTime<Utc>) -> Ctx {
+    Ctx::new_v7(RequestId(Uuid::now_v7()), now, 64)
+}
+
+async fn actor(store: &Store, who: &AsArg) -> anyhow::Result<Actor> {
+    let (user, _) = store
+        .user_by_login(&who.login)
+        .await?
+        .ok_or_else(|| anyhow!("no user with login {:?}", who.login))?;
+    let memberships = store.memberships(user.id).await?;
+    let org = match &who.org {
+        Some(key) => {
+            store
+                .find_organization(key)
+                .await?
+                .ok_or_else(|| anyhow!("no organization {key:?}"))?
+                .id
+        }
+        None => {
+            let mut orgs: Vec<_> = memberships.iter().map(|m| m.org).collect();
+            orgs.dedup();
+            match orgs.as_slice() {
+                [one] => *one,
+                [] => bail!("{} belongs to no organization", who.login),
+                _ => bail!(
+                    "{} belongs to several organizations: name one with --org",
+                    who.login
+                ),
+            }
+        }
+    };
+    store
+        .actor(user.id, org)
+        .await?
+        .ok_or_else(|| anyhow!("{} holds no role in that organization", who.login))
+}
+
+async fn user_id(store: &Store, login: &str) -> anyhow::Result<UserId> {
+    Ok(store
+        .user_by_login(login.trim())
+        .await?
+        .ok_or_else(|| anyhow!("no user with login {login:?}"))?
+        .0
+        .id)
+}
+
+async fn org_id(store: &Store, key: &str) -> anyhow::Result<Uuid> {
+    Ok(store
+        .find_organization(key)
+        .await?
+        .ok_or_else(|| anyhow!("no organization {key:?} (give its case prefix or full name)"))?
+        .id
+        .0)
+}
+
+/// Fields whose values name users, organizations, or are lists, numbers or booleans.
+const USER_FIELDS: [&str; 3] = ["verifier", "case_officer", "co_officers"];
+const ORG_FIELDS: [&str; 2] = ["police_org", "to_org"];
+const LIST_FIELDS: [&str; 5] = [
+    "co_officers",
+    "materials",
+    "case_file_list",
+    "evidence_list",
+    "seized_goods_list",
+];
+
+/// Builds the command JSON from NAME=VALUE pairs, resolving logins and organizations.
+async fn command_from(store: &Store, action: &str, set: &[String]) -> anyhow::Result<CaseCommand> {
+    let mut obj = serde_json::Map::new();
+    obj.insert("action".into(), json!(action));
+    let mut seen = BTreeMap::new();
+    for pair in set {
+        let (name, value) = pair
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--set {pair:?}: expected NAME=VALUE"))?;
+        let name = name.trim();
+        if seen.insert(name.to_string(), ()).is_some() {
+            bail!("--set {name} given twice");
+        }
+        let items: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let v = if USER_FIELDS.contains(&name) {
+            let mut ids = Vec::new();
+            for login in &items {
+                ids.push(json!(user_id(store, login).await?));
+            }
+            if LIST_FIELDS.contains(&name) {
+                Value::Array(ids)
+            } else {
+                ids.into_iter().next().unwrap_or(Value::Null)
+            }
+        } else if ORG_FIELDS.contains(&name) {
+            json!(org_id(store, value).await?)
+        } else if LIST_FIELDS.contains(&name) {
+            json!(items)
+        } else if let Ok(n) = value.trim().parse::<i64>() {
+            json!(n)
+        } else if let Ok(b) = value.trim().parse::<bool>() {
+            json!(b)
+        } else {
+            json!(value)
+        };
+        obj.insert(name.to_string(), v);
+    }
+    serde_json::from_value(Value::Object(obj)).map_err(|e| {
+        anyhow!("action {action:?}: {e} (see `wangjian case transition --help` for the fields)")
+    })
+}
+
+async fn transition(
+    store: &Store,
+    case: Uuid,
+    who: &AsArg,
+    cmd: CaseCommand,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<ExitCode> {
+    let actor = actor(store, who).await?;
+    let applied = store
+        .run_case_command(CaseId(case), &actor, &cmd, env()?, &ctx(now))
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let c = &applied.value.case;
+    out!(
+        "{}\t{}\t{} ({})\tversion {}",
+        c.id,
+        c.number.simple_form(),
+        c.state.as_str(),
+        c.state.label_zh(),
+        c.version
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn dispatch(
+    store: &Store,
+    cmd: CaseCmd,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<ExitCode> {
+    match cmd {
+        CaseCmd::Register { who, title, leads } => {
+            let actor = actor(store, &who).await?;
+            let req = CaseNumberRequest {
+                title,
+                leads: leads.into_iter().map(LeadId).collect(),
+            };
+            let applied = store
+                .register_case(&actor, &req, env()?, &ctx(now))
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            let c = &applied.value.case;
+            out!(
+                "{}\t{}\t{}",
+                c.id,
+                c.number.document_form(),
+                c.state.as_str()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CaseCmd::Transition {
+            case,
+            action,
+            who,
+            set,
+        } => {
+            let cmd = command_from(store, &action, &set).await?;
+            transition(store, case, &who, cmd, now).await
+        }
+        CaseCmd::Assign { case, who, officer } => {
+            let cmd = CaseCommand::ReassignOfficer {
+                case_officer: user_id(store, &officer).await?,
+            };
+            transition(store, case, &who, cmd, now).await
+        }
+        CaseCmd::Extend {
+            case,
+            who,
+            kind,
+            days,
+            reason,
+        } => {
+            let cmd = command_from(
+                store,
+                "extend_deadline",
+                &[
+                    format!("kind={kind}"),
+                    format!("days={days}"),
+                    format!("reason={reason}"),
+                    "collective=false".into(),
+                ],
+            )
+            .await?;
+            transition(store, case, &who, cmd, now).await
+        }
+        CaseCmd::Transfer {
+            case,
+            who,
+            to,
+            reason,
+            basis,
+        } => {
+            let cmd = CaseCommand::TransferOut {
+                to_org: wangjian_domain::OrgId(org_id(store, &to).await?),
+                legal_basis: basis,
+                reason,
+                materials: vec![],
+            };
+            transition(store, case, &who, cmd, now).await
+        }
+        CaseCmd::Supervise {
+            case,
+            who,
+            level,
+            due,
+            note,
+        } => {
+            let actor = actor(store, &who).await?;
+            let office = store
+                .organization(actor.org)
+                .await?
+                .ok_or_else(|| anyhow!("the acting organization is gone"))?;
+            let level: SupervisionLevel = serde_json::from_value(json!(level))
+                .map_err(|_| anyhow!("--level: one of national, provincial, city, key, general"))?;
+            let summary = store.case_summary(CaseId(case)).await?;
+            let change = supervision::mark(
+                &actor,
+                &office.region,
+                matches!(office.kind, OrgKind::CoordinationOffice),
+                &summary,
+                level,
+                due,
+                &note,
+                &ctx(now),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            let s = store.apply(change).await?.value;
+            out!("{}\t{}\tdue {}", s.id, summary.number, s.due);
+            Ok(ExitCode::SUCCESS)
+        }
+        CaseCmd::Show { case, json } => show(store, CaseId(case), json, now).await,
+        CaseCmd::List {
+            org,
+            region,
+            officer,
+            state,
+            all,
+            overdue,
+            within,
+            today,
+        } => {
+            let today = today.unwrap_or_else(|| shanghai_date(now));
+            if overdue {
+                let code = RegionCode::parse(region.as_deref().unwrap_or_default())
+                    .map_err(|e| anyhow!("--region: {e}"))?;
+                let mut after = None;
+                loop {
+                    let page = store
+                        .due_deadlines(&code, today, within, Calendar::china(), after, 500)
+                        .await?;
+                    for d in &page.items {
+                        out!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            d.number,
+                            d.due,
+                            if d.overdue { "overdue" } else { "due" },
+                            d.working_days_left,
+                            serde_json::to_string(&d.what)?
+                        );
+                    }
+                    match page.next {
+                        Some(c) => after = Some(c),
+                        None => break,
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let scope = match (org, region) {
+                (Some(o), _) => Scope::Org(wangjian_domain::OrgId(org_id(store, &o).await?)),
+                (None, Some(r)) => {
+                    Scope::Region(RegionCode::parse(&r).map_err(|e| anyhow!("--region: {e}"))?)
+                }
+                (None, None) => bail!("name --org or --region"),
+            };
+            let mut q = CaseQuery::new(scope);
+            q.include_final = all;
+            q.limit = 500;
+            if let Some(s) = state {
+                q.state = Some(
+                    CaseState::ALL
+                        .into_iter()
+                        .find(|c| c.as_str() == s)
+                        .ok_or_else(|| anyhow!("--state: unknown state {s:?}"))?,
+                );
+            }
+            if let Some(l) = officer {
+                q.officer = Some(user_id(store, &l).await?);
+            }
+            loop {
+                let page = store.cases(&q).await?;
+                for c in &page.items {
+                    out!(
+                        "{}\t{}\t{}\t{}",
+                        c.id,
+                        c.number.simple_form(),
+                        c.state.label_zh(),
+                        c.title
+                    );
+                }
+                match page.next {
+                    Some(cursor) => q.after = Some(cursor),
+                    None => break,
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn show(
+    store: &Store,
+    id: CaseId,
+    as_json: bool,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<ExitCode> {
+    let file = store.case_file(id).await?;
+    let trail: Vec<Value> = store
+        .case_trail(id)
+        .await?
+        .into_iter()
+        .map(|e| json!({ "seq": e.seq, "event": e.event }))
+        .collect();
+    if as_json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "file": file, "trail": trail }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = &file.case;
+    out!("{}  {}", c.number.document_form(), c.title);
+    out!("id       {}", c.id);
+    out!("state    {} ({})", c.state.label_zh(), c.state.as_str());
+    if let Some(o) = c.case_officer {
+        out!("officer  {}", name_of(store, o).await);
+    }
+    let today = shanghai_date(now);
+    for d in &file.deadlines {
+        out!("deadline {:?}", d.state_on(today));
+    }
+    for t in &file.transfers {
+        out!("transfer {}", serde_json::to_string(t)?);
+    }
+    out!("trail:");
+    for e in &trail {
+        out!("  {}", serde_json::to_string(e)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn name_of(store: &Store, id: UserId) -> String {
+    match store.user(id).await {
+        Ok(Some(u)) => u.name,
+        _ => id.to_string(),
+    }
+}

@@ -1,0 +1,73 @@
+//! The demo fills an empty SQLite database with a case in every state, is found again
+//! instead of written twice, and refuses a database that holds other data.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use wangjian_demo::{fill, DemoError, DemoOptions, DEMO_PASSWORD};
+use wangjian_domain::{CaseState, RegionCode};
+use wangjian_store::{CaseQuery, Scope, Store};
+
+fn fake_hash(p: &str) -> Result<String, String> {
+    Ok(format!("plain:{p}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fills_an_empty_database_with_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let opts = DemoOptions {
+        listings: 600,
+        today: Some(NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()),
+    };
+    let report = fill(&store, &opts, &fake_hash).await.unwrap();
+    assert!(!report.already_there);
+    assert_eq!(report.listings, 600);
+    assert!(report.leads > 50, "{} leads", report.leads);
+    assert!(report.cases >= 30, "{} cases", report.cases);
+    assert!(report.logins.iter().any(|l| l.login == "office"));
+
+    // Every state of the state machine is there, seen by the coordination office.
+    let mut q = CaseQuery::new(Scope::Region(RegionCode::parse("330000").unwrap()));
+    q.include_final = true;
+    q.limit = 500;
+    let page = store.cases(&q).await.unwrap();
+    let states: BTreeSet<CaseState> = page.items.iter().map(|c| c.state).collect();
+    for s in CaseState::ALL {
+        assert!(
+            states.contains(&s),
+            "no case in state {s:?}; have {states:?}"
+        );
+    }
+    let (_, hash) = store.user_by_login("hz_officer").await.unwrap().unwrap();
+    assert_eq!(
+        hash.as_deref(),
+        Some(format!("plain:{DEMO_PASSWORD}").as_str())
+    );
+
+    // A second run finds the demo and writes nothing.
+    let again = fill(&store, &opts, &fake_hash).await.unwrap();
+    assert!(again.already_there);
+    assert_eq!(store.cases(&q).await.unwrap().items.len(), page.items.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_a_database_with_other_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("other.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let org = wangjian_domain::Organization::new(
+        wangjian_domain::OrgId(uuid::Uuid::from_u128(7)),
+        "某市市场监督管理局",
+        "某市监",
+        wangjian_domain::OrgKind::CoordinationOffice,
+        RegionCode::parse("110000").unwrap(),
+    )
+    .unwrap();
+    store.put_organization(&org).await.unwrap();
+    let err = fill(&store, &DemoOptions::default(), &fake_hash)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DemoError::NotEmpty(1)), "{err}");
+}
