@@ -33,9 +33,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     init_tracing();
     wangjian_server::i18n::check().context("checking the console's message catalogs")?;
-    if args.demo {
-        eprintln!("wangjian serve: --demo is not available yet (it needs `wangjian demo` from the store); starting without it");
-    }
     let config = ServerConfig {
         secure_cookies: args.secure_cookies,
         trust_forwarded_for: args.trust_forwarded_for,
@@ -49,6 +46,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let store = wangjian_store::Store::open(&args.db)
             .await
             .with_context(|| format!("opening the database {}", args.db))?;
+        if args.demo {
+            let report =
+                crate::cmd::demo::fill(&store, &wangjian_demo::DemoOptions::default()).await?;
+            crate::cmd::demo::print_report(&args.db, &report);
+        }
         let state = AppState::new(Directory::Store(store.clone()), config);
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
