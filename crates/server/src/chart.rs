@@ -128,7 +128,8 @@ pub fn bar_chart(c: &BarChart, no_data: &str) -> Markup {
     let plot_w = w - LEFT - RIGHT;
     let plot_h = h - TOP - BOTTOM;
     let slot = plot_w / c.bars.len() as f64;
-    let bar_w = slot * 0.7;
+    // Narrow bars stay bars when there are few of them.
+    let bar_w = (slot * 0.7).min(64.0);
     let body = html! {
         @for (i, (label, v)) in c.bars.iter().enumerate() {
             @let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;

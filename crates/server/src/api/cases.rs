@@ -89,7 +89,7 @@ pub struct CasePage {
 /// The store query for `scope`, or `None` when the scope admits no case. Only the
 /// store's two case scopes exist so far (responsible agency, region); a wider policy
 /// scope is narrowed to them, never widened.
-fn case_scope(scope: &Scope) -> Option<wangjian_store::Scope> {
+pub(crate) fn case_scope(scope: &Scope) -> Option<wangjian_store::Scope> {
     match scope {
         Scope::Parties { org, parties } if parties.contains(&Party::Responsible) => {
             Some(wangjian_store::Scope::Org(*org))

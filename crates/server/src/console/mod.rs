@@ -43,6 +43,7 @@ pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false}"#;
                 title { (title) " · " (t(lang, "app.name")) }
+                link rel="icon" type="image/svg+xml" href="/static/favicon.svg";
                 link rel="stylesheet" href="/static/console.css";
                 script src="/static/htmx.min.js" defer {}
             }
@@ -128,13 +129,68 @@ fn url_encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn home(caller: Caller) -> Response {
+/// What the home page shows, read from the store within the caller's scope.
+#[derive(Debug, Default)]
+struct HomeData {
+    /// (number, title, state label) of the open cases assigned to the caller.
+    my_cases: Vec<(String, String, String)>,
+    /// (state label, count) of the cases the caller may see.
+    by_state: Vec<(String, u64)>,
+}
+
+async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>, crate::ApiError> {
+    let (Some(store), Principal::Member(m)) = (state.directory().store(), &caller.principal) else {
+        return Ok(None);
+    };
+    let label = |s: wangjian_domain::CaseState| match caller.lang {
+        Lang::ZhCn => s.label_zh().to_string(),
+        Lang::En => s.as_str().replace('_', " "),
+    };
+    let mut data = HomeData::default();
+    let scope = crate::policy::list_scope(&caller.principal, crate::policy::ResourceKind::Case);
+    let Some(scope) = crate::api::cases::case_scope(&scope) else {
+        return Ok(Some(data));
+    };
+    if matches!(scope, wangjian_store::Scope::Org(_)) {
+        let queue = store
+            .officer_queue(m.actor.org, m.actor.user, None, 10)
+            .await?;
+        data.my_cases = queue
+            .items
+            .iter()
+            .map(|c| (c.number.document_form(), c.title.clone(), label(c.state)))
+            .collect();
+    }
+    let mut q = wangjian_store::CaseQuery::new(scope);
+    q.include_final = true;
+    q.limit = 500;
+    let page = store.cases(&q).await?;
+    for s in wangjian_domain::CaseState::ALL {
+        let n = page.items.iter().filter(|c| c.state == s).count() as u64;
+        if n > 0 {
+            data.by_state.push((label(s), n));
+        }
+    }
+    Ok(Some(data))
+}
+
+async fn home(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    caller: Caller,
+) -> Response {
     let Principal::Member(_) = &caller.principal else {
         return to_login("/");
     };
     let lang = caller.lang;
+    let data = match home_data(&state, &caller).await {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "home page");
+            return error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
+        }
+    };
     let name = caller.user_name.clone().unwrap_or_default();
-    let card = |key: &str| {
+    let empty_card = |key: &str| {
         html! {
             div.card {
                 h2 { (t(lang, key)) }
@@ -156,25 +212,45 @@ async fn home(caller: Caller) -> Response {
     let cases = bar_chart(
         &BarChart {
             title: t(lang, "chart.cases_by_state").to_string(),
-            bars: vec![],
+            bars: data
+                .as_ref()
+                .map(|d| d.by_state.clone())
+                .unwrap_or_default(),
             width: 620,
             height: 240,
         },
         no_data,
     );
+    let my_cases = data
+        .as_ref()
+        .map(|d| d.my_cases.as_slice())
+        .unwrap_or_default();
     let body = html! {
         main {
             h1 { (tf(lang, "home.greeting", &[("name", &name)])) }
             p.muted { (t(lang, "home.acting_for")) ": " (caller.org_name.as_deref().unwrap_or("")) }
-            div.notice { (t(lang, "home.not_connected")) }
+            @if data.is_none() {
+                div.notice { (t(lang, "home.not_connected")) }
+            }
             div.grid {
-                (card("home.my_deadlines"))
-                (card("home.new_transfers"))
-                (card("home.supervision"))
+                div.card #my-cases {
+                    h2 { (t(lang, "home.my_cases")) }
+                    @if my_cases.is_empty() {
+                        p.empty { (t(lang, "home.nothing")) }
+                    } @else {
+                        ul.items {
+                            @for (number, title, state) in my_cases {
+                                li { span.number { (number) } " " (title) " " span.state { (state) } }
+                            }
+                        }
+                    }
+                }
+                (empty_card("home.new_transfers"))
+                (empty_card("home.supervision"))
             }
             div.grid.two style="margin-top:16px" {
                 div.card { (leads) }
-                div.card { (cases) }
+                div.card #cases-by-state { (cases) }
             }
         }
     };
@@ -216,12 +292,14 @@ async fn switch_language(
 const HTMX: &[u8] = include_bytes!("../../static/htmx.min.js");
 const CSS: &[u8] = include_bytes!("../../static/console.css");
 const HTMX_LICENSE: &[u8] = include_bytes!("../../static/htmx.LICENSE.txt");
+const FAVICON: &[u8] = include_bytes!("../../static/favicon.svg");
 
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (body, ctype) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "console.css" => (CSS, "text/css; charset=utf-8"),
         "htmx.LICENSE.txt" => (HTMX_LICENSE, "text/plain; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return crate::error::ApiError::not_found().into_response(),
     };
     (

@@ -1,0 +1,121 @@
+// Browser tests of the console, as a person would use it: headless Chromium (Debian's
+// `chromium`, driven by playwright-core; no browser download) against a server that
+// run.sh started on a random port over a fresh SQLite database holding the test world.
+// Screenshots go to $WJ_ARTIFACTS.
+//
+// Environment: WJ_URL (the server), WJ_CASE_HZ (a Hangzhou case id), WJ_ARTIFACTS,
+// CHROMIUM (the browser binary).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.WJ_URL;
+const CASE_HZ = process.env.WJ_CASE_HZ;
+const ARTIFACTS = process.env.WJ_ARTIFACTS || 'artifacts';
+const PASSWORD = 'wangjian-demo-2026';
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let browser;
+before(async () => {
+  assert.ok(URL, 'WJ_URL is set');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+// An office screen.
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { context, page, errors };
+}
+
+async function signIn(page, login) {
+  await page.goto(`${URL}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+}
+
+test('the login page is in Chinese, fits 1366x768 and loads no outside resource', async () => {
+  const { context, page, errors } = await newPage();
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${URL}/login`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(await page.textContent('h1'), /登录/);
+  // The form is entirely within the first screen.
+  const box = await page.locator('form.login').boundingBox();
+  assert.ok(box && box.y + box.height <= 768, `form bottom at ${box && box.y + box.height}`);
+  for (const u of requested) assert.ok(u.startsWith(URL), `no CDN: ${u}`);
+  assert.ok(await page.evaluate(() => typeof window.htmx === 'object'), 'htmx loaded from the binary');
+  await page.screenshot({ path: `${ARTIFACTS}/login.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a wrong password shows an error and no session', async () => {
+  const { context, page } = await newPage();
+  await page.goto(`${URL}/login`);
+  await page.fill('#login', 'hz.officer');
+  await page.fill('#password', 'not the password');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+  assert.match(await page.textContent('.error'), /用户名或密码错误/);
+  const cookies = await context.cookies();
+  assert.ok(!cookies.some((c) => c.name === 'wj_session'));
+  await page.screenshot({ path: `${ARTIFACTS}/login-failed.png` });
+  await context.close();
+});
+
+test('an officer signs in, sees the home page, switches to English and signs out', async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, 'hz.officer');
+  assert.equal(new globalThis.URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /王执法，您好/);
+  assert.match(await page.textContent('header.top'), /杭州市市场监督管理局/);
+  // The chart of the agency's cases by state is drawn from the store, as SVG.
+  assert.ok((await page.locator('#cases-by-state svg rect').count()) >= 1, 'a bar per state');
+  assert.equal(await page.locator('.notice').count(), 0, 'the database is attached');
+  const session = (await context.cookies()).find((c) => c.name === 'wj_session');
+  assert.ok(session && session.httpOnly && session.sameSite === 'Strict');
+  await page.screenshot({ path: `${ARTIFACTS}/home-zh.png` });
+
+  await Promise.all([page.waitForNavigation(), page.click('header.top button[lang=en]')]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Hello, 王执法/);
+  await page.screenshot({ path: `${ARTIFACTS}/home-en.png` });
+
+  await Promise.all([page.waitForNavigation(), page.click('header.top form[action="/logout"] button')]);
+  assert.equal(new globalThis.URL(page.url()).pathname, '/login');
+  const resp = await page.request.get(`${URL}/api/v1/me`);
+  assert.equal(resp.status(), 401, 'the session is gone on the server');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a platform user cannot open a case; an officer of its agency can', async () => {
+  assert.ok(CASE_HZ, 'WJ_CASE_HZ is set');
+  const platform = await newPage();
+  await signIn(platform.page, 'plata.operator');
+  const denied = await platform.page.request.get(`${URL}/api/v1/cases/${CASE_HZ}`);
+  assert.equal(denied.status(), 404);
+  const unknown = await platform.page.request.get(`${URL}/api/v1/cases/00000000-0000-7000-8000-000000000000`);
+  assert.equal(await denied.text(), await unknown.text(), 'forbidden and unknown answer alike');
+  await platform.context.close();
+
+  const officer = await newPage();
+  await signIn(officer.page, 'hz.officer');
+  const ok = await officer.page.request.get(`${URL}/api/v1/cases/${CASE_HZ}`);
+  assert.equal(ok.status(), 200);
+  assert.equal((await ok.json()).file.case.id, CASE_HZ);
+  await officer.context.close();
+});
