@@ -252,6 +252,47 @@ impl Directory {
         }
     }
 
+    /// Stores a new API token record.
+    pub async fn put_token(&self, t: &TokenRecord) -> Result<(), DirectoryError> {
+        match self {
+            Self::Memory(m) => {
+                m.add_token(t.clone());
+                Ok(())
+            }
+            Self::Store(s) => Ok(s
+                .put_api_token(&wangjian_store::ApiToken {
+                    id: t.id,
+                    user: t.user,
+                    org: t.org,
+                    token_hash: t.digest.clone(),
+                    label: t.name.clone(),
+                    created_at: t.created_at,
+                    expires_at: t.expires_at,
+                    revoked_at: t.revoked_at,
+                })
+                .await?),
+        }
+    }
+
+    /// Revokes a token; true when it was live.
+    pub async fn revoke_token(
+        &self,
+        id: uuid::Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, DirectoryError> {
+        match self {
+            Self::Memory(m) => {
+                let mut tokens = m.tokens.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(tokens
+                    .iter_mut()
+                    .find(|t| t.id == id && t.revoked_at.is_none())
+                    .map(|t| t.revoked_at = Some(at))
+                    .is_some())
+            }
+            Self::Store(s) => Ok(s.revoke_api_token(id, at).await?),
+        }
+    }
+
     /// Appends an event to the accounts' audit trail.
     pub async fn record(&self, event: SecurityEvent) -> Result<(), DirectoryError> {
         tracing::info!(

@@ -504,3 +504,73 @@ async fn api_calls_get_no_cookies() {
     let resp = app.send(get("/api/v1/health")).await;
     assert!(resp.headers().get(header::SET_COOKIE).is_none());
 }
+
+#[tokio::test]
+async fn tokens_are_made_from_a_session_shown_once_and_revoke_themselves() {
+    let app = app();
+    let sid = session(&app, "officer").await;
+    let html = text(app.send(with_session("/", &sid)).await).await;
+    let csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let make = |body: &str| {
+        Request::post("/api/v1/tokens")
+            .header(header::COOKIE, format!("wj_session={sid}"))
+            .header("x-csrf-token", csrf.as_str())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let resp = app
+        .send(make(r#"{"name":"ingest","scopes":["ingest"]}"#))
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json(resp).await["error"]["field"], "scopes");
+    let resp = app
+        .send(make(r#"{"name":"nightly","scopes":["read"]}"#))
+        .await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let t = json(resp).await;
+    let secret = t["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("wjt_"));
+    let bearer = |method: &str, uri: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(bearer("GET", "/api/v1/me")).await.status(),
+        StatusCode::OK
+    );
+    // A token cannot make tokens.
+    let resp = app
+        .send(
+            Request::post("/api/v1/tokens")
+                .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"name":"x","scopes":["read"]}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = app.send(bearer("DELETE", "/api/v1/tokens/current")).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.send(bearer("GET", "/api/v1/me")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(app.events().contains(&SecurityAction::TokenCreated));
+    assert!(app.events().contains(&SecurityAction::TokenRevoked));
+    let cat = json(app.send(get("/api/v1/errors")).await).await;
+    assert!(cat
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == "not_found" && e["status"] == 404));
+}

@@ -366,3 +366,67 @@ async fn hostile_ids_and_filters() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     f.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_kept_in_the_store_see_what_their_user_sees() {
+    let f = fixture().await;
+    let mut secrets = BTreeMap::new();
+    for who in ["plata.operator", "hz.officer"] {
+        let (s, b) = f
+            .post_json(
+                who,
+                "/api/v1/tokens",
+                &serde_json::json!({"name": "script", "scopes": ["read"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+        secrets.insert(who, v["secret"].as_str().unwrap().to_string());
+    }
+    let call = |who: &str, uri: String| {
+        Request::get(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", secrets[who]))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let case = f.world.case_hz;
+    let (s, _) = body(
+        send(
+            &f.router,
+            call("hz.officer", format!("/api/v1/cases/{case}")),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = body(
+        send(
+            &f.router,
+            call("plata.operator", format!("/api/v1/cases/{case}")),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = body(send(&f.router, call("plata.operator", "/api/v1/cases".into())).await).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(b.contains("\"items\":[]"), "{b}");
+    // A read token cannot write, even for the case officer.
+    let resp = send(
+        &f.router,
+        Request::post(format!("/api/v1/cases/{case}/transitions"))
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", secrets["hz.officer"]),
+            )
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                r#"{"command":{"action":"begin_investigation"}}"#,
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(body(resp).await.1.contains("insufficient_scope"));
+    f.finish().await;
+}

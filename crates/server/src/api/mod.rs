@@ -11,6 +11,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use wangjian_domain::org::Role;
 
 pub mod cases;
+pub mod tokens;
 
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
@@ -28,6 +29,39 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(cases::get_case))
         .route("/cases/{id}/transitions", post(cases::transition_case))
         .route("/leads/{id}", get(cases::get_lead))
+        .route("/tokens", post(tokens::create_token))
+        .route(
+            "/tokens/current",
+            axum::routing::delete(tokens::revoke_current_token),
+        )
+        .route("/errors", get(errors))
+}
+
+/// One entry of the error catalog.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogEntry {
+    /// The stable code.
+    pub code: &'static str,
+    /// The HTTP status it comes with.
+    pub status: u16,
+    /// What it means and what to do.
+    pub meaning: &'static str,
+}
+
+/// The error catalog: every code the API answers with.
+#[utoipa::path(get, path = "/errors", tag = "system",
+    responses((status = 200, description = "The catalog", body = Vec<CatalogEntry>)))]
+async fn errors() -> Json<Vec<CatalogEntry>> {
+    Json(
+        crate::error::ErrorCode::ALL
+            .iter()
+            .map(|c| CatalogEntry {
+                code: c.as_str(),
+                status: c.status().as_u16(),
+                meaning: c.meaning(),
+            })
+            .collect(),
+    )
 }
 
 /// The OpenAPI document.
@@ -41,12 +75,14 @@ pub fn routes() -> Router<AppState> {
         license(name = "MIT OR Apache-2.0")
     ),
     servers((url = "/api/v1")),
-    paths(health, me, cases::list_cases, cases::get_case, cases::transition_case, cases::get_lead),
+    paths(health, errors, me, tokens::create_token, tokens::revoke_current_token,
+        cases::list_cases, cases::get_case, cases::transition_case, cases::get_lead),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Health, Me, TokenScope,
+        CatalogEntry, tokens::NewTokenRequest, tokens::NewTokenResponse,
         cases::CasePage, cases::CaseDetail, cases::TransitionRequest)),
     modifiers(&BearerAuth),
     tags((name = "system", description = "Health and the document itself"),
-         (name = "accounts", description = "Who am I"),
+         (name = "accounts", description = "Who am I; API tokens"),
          (name = "cases", description = "Cases and their transitions"),
          (name = "leads", description = "Leads"))
 )]
@@ -147,7 +183,7 @@ async fn me(caller: Caller) -> Result<Json<Me>, ApiError> {
         .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
         .unwrap_or_default();
     let (via, scopes) = match &caller.via {
-        Via::Token { scopes } => ("token", Some(scopes.clone())),
+        Via::Token { scopes, .. } => ("token", Some(scopes.clone())),
         _ => ("session", None),
     };
     debug_assert!(matches!(caller.principal, Principal::Member(_)));

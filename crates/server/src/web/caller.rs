@@ -35,6 +35,8 @@ pub enum Via {
     },
     /// A bearer token with these scopes.
     Token {
+        /// The token's id (to revoke it).
+        id: uuid::Uuid,
         /// Its scopes.
         scopes: Vec<TokenScope>,
     },
@@ -73,7 +75,7 @@ impl Caller {
     /// Checks a token's scope (sessions hold every scope their roles allow).
     pub fn require_scope(&self, scope: TokenScope) -> Result<(), ApiError> {
         match &self.via {
-            Via::Token { scopes } if !scopes.contains(&scope) => {
+            Via::Token { scopes, .. } if !scopes.contains(&scope) => {
                 Err(ApiError::new(ErrorCode::InsufficientScope))
             }
             _ => Ok(()),
@@ -198,7 +200,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 .ok_or_else(|| ApiError::new(ErrorCode::InvalidToken))?;
             let mut c = base(
                 Principal::Member(member),
-                Via::Token { scopes: rec.scopes },
+                Via::Token {
+                    id: rec.id,
+                    scopes: rec.scopes,
+                },
                 String::new(),
             );
             c.user_name = Some(name);
