@@ -117,7 +117,9 @@ fn empty(title: &str, width: u32, height: u32, no_data: &str) -> Markup {
     svg(title, width, height, inner)
 }
 
-/// Draws a bar chart. `no_data` is shown when there are no bars.
+/// Draws a bar chart with horizontal bars: one row per category, its label on the left
+/// (Chinese labels stay readable however many there are). `no_data` is shown when there
+/// are no bars.
 pub fn bar_chart(c: &BarChart, no_data: &str) -> Markup {
     if c.bars.is_empty() {
         return empty(&c.title, c.width, c.height, no_data);
@@ -125,24 +127,38 @@ pub fn bar_chart(c: &BarChart, no_data: &str) -> Markup {
     let max = c.bars.iter().map(|b| b.1).max().unwrap_or(0);
     let (step, top) = y_axis(max);
     let (w, h) = (f64::from(c.width), f64::from(c.height));
-    let plot_w = w - LEFT - RIGHT;
-    let plot_h = h - TOP - BOTTOM;
-    let slot = plot_w / c.bars.len() as f64;
-    // Narrow bars stay bars when there are few of them.
-    let bar_w = (slot * 0.7).min(64.0);
-    let body = html! {
+    // Label column: about 12 px per character, at most a third of the width.
+    let chars = c
+        .bars
+        .iter()
+        .map(|b| b.0.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_w = (12.0 * chars as f64 + 8.0).min(w / 3.0);
+    let x0 = label_w + 8.0;
+    let plot_w = w - x0 - RIGHT - 24.0;
+    let plot_h = h - TOP - 24.0;
+    let row = plot_h / c.bars.len() as f64;
+    let bar_h = (row * 0.7).min(22.0);
+    let x = |v: u64| x0 + plot_w * v as f64 / top as f64;
+    let ticks: Vec<u64> = (0..=top / step).map(|i| i * step).collect();
+    let inner = html! {
+        @for t in &ticks {
+            line x1=(n(x(*t))) x2=(n(x(*t))) y1=(n(TOP)) y2=(n(TOP + plot_h))
+                stroke="#e3e6ea" stroke-width="1" {}
+            text x=(n(x(*t))) y=(n(TOP + plot_h + 14.0)) text-anchor="middle" fill="#555" { (t) }
+        }
+        line x1=(n(x0)) x2=(n(x0)) y1=(n(TOP)) y2=(n(TOP + plot_h)) stroke="#888" {}
         @for (i, (label, v)) in c.bars.iter().enumerate() {
-            @let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
-            @let bh = plot_h * *v as f64 / top as f64;
-            rect x=(n(x)) y=(n(TOP + plot_h - bh)) width=(n(bar_w)) height=(n(bh))
-                fill=(PALETTE[0]) {
+            @let y = TOP + row * i as f64 + (row - bar_h) / 2.0;
+            text x=(n(x0 - 6.0)) y=(n(y + bar_h / 2.0 + 4.0)) text-anchor="end" fill="#333" { (label) }
+            rect x=(n(x0)) y=(n(y)) width=(n(x(*v) - x0)) height=(n(bar_h)) fill=(PALETTE[0]) {
                 title { (label) ": " (v) }
             }
-            text x=(n(x + bar_w / 2.0)) y=(n(TOP + plot_h - bh - 3.0)) text-anchor="middle" fill="#222" { (v) }
-            text x=(n(x + bar_w / 2.0)) y=(n(TOP + plot_h + 14.0)) text-anchor="middle" fill="#333" { (label) }
+            text x=(n(x(*v) + 4.0)) y=(n(y + bar_h / 2.0 + 4.0)) fill="#222" { (v) }
         }
     };
-    frame(&c.title, c.width, c.height, top, step, body)
+    svg(&c.title, c.width, c.height, inner)
 }
 
 /// Draws a line chart with a legend. `no_data` is shown when there are no points.

@@ -132,10 +132,15 @@ fn url_encode(s: &str) -> String {
 /// What the home page shows, read from the store within the caller's scope.
 #[derive(Debug, Default)]
 struct HomeData {
+    /// The caller works cases of an agency (a queue of their own makes sense).
+    works_cases: bool,
     /// (number, title, state label) of the open cases assigned to the caller.
     my_cases: Vec<(String, String, String)>,
     /// (state label, count) of the cases the caller may see.
     by_state: Vec<(String, u64)>,
+    /// (case number, what is due, due date, overdue, working days left): the caller's
+    /// agency's running deadlines, or the office's supervision board.
+    due: Vec<(String, String, String, bool, u32)>,
 }
 
 async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>, crate::ApiError> {
@@ -152,6 +157,7 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
         return Ok(Some(data));
     };
     if matches!(scope, wangjian_store::Scope::Org(_)) {
+        data.works_cases = true;
         let queue = store
             .officer_queue(m.actor.org, m.actor.user, None, 10)
             .await?;
@@ -161,6 +167,43 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
             .map(|c| (c.number.document_form(), c.title.clone(), label(c.state)))
             .collect();
     }
+    let cal = wangjian_calendar::Calendar::china();
+    let today = wangjian_calendar::shanghai_date(chrono::Utc::now());
+    let items = match &scope {
+        wangjian_store::Scope::Org(org) => store
+            .due_deadlines(&m.region, today, 5, cal, None, 200)
+            .await?
+            .items
+            .into_iter()
+            .filter(|d| d.org == *org)
+            .collect(),
+        wangjian_store::Scope::Region(r) => {
+            store
+                .supervision_board(m.actor.org, r, today, 5, cal, 200)
+                .await?
+        }
+    };
+    data.due = items
+        .into_iter()
+        .take(10)
+        .map(|d| {
+            let what = match &d.what {
+                wangjian_domain::supervision::DueWhat::Deadline { kind, .. } => {
+                    t(caller.lang, &format!("deadline.{}", kind.as_str())).to_string()
+                }
+                wangjian_domain::supervision::DueWhat::Supervision { .. } => {
+                    t(caller.lang, "due.supervision").to_string()
+                }
+            };
+            (
+                d.number,
+                what,
+                d.due.to_string(),
+                d.overdue,
+                d.working_days_left,
+            )
+        })
+        .collect();
     let mut q = wangjian_store::CaseQuery::new(scope);
     q.include_final = true;
     q.limit = 500;
@@ -209,15 +252,18 @@ async fn home(
         },
         no_data,
     );
+    let bars = data
+        .as_ref()
+        .map(|d| d.by_state.clone())
+        .unwrap_or_default();
+    // One 22 px row per state shown.
+    let height = (56 + 22 * bars.len() as u32).max(240);
     let cases = bar_chart(
         &BarChart {
             title: t(lang, "chart.cases_by_state").to_string(),
-            bars: data
-                .as_ref()
-                .map(|d| d.by_state.clone())
-                .unwrap_or_default(),
+            bars,
             width: 620,
-            height: 240,
+            height,
         },
         no_data,
     );
@@ -225,6 +271,7 @@ async fn home(
         .as_ref()
         .map(|d| d.my_cases.as_slice())
         .unwrap_or_default();
+    let due = data.as_ref().map(|d| d.due.as_slice()).unwrap_or_default();
     let body = html! {
         main {
             h1 { (tf(lang, "home.greeting", &[("name", &name)])) }
@@ -233,20 +280,40 @@ async fn home(
                 div.notice { (t(lang, "home.not_connected")) }
             }
             div.grid {
-                div.card #my-cases {
-                    h2 { (t(lang, "home.my_cases")) }
-                    @if my_cases.is_empty() {
+                @if data.as_ref().is_none_or(|d| d.works_cases) {
+                    div.card #my-cases {
+                        h2 { (t(lang, "home.my_cases")) }
+                        @if my_cases.is_empty() {
+                            p.empty { (t(lang, "home.nothing")) }
+                        } @else {
+                            ul.items {
+                                @for (number, title, state) in my_cases {
+                                    li { span.number { (number) } " " (title) " " span.state { (state) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                div.card #due {
+                    h2 { (t(lang, "home.due")) }
+                    @if due.is_empty() {
                         p.empty { (t(lang, "home.nothing")) }
                     } @else {
                         ul.items {
-                            @for (number, title, state) in my_cases {
-                                li { span.number { (number) } " " (title) " " span.state { (state) } }
+                            @for (number, what, day, overdue, left) in due {
+                                li {
+                                    span.number { (number) } " " (what)
+                                    @if *overdue {
+                                        span.state.overdue { (t(lang, "due.overdue")) " " (day) }
+                                    } @else {
+                                        span.state { (tf(lang, "due.days_left", &[("days", &left.to_string())])) }
+                                    }
+                                }
                             }
                         }
                     }
                 }
                 (empty_card("home.new_transfers"))
-                (empty_card("home.supervision"))
             }
             div.grid.two style="margin-top:16px" {
                 div.card { (leads) }
