@@ -252,6 +252,28 @@ async fn every_endpoint_by_every_principal() {
     }
     assert_eq!(checked, 4 * f.principals().len());
 
+    // The console's case page: readers see it, everyone else the 404 page, the public the
+    // sign-in redirect.
+    for who in f.principals() {
+        let (_, unknown_page) = f.get(&who, &format!("/cases/{unknown}")).await;
+        for (id, readers) in [(&case_hz, &case_hz_readers), (&case_nj, &case_nj_readers)] {
+            let (s, b) = f.get(&who, &format!("/cases/{id}")).await;
+            if who == "public" {
+                assert_eq!(s, StatusCode::SEE_OTHER);
+            } else if readers.contains(&who) {
+                assert_eq!(s, StatusCode::OK, "{who} case page");
+                assert!(b.contains("销售假冒注册商标的商品") && b.contains("case.register"));
+            } else {
+                assert_eq!(s, StatusCode::NOT_FOUND, "{who} case page {id}");
+                assert!(!b.contains("销售假冒注册商标的商品"));
+                assert_eq!(
+                    b, unknown_page,
+                    "{who}: the page of an unknown case, byte for byte"
+                );
+            }
+        }
+    }
+
     // Writes: every principal but the permitted ones tries to start verification on
     // case_hz; each is refused, and the case is untouched.
     let verify = |by: &str| serde_json::json!({"command": {"action": "start_verification", "verifier": world::user_id(by).to_string()}});

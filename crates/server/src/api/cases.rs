@@ -23,7 +23,7 @@ use crate::policy::{
 use crate::state::AppState;
 use crate::web::caller::Caller;
 
-fn store(state: &AppState) -> Result<&Store, ApiError> {
+pub(crate) fn store(state: &AppState) -> Result<&Store, ApiError> {
     state.directory().store().ok_or_else(|| {
         ApiError::with_message(
             ErrorCode::NotAvailable,
@@ -159,7 +159,7 @@ pub struct CaseDetail {
     pub allowed_actions: Vec<String>,
 }
 
-async fn load_visible_case(
+pub(crate) async fn load_visible_case(
     state: &AppState,
     caller: &Caller,
     id: &str,

@@ -2,6 +2,7 @@
 //! with htmx served from the binary for small interactions. Simplified Chinese by default,
 //! English switchable; laid out for a 1366×768 office screen.
 
+mod case;
 mod login;
 
 use axum::extract::Form;
@@ -23,6 +24,7 @@ use crate::web::cookies;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route("/cases/{id}", get(case::show))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -134,8 +136,8 @@ fn url_encode(s: &str) -> String {
 struct HomeData {
     /// The caller works cases of an agency (a queue of their own makes sense).
     works_cases: bool,
-    /// (number, title, state label) of the open cases assigned to the caller.
-    my_cases: Vec<(String, String, String)>,
+    /// (id, number, title, state label) of the open cases assigned to the caller.
+    my_cases: Vec<(String, String, String, String)>,
     /// (state label, count) of the cases the caller may see.
     by_state: Vec<(String, u64)>,
     /// (case number, what is due, due date, overdue, working days left): the caller's
@@ -164,7 +166,14 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
         data.my_cases = queue
             .items
             .iter()
-            .map(|c| (c.number.document_form(), c.title.clone(), label(c.state)))
+            .map(|c| {
+                (
+                    c.id.to_string(),
+                    c.number.document_form(),
+                    c.title.clone(),
+                    label(c.state),
+                )
+            })
             .collect();
     }
     let cal = wangjian_calendar::Calendar::china();
@@ -287,8 +296,11 @@ async fn home(
                             p.empty { (t(lang, "home.nothing")) }
                         } @else {
                             ul.items {
-                                @for (number, title, state) in my_cases {
-                                    li { span.number { (number) } " " (title) " " span.state { (state) } }
+                                @for (id, number, title, state) in my_cases {
+                                    li {
+                                        a href={"/cases/" (id)} { span.number { (number) } " " (title) }
+                                        " " span.state { (state) }
+                                    }
                                 }
                             }
                         }

@@ -102,20 +102,31 @@ test('an officer signs in, sees the home page, switches to English and signs out
   await context.close();
 });
 
-test('a platform user cannot open a case; an officer of its agency can', async () => {
+test('a platform user cannot open a case page; an officer of its agency sees it', async () => {
   assert.ok(CASE_HZ, 'WJ_CASE_HZ is set');
   const platform = await newPage();
   await signIn(platform.page, 'plata.operator');
-  const denied = await platform.page.request.get(`${URL}/api/v1/cases/${CASE_HZ}`);
+  const denied = await platform.page.goto(`${URL}/cases/${CASE_HZ}`);
   assert.equal(denied.status(), 404);
-  const unknown = await platform.page.request.get(`${URL}/api/v1/cases/00000000-0000-7000-8000-000000000000`);
-  assert.equal(await denied.text(), await unknown.text(), 'forbidden and unknown answer alike');
+  const deniedHtml = await platform.page.content();
+  assert.ok(!deniedHtml.includes('销售假冒注册商标的商品'), 'nothing of the case leaks');
+  await platform.page.screenshot({ path: `${ARTIFACTS}/case-denied-platform.png` });
+  const unknown = await platform.page.goto(`${URL}/cases/00000000-0000-7000-8000-000000000000`);
+  assert.equal(unknown.status(), 404);
+  assert.equal(await platform.page.content(), deniedHtml, 'forbidden and unknown pages are the same');
+  const api = await platform.page.request.get(`${URL}/api/v1/cases/${CASE_HZ}`);
+  assert.equal(api.status(), 404);
   await platform.context.close();
 
   const officer = await newPage();
   await signIn(officer.page, 'hz.officer');
-  const ok = await officer.page.request.get(`${URL}/api/v1/cases/${CASE_HZ}`);
+  const ok = await officer.page.goto(`${URL}/cases/${CASE_HZ}`);
   assert.equal(ok.status(), 200);
-  assert.equal((await ok.json()).file.case.id, CASE_HZ);
+  assert.match(await officer.page.textContent('h1'), /销售假冒注册商标的商品/);
+  assert.match(await officer.page.textContent('#deadlines'), /线索核查/);
+  assert.match(await officer.page.textContent('#timeline'), /case\.register/);
+  assert.ok(await officer.page.locator('#actions li[data-action=start_verification]').count() === 1);
+  await officer.page.screenshot({ path: `${ARTIFACTS}/case-officer.png`, fullPage: true });
+  assert.deepEqual(officer.errors, []);
   await officer.context.close();
 });

@@ -1,0 +1,179 @@
+//! The case page: number, title, state, officers, deadlines with working days left, the
+//! actions the caller may take, and the timeline (the case's audit trail). Behind the
+//! same policy check as the API: a case the caller may not see is the 404 page.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use maud::html;
+use wangjian_domain::deadline::DeadlineStatus;
+use wangjian_domain::{UserId, TRANSITIONS};
+
+use super::{error_page, page, to_login};
+use crate::api::cases::{load_visible_case, store};
+use crate::error::ErrorCode;
+use crate::i18n::{t, Lang};
+use crate::policy::{decide, Action, Principal, Resource};
+use crate::state::AppState;
+use crate::web::caller::Caller;
+
+fn state_label(lang: Lang, s: wangjian_domain::CaseState) -> String {
+    match lang {
+        Lang::ZhCn => s.label_zh().to_string(),
+        Lang::En => s.as_str().replace('_', " "),
+    }
+}
+
+/// The object type's code name (`case`, `deadline`, `case_lead`, …).
+fn object_name(t: wangjian_domain::ObjectType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Beijing time (UTC+8, no daylight saving since 1991), to the minute.
+fn shanghai_time(t: DateTime<Utc>) -> String {
+    (t + Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    if !matches!(caller.principal, Principal::Member(_)) {
+        return to_login(&format!("/cases/{id}"));
+    }
+    let lang = caller.lang;
+    let (file, facts) = match load_visible_case(&state, &caller, &id).await {
+        Ok(v) => v,
+        Err(e) if e.code == ErrorCode::NotFound => {
+            return error_page(&caller, StatusCode::NOT_FOUND, "error.not_found")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "case page");
+            return error_page(&caller, e.code.status(), "error.internal");
+        }
+    };
+    let Ok(store) = store(&state) else {
+        return error_page(&caller, StatusCode::NOT_IMPLEMENTED, "error.internal");
+    };
+    let trail = match store.case_trail(file.case.id).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "case trail");
+            return error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
+        }
+    };
+    // Names of the people on the case and in its timeline.
+    let mut names: HashMap<UserId, String> = HashMap::new();
+    let c = &file.case;
+    let people = c
+        .case_officer
+        .iter()
+        .chain(c.co_officers.iter())
+        .copied()
+        .chain(trail.iter().map(|e| e.event.actor));
+    for u in people {
+        if let std::collections::hash_map::Entry::Vacant(v) = names.entry(u) {
+            let name = match store.user(u).await {
+                Ok(Some(user)) => user.name,
+                _ => u.to_string(),
+            };
+            v.insert(name);
+        }
+    }
+    let name = |u: &UserId| names.get(u).cloned().unwrap_or_default();
+    let res = Resource::Case(facts);
+    let actions: Vec<&str> = TRANSITIONS
+        .iter()
+        .filter(|tr| tr.from.contains(&c.state))
+        .filter(|tr| decide(&caller.principal, Action::Transition(tr.action), &res).is_allow())
+        .map(|tr| tr.action.as_str())
+        .collect();
+    let cal = wangjian_calendar::Calendar::china();
+    let today = wangjian_calendar::shanghai_date(Utc::now());
+    let number = c.number.document_form();
+    let body = html! {
+        main.case {
+            h1 { span.number { (number) } " " (c.title) }
+            div.grid.two {
+                div.card {
+                    dl.facts {
+                        dt { (t(lang, "case.state")) } dd { span.badge { (state_label(lang, c.state)) } }
+                        dt { (t(lang, "case.officer")) }
+                        dd {
+                            @if let Some(o) = &c.case_officer { strong { (name(o)) } }
+                            @for o in &c.co_officers { " " (name(o)) }
+                        }
+                        dt { (t(lang, "case.registered_at")) }
+                        dd { (shanghai_time(c.registered_at)) }
+                    }
+                }
+                div.card #actions {
+                    h2 { (t(lang, "case.actions")) }
+                    @if actions.is_empty() {
+                        p.empty { (t(lang, "case.no_actions")) }
+                    } @else {
+                        ul.actions {
+                            @for a in &actions {
+                                li data-action=(a) { (t(lang, &format!("action.{a}"))) }
+                            }
+                        }
+                    }
+                }
+            }
+            div.card #deadlines style="margin-top:16px" {
+                h2 { (t(lang, "case.deadlines")) }
+                table {
+                    thead { tr {
+                        th { (t(lang, "case.deadline_kind")) } th { (t(lang, "case.due")) }
+                        th { (t(lang, "case.days_left")) } th { (t(lang, "case.status")) }
+                        th { (t(lang, "case.basis")) }
+                    } }
+                    tbody {
+                        @for d in &file.deadlines {
+                            @let (status, open) = match d.status {
+                                DeadlineStatus::Open => ("open", true),
+                                DeadlineStatus::Met { .. } => ("met", false),
+                                DeadlineStatus::Breached { .. } => ("breached", false),
+                                DeadlineStatus::Cancelled { .. } => ("cancelled", false),
+                            };
+                            @let overdue = open && d.due < today;
+                            tr.overdue[overdue] {
+                                td { (t(lang, &format!("deadline.{}", d.rule.kind.as_str()))) }
+                                td { (d.due) }
+                                td {
+                                    @if overdue { (t(lang, "due.overdue")) }
+                                    @else if open { (cal.workdays_between(today, d.due).map(|n| n.to_string()).unwrap_or_default()) }
+                                }
+                                td { (t(lang, &format!("deadline_status.{status}"))) }
+                                td.basis { (d.rule.legal_basis) }
+                            }
+                        }
+                    }
+                }
+            }
+            div.card #timeline style="margin-top:16px" {
+                h2 { (t(lang, "case.timeline")) }
+                ol.timeline {
+                    @for e in &trail {
+                        li {
+                            time { (shanghai_time(e.event.at)) }
+                            " " strong { (name(&e.event.actor)) } " "
+                            code { (e.event.action) }
+                            " " span.muted { (object_name(e.event.object_type)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Html(page(&caller, &number, body).into_string()).into_response()
+}
