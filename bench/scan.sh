@@ -6,7 +6,9 @@
 # command RUNS times (best wall time kept; peak RSS of that run):
 #   - rg -F -c -f patterns.txt listings.jsonl   (same literal patterns: all marks + aliases)
 #   - grep -F -c -f patterns.txt listings.jsonl (capped at GREP_TIMEOUT seconds, run once:
-#     GNU grep with 150 000 patterns is slow; a capped run is reported as such)
+#     GNU grep with 150 000 patterns is slow; a capped run is reported as such). Its output
+#     goes to a file: with stdout on /dev/null GNU grep stops at the first match (it only
+#     needs the exit status), which is how an earlier table showed grep at 0.48 s.
 #   - wangjian scan --marks marks.csv listings.jsonl (all cores, output to /dev/null)
 #   - wangjian scan --compiled (rule set compiled once by `wangjian rules compile`)
 #   - with BASELINE_BIN=/path/to/older/wangjian: the same two scans with that binary
@@ -46,18 +48,20 @@ if [ ! -f "$BIG/marks.csv" ]; then
   "$GEN" 1 "$BIG_MARKS" "$BIG"
 fi
 CORES=$(nproc)
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 BYTES=$(stat -c %s "$WORK/listings.jsonl")
 MB=$(echo "$BYTES / 1000000" | bc -l)
 
-# measure NAME OKCODES CMD...: runs CMD (stdout to /dev/null) RUNS times; prints
-# "name|best wall|rss of that run|status" where status is "ok" or why it failed.
+# measure NAME OKCODES CMD...: runs CMD (stdout to $OUT, default /dev/null) RUNS times;
+# prints "name|best wall|rss of that run|status|user+sys CPU s of that run" where status
+# is "ok" or why it failed.
 # OKCODES lists the exit codes that mean success (grep -c exits 1 when nothing matches).
 measure() {
   local name=$1 ok=$2; shift 2
-  local best="" best_rss="" status="ok" i rc wall rss
+  local best="" best_rss="" best_cpu="" status="ok" i rc wall rss cpu
   for ((i = 0; i < RUNS; i++)); do
     rc=0
-    /usr/bin/time -v -o "$WORK/time.txt" "$@" > /dev/null 2> "$WORK/stderr.txt" || rc=$?
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" > "${OUT:-/dev/null}" 2> "$WORK/stderr.txt" || rc=$?
     if ! [[ " $ok " == *" $rc "* ]]; then
       if [ "$rc" = 124 ]; then
         status="did not finish in ${GREP_TIMEOUT} s"
@@ -68,11 +72,12 @@ measure() {
     fi
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+    cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {print s}' "$WORK/time.txt")
     if [ -z "$best" ] || (( $(echo "$wall < $best" | bc -l) )); then
-      best=$wall best_rss=$rss
+      best=$wall best_rss=$rss best_cpu=$cpu
     fi
   done
-  echo "$name|$best|$best_rss|$status"
+  echo "$name|$best|$best_rss|$status|$best_cpu"
 }
 
 "$BIN" rules compile --marks "$WORK/marks.csv" -o "$WORK/rules.wjc" 2> "$WORK/compile.txt"
@@ -80,7 +85,7 @@ measure() {
 LOAD=$(tail -1 "$WORK/load.txt")
 ROWS=()
 ROWS+=("$(measure "rg -F -c -f patterns.txt" "0 1" rg -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
-ROWS+=("$(RUNS=1 measure "grep -F -c -f patterns.txt (1 run, cap ${GREP_TIMEOUT} s)" "0 1" timeout "$GREP_TIMEOUT" grep -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
+ROWS+=("$(RUNS=1 OUT="$WORK/grep.out" measure "grep -F -c -f patterns.txt (1 run, cap ${GREP_TIMEOUT} s)" "0 1" timeout "$GREP_TIMEOUT" grep -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
 if [ -n "${BASELINE_BIN:-}" ]; then
   "$BASELINE_BIN" rules compile --marks "$WORK/marks.csv" -o "$WORK/rules-baseline.wjc" 2> /dev/null
   ROWS+=("$(measure "baseline: wangjian scan --marks" "0" "$BASELINE_BIN" scan --marks "$WORK/marks.csv" "$WORK/listings.jsonl")")
@@ -95,16 +100,17 @@ BIGROWS+=("$(RUNS=1 measure "wangjian scan --compiled ($BIG_MARKS marks)" "0" "$
 BIGROWS+=("$(RUNS=1 measure "wangjian scan --marks ($BIG_MARKS marks)" "0" "$BIN" scan --marks "$BIG/marks.csv" "$WORK/listings.jsonl")")
 RG=$(echo "${ROWS[0]}" | cut -d'|' -f2)
 
-row() { # name|wall|rss|status, listings
-  local name wall rss status
-  IFS='|' read -r name wall rss status <<< "$1"
+row() { # name|wall|rss|status|cpu, listings
+  local name wall rss status cpu
+  IFS='|' read -r name wall rss status cpu <<< "$1"
   if [ "$status" != ok ] || [ -z "$wall" ]; then
-    printf '| %s | – | – | – | – | – | %s |\n' "$name" "$status"
+    printf '| %s | – | – | – | – | – | – | – | %s |\n' "$name" "$status"
   elif [ "$2" = 0 ]; then
-    printf '| %s | %.2f | – | – | %.0f | – | ok |\n' "$name" "$wall" "$(echo "$rss / 1024" | bc -l)"
+    printf '| %s | %.2f | – | – | %.2f | – | %.0f | – | ok |\n' "$name" "$wall" "$cpu" "$(echo "$rss / 1024" | bc -l)"
   else
-    printf '| %s | %.2f | %.0f | %.1f | %.0f | %.2f | ok |\n' "$name" "$wall" "$(echo "$2 / $wall" | bc -l)" \
-      "$(echo "$MB / $wall / $CORES" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $RG" | bc -l)"
+    printf '| %s | %.2f | %.0f | %.1f | %.2f | %.1f | %.0f | %.2f | ok |\n' "$name" "$wall" "$(echo "$2 / $wall" | bc -l)" \
+      "$(echo "$MB / $wall / $CORES" | bc -l)" "$cpu" "$(echo "$MB / $cpu" | bc -l)" \
+      "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $RG" | bc -l)"
   fi
 }
 {
@@ -112,16 +118,18 @@ row() { # name|wall|rss|status, listings
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $CORES cores, $N listings ($(printf %.0f "$MB") MB), $M marks (3 forms each, $(wc -l < "$WORK/patterns.txt") literal patterns)."
   echo "Compiled rule set: $(stat -c %s "$WORK/rules.wjc") bytes; empty scan with --compiled (load time): ${LOAD}s."
-  echo "Best wall time of $RUNS runs (grep: one run, capped); peak RSS of that run; output to /dev/null."
+  echo "Best wall time of $RUNS runs (grep: one run, capped, output to a file; the rest to /dev/null); CPU (user + sys) and peak RSS of that run."
+  echo "MB/s per core = MB / wall / $CORES; MB per CPU-s = MB / CPU time (what one busy core does, whatever else the machine runs)."
+  echo "Load average when the run started: $LOADAVG (other builds share this machine)."
   echo
-  echo "| command | wall s | listings/s | MB/s per core | peak RSS MiB | time / rg | status |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| command | wall s | listings/s | MB/s per core | CPU s | MB per CPU-s | peak RSS MiB | time / rg | status |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for r in "${ROWS[@]}"; do row "$r" "$N"; done
   echo
   echo "Memory with $BIG_MARKS marks (same listings, one run each):"
   echo
-  echo "| command | wall s | listings/s | MB/s per core | peak RSS MiB | time / rg | status |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| command | wall s | listings/s | MB/s per core | CPU s | MB per CPU-s | peak RSS MiB | time / rg | status |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   row "${BIGROWS[0]}" 0
   row "${BIGROWS[1]}" "$N"
   row "${BIGROWS[2]}" "$N"
