@@ -299,6 +299,28 @@ async fn every_endpoint_by_every_principal() {
         };
         assert_eq!(s, want, "{who} may not transition: {b}");
     }
+    // The console's action form is the same path: a non-reader gets the 404 page.
+    for who in [
+        "plata.operator",
+        "nj.officer",
+        "nb.officer",
+        "rha.agent",
+        "hz.admin",
+    ] {
+        let (sid, csrf) = &f.sessions[who];
+        let resp = send(
+            &f.router,
+            Request::post(format!("/cases/{case_hz}/actions"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("wj_session={sid}"))
+                .body(Body::from(format!(
+                    "_csrf={csrf}&action=start_verification"
+                )))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{who} console action");
+    }
     assert_eq!(f.store.case_file(w.case_hz).await.unwrap().case, before);
     // Another region's agency cannot move its neighbour's case either, even knowing the id.
     let (s, _) = f

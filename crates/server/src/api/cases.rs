@@ -231,18 +231,31 @@ pub async fn transition_case(
     Path(id): Path<String>,
     body: Result<Json<TransitionRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<CaseDetail>, ApiError> {
+    let Json(req) = body?;
+    run_transition(&state, &caller, &id, req.expected_version, &req.command).await?;
+    get_case(State(state), caller, Path(id)).await
+}
+
+/// Checks and runs one command on a case for the caller (the API's and the console's
+/// one path): write scope, visibility (404 as unknown), the policy, the expected version,
+/// then the state machine in the store.
+pub(crate) async fn run_transition(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    expected_version: Option<i64>,
+    command: &CaseCommand,
+) -> Result<(), ApiError> {
     caller.require_scope(TokenScope::Write)?;
     let member = caller.member()?.clone();
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
-    let Json(req) = body?;
-    let action = req.command.action();
+    let (file, facts) = load_visible_case(state, caller, id).await?;
     decide(
         &caller.principal,
-        Action::Transition(action),
+        Action::Transition(command.action()),
         &Resource::Case(facts),
     )
     .into_result()?;
-    if req.expected_version.is_some_and(|v| v != file.case.version) {
+    if expected_version.is_some_and(|v| v != file.case.version) {
         return Err(ApiError::new(ErrorCode::Conflict));
     }
     let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
@@ -253,11 +266,10 @@ pub async fn transition_case(
     };
     let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
     let ctx = Context::new_v7(RequestId(request), Utc::now(), 64);
-    let store = store(&state)?;
-    store
-        .run_case_command(file.case.id, &member.actor, &req.command, env, &ctx)
+    store(state)?
+        .run_case_command(file.case.id, &member.actor, command, env, &ctx)
         .await?;
-    get_case(State(state), caller, Path(id)).await
+    Ok(())
 }
 
 /// One lead.

@@ -4,16 +4,16 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use maud::html;
 use wangjian_domain::deadline::DeadlineStatus;
 use wangjian_domain::{UserId, TRANSITIONS};
 
 use super::{error_page, page, to_login};
-use crate::api::cases::{load_visible_case, store};
+use crate::api::cases::{load_visible_case, run_transition, store};
 use crate::error::ErrorCode;
 use crate::i18n::{t, Lang};
 use crate::policy::{decide, Action, Principal, Resource};
@@ -42,10 +42,87 @@ fn shanghai_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The actions the console offers a form for, with their free-text fields. The others
+/// (opening with officers, penalty decisions, referrals, transfers, extensions) need
+/// pickers and come later; the API takes them all.
+const FORMS: &[(&str, &[&str])] = &[
+    ("start_verification", &[]),
+    ("decline", &["reason"]),
+    ("begin_investigation", &[]),
+    ("request_testing", &["testing_body", "items"]),
+    ("complete_testing", &["result_summary"]),
+    ("issue_penalty_notice", &["proposed_penalty", "legal_basis"]),
+    ("record_disclosure", &["reference"]),
+    ("close", &["summary"]),
+    ("acknowledge_referral", &[]),
+    ("refuse_referral", &["reason"]),
+    ("police_file", &["reference_number", "notes"]),
+    ("police_decline", &["reference_number", "reason"]),
+    ("accept_transfer", &[]),
+    ("refuse_transfer", &["reason"]),
+    ("suspend", &["reason"]),
+    ("resume", &[]),
+    ("terminate", &["reason"]),
+];
+
+fn form_fields(action: &str) -> Option<&'static [&'static str]> {
+    FORMS.iter().find(|(a, _)| *a == action).map(|(_, f)| *f)
+}
+
+/// `?error=CODE` after a refused action.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct PageQuery {
+    error: Option<String>,
+}
+
+/// Runs an action from its form, then shows the case again (with the error, if any).
+pub(super) async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if !matches!(caller.principal, Principal::Member(_)) {
+        return to_login(&format!("/cases/{id}"));
+    }
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let action = get("action").unwrap_or_default();
+    let back = |code: Option<&str>| {
+        let q = code.map(|c| format!("?error={c}")).unwrap_or_default();
+        Redirect::to(&format!("/cases/{}{q}", super::url_encode(&id))).into_response()
+    };
+    let Some(fields) = form_fields(action) else {
+        return back(Some("invalid_input"));
+    };
+    let mut cmd = serde_json::Map::new();
+    cmd.insert("action".into(), action.into());
+    for f in fields {
+        cmd.insert((*f).into(), get(f).unwrap_or_default().into());
+    }
+    if action == "start_verification" {
+        if let Principal::Member(m) = &caller.principal {
+            cmd.insert("verifier".into(), m.actor.user.to_string().into());
+        }
+    }
+    let command = match serde_json::from_value(serde_json::Value::Object(cmd)) {
+        Ok(c) => c,
+        Err(_) => return back(Some("invalid_input")),
+    };
+    let expected = get("expected_version").and_then(|v| v.parse().ok());
+    match run_transition(&state, &caller, &id, expected, &command).await {
+        Ok(()) => back(None),
+        Err(e) if e.code == ErrorCode::NotFound => {
+            error_page(&caller, StatusCode::NOT_FOUND, "error.not_found")
+        }
+        Err(e) => back(Some(e.code.as_str())),
+    }
+}
+
 pub(super) async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     if !matches!(caller.principal, Principal::Member(_)) {
         return to_login(&format!("/cases/{id}"));
@@ -100,6 +177,12 @@ pub(super) async fn show(
     let cal = wangjian_calendar::Calendar::china();
     let today = wangjian_calendar::shanghai_date(Utc::now());
     let number = c.number.document_form();
+    // Only codes of the catalog come back here; anything else shows nothing.
+    let error_key = q
+        .error
+        .as_deref()
+        .filter(|c| ErrorCode::ALL.iter().any(|k| k.as_str() == *c))
+        .map(|c| format!("error.code.{c}"));
     let body = html! {
         main.case {
             h1 { span.number { (number) } " " (c.title) }
@@ -118,12 +201,31 @@ pub(super) async fn show(
                 }
                 div.card #actions {
                     h2 { (t(lang, "case.actions")) }
+                    @if let Some(code) = error_key {
+                        div.error role="alert" { (t(lang, &code)) }
+                    }
                     @if actions.is_empty() {
                         p.empty { (t(lang, "case.no_actions")) }
                     } @else {
                         ul.actions {
                             @for a in &actions {
-                                li data-action=(a) { (t(lang, &format!("action.{a}"))) }
+                                @if let Some(fields) = form_fields(a) {
+                                    li.form data-action=(a) {
+                                        form method="post" action={"/cases/" (c.id) "/actions"} {
+                                            input type="hidden" name="_csrf" value=(caller.csrf);
+                                            input type="hidden" name="action" value=(a);
+                                            input type="hidden" name="expected_version" value=(c.version);
+                                            @for f in fields {
+                                                input type="text" name=(f) required
+                                                    placeholder=(t(lang, &format!("field.{f}")))
+                                                    aria-label=(t(lang, &format!("field.{f}")));
+                                            }
+                                            button type="submit" { (t(lang, &format!("action.{a}"))) }
+                                        }
+                                    }
+                                } @else {
+                                    li data-action=(a) { (t(lang, &format!("action.{a}"))) }
+                                }
                             }
                         }
                     }

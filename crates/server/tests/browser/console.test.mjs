@@ -130,3 +130,36 @@ test('a platform user cannot open a case page; an officer of its agency sees it'
   assert.deepEqual(officer.errors, []);
   await officer.context.close();
 });
+
+test('an officer and a supervisor move a case two steps and see them in the timeline', async () => {
+  const officer = await newPage();
+  await signIn(officer.page, 'hz.officer');
+  await officer.page.goto(`${URL}/cases/${CASE_HZ}`);
+  await Promise.all([
+    officer.page.waitForNavigation(),
+    officer.page.click('#actions li[data-action=start_verification] button'),
+  ]);
+  assert.match(await officer.page.textContent('.badge'), /核查/);
+  assert.match(await officer.page.textContent('#timeline'), /case\.start_verification/);
+  // The officer may not decline (a supervisor's decision): no form for it.
+  assert.equal(await officer.page.locator('#actions li[data-action=decline] form').count(), 0);
+  await officer.context.close();
+
+  const chief = await newPage();
+  await signIn(chief.page, 'hz.supervisor');
+  await chief.page.goto(`${URL}/cases/${CASE_HZ}`);
+  // Submitting without the reason is stopped by the browser (required field).
+  await chief.page.fill('#actions li[data-action=decline] input[name=reason]', '经核查，证据不足');
+  await Promise.all([
+    chief.page.waitForNavigation(),
+    chief.page.click('#actions li[data-action=decline] button'),
+  ]);
+  assert.match(await chief.page.textContent('.badge'), /不予立案/);
+  const timeline = await chief.page.textContent('#timeline');
+  assert.match(timeline, /王执法/);
+  assert.match(timeline, /赵科长/);
+  assert.match(timeline, /case\.decline/);
+  await chief.page.screenshot({ path: `${ARTIFACTS}/case-two-steps.png`, fullPage: true });
+  assert.deepEqual(chief.errors, []);
+  await chief.context.close();
+});
