@@ -350,6 +350,16 @@ mod tests {
         assert_eq!(catalog_markdown().lines().count(), ErrorCode::ALL.len() + 2);
     }
 
+    #[test]
+    fn the_readme_lists_the_catalog() {
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&catalog_markdown()),
+            "crates/server/README.md: replace the catalog table with\n{}",
+            catalog_markdown()
+        );
+    }
+
     #[tokio::test]
     async fn body_shape_and_headers() {
         use http_body_util::BodyExt;
