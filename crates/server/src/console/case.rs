@@ -155,6 +155,7 @@ pub(super) async fn show(
         .case_officer
         .iter()
         .chain(c.co_officers.iter())
+        .chain(c.verifier.iter())
         .copied()
         .chain(trail.iter().map(|e| e.event.actor));
     for u in people {
@@ -194,6 +195,9 @@ pub(super) async fn show(
                         dd {
                             @if let Some(o) = &c.case_officer { strong { (name(o)) } }
                             @for o in &c.co_officers { " " (name(o)) }
+                        }
+                        @if let Some(v) = &c.verifier {
+                            dt { (t(lang, "case.verifier")) } dd { (name(v)) }
                         }
                         dt { (t(lang, "case.registered_at")) }
                         dd { (shanghai_time(c.registered_at)) }

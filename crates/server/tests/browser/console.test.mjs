@@ -141,6 +141,7 @@ test('an officer and a supervisor move a case two steps and see them in the time
   ]);
   assert.match(await officer.page.textContent('.badge'), /核查/);
   assert.match(await officer.page.textContent('#timeline'), /case\.start_verification/);
+  assert.match(await officer.page.textContent('dl.facts'), /核查人\s*王执法/);
   // The officer may not decline (a supervisor's decision): no form for it.
   assert.equal(await officer.page.locator('#actions li[data-action=decline] form').count(), 0);
   await officer.context.close();
