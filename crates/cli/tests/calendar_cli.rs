@@ -1,32 +1,8 @@
 //! `wangjian calendar`: output formats, stdin mode, bad input and exit statuses.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn wangjian(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wangjian"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start wangjian");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for wangjian")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
-}
+use common::{stderr, stdout, wangjian};
 
 #[test]
 fn is_workday_arguments() {

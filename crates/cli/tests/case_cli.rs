@@ -1,23 +1,20 @@
 //! The case workflow from the command line, on the demo database: list by region, state
 //! and officer, run transitions as different users, and see refusals explained.
 
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::stdout;
+
+/// `wangjian ARGS --db DB`, with case actions dated inside the demo's calendar.
 fn wangjian(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wangjian"))
-        .args(args)
-        .args(["--db", db])
-        .args(if args[0] == "case" {
-            &["--now", "2026-06-16T02:00:00Z"][..]
-        } else {
-            &[]
-        })
-        .output()
-        .expect("runs wangjian")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    let mut all = args.to_vec();
+    all.extend(["--db", db]);
+    if args[0] == "case" {
+        all.extend(["--now", "2026-06-16T02:00:00Z"]);
+    }
+    common::wangjian(&all, b"")
 }
 
 #[test]
