@@ -76,6 +76,8 @@ fn import_patrol_export_backup_round_trip() {
         input.push('\n');
     }
     input.push_str("{not json\n");
+    input.push_str(r#"{"id":"LX","platform":"PLAT","title":"t","captured_at":"yesterday"}"#);
+    input.push('\n');
     std::fs::write(dir.join("l.jsonl"), &input).unwrap();
     let args = [
         "patrol",
@@ -90,6 +92,10 @@ fn import_patrol_export_backup_round_trip() {
     let (code, out, err) = run(&args, &dir);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("l.jsonl:31:"), "{err}");
+    assert!(
+        err.contains("l.jsonl:32:") && err.contains("captured_at \"yesterday\""),
+        "a bad capture time is a bad line, not now: {err}"
+    );
     assert_eq!(out.lines().count(), 4, "{out}");
     assert!(
         out.starts_with("committed batch 1 l.jsonl lines 1..8\n"),

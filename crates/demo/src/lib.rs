@@ -35,9 +35,9 @@ use wangjian_calendar::Calendar;
 use wangjian_detect::{parse_marks, Detector, Level, RulePack};
 use wangjian_domain::case::Env;
 use wangjian_domain::deadline::RuleSet;
-use wangjian_domain::lead::{LeadDedupKey, ListingContent};
+use wangjian_domain::lead::LeadDedupKey;
 use wangjian_domain::{Context, LeadId, RequestId};
-use wangjian_store::{lead_id_for, ListingInput, ScanLead, ShopInput, Store, StoreError};
+use wangjian_store::{lead_id_for, ListingInput, ScanLead, Store, StoreError};
 
 pub use world::{DemoLogin, DEMO_PASSWORD};
 
@@ -142,53 +142,35 @@ pub async fn fill(
     let now = noon(today);
     let generated = listings::generate(opts.listings, &marks, "云集优品", 60);
     let mut inputs = Vec::with_capacity(generated.len());
-    let mut leads: Vec<(LeadId, DateTime<Utc>, wangjian_domain::OrgId, String)> = Vec::new();
-    for g in &generated {
+    let mut leads = Vec::new();
+    let patrolled = generated.len() as u64;
+    for g in generated {
         let verdict = detector.scan(&g.listing);
         let captured_at = now - Duration::days(i64::from(g.days_ago)) - Duration::hours(3);
-        let content = ListingContent {
-            platform_listing_id: g.listing.id.clone(),
-            url: g.listing.url.clone().unwrap_or_default(),
-            title: g.listing.title.clone(),
-            description: g.listing.description.clone().unwrap_or_default(),
-            price_fen: g.listing.price.map(|p| (p * 100.0).round() as i64),
-            ship_from: g.listing.ship_from.clone().unwrap_or_default(),
-        };
         let lead = (verdict.level >= Level::Medium).then(|| {
             let org = w.patrol_org_for(g.place);
-            let key = LeadDedupKey::Scan {
-                snapshot_hash: content.content_hash(),
-                rule_set_version: detector.ruleset_version().to_string(),
-            };
-            let summary = format!(
-                "{} {}分: {}",
-                verdict.level.as_str(),
-                verdict.score,
-                verdict
-                    .reasons
-                    .iter()
-                    .map(|r| format!("{}「{}」", r.code.as_str(), r.matched))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            );
-            leads.push((lead_id_for(org, &key), captured_at, org, summary.clone()));
-            ScanLead {
-                org,
-                rule_set_version: detector.ruleset_version().to_string(),
-                summary,
-            }
+            let lead = ScanLead::from_verdict(org, detector.ruleset_version(), &verdict);
+            leads.push((org, captured_at, lead.summary.clone(), inputs.len()));
+            lead
         });
-        inputs.push(ListingInput {
-            platform: w.platform,
-            shop: g.listing.shop.id.clone().map(|id| ShopInput {
-                platform_shop_id: id,
-                name: g.listing.shop.name.clone().unwrap_or_default(),
-            }),
-            content,
+        inputs.push(ListingInput::from_listing(
+            g.listing,
+            w.platform,
             captured_at,
             lead,
-        });
+        ));
     }
+    // The ids the store gives these leads (derived from the snapshot and the rule set).
+    let leads: Vec<(LeadId, DateTime<Utc>, wangjian_domain::OrgId, String)> = leads
+        .into_iter()
+        .map(|(org, at, summary, i)| {
+            let key = LeadDedupKey::Scan {
+                snapshot_hash: inputs[i].content.content_hash(),
+                rule_set_version: detector.ruleset_version().to_string(),
+            };
+            (lead_id_for(org, &key), at, org, summary)
+        })
+        .collect();
     let mut stored_leads = 0;
     for batch in inputs.chunks(500) {
         stored_leads += store.import_listings(batch).await?.leads;
@@ -204,7 +186,7 @@ pub async fn fill(
     Ok(DemoReport {
         already_there: false,
         today,
-        listings: generated.len() as u64,
+        listings: patrolled,
         leads: stored_leads,
         cases,
         logins: world::logins(),

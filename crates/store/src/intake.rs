@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 use uuid::Uuid;
-use wangjian_detect::Mark;
+use wangjian_detect::{Listing, Mark, Verdict};
 use wangjian_domain::lead::{
     Lead, LeadDedupKey, LeadSource, LeadStatus, ListingContent, ListingSnapshot,
 };
@@ -102,6 +102,63 @@ pub struct BatchOutcome {
     pub snapshots: u64,
     /// New leads.
     pub leads: u64,
+}
+
+impl ScanLead {
+    /// The lead of a scan `verdict` for the patrolling agency `org`, under the rule set
+    /// `rule_set_version`; the summary names the level, the score and up to five reasons.
+    pub fn from_verdict(org: OrgId, rule_set_version: &str, verdict: &Verdict) -> Self {
+        let reasons: Vec<String> = verdict
+            .reasons
+            .iter()
+            .take(5)
+            .map(|r| format!("{} {}", r.code.as_str(), r.matched))
+            .collect();
+        ScanLead {
+            org,
+            rule_set_version: rule_set_version.to_string(),
+            summary: format!(
+                "{} {}: {}",
+                verdict.level.as_str(),
+                verdict.score,
+                reasons.join("; ")
+            ),
+        }
+    }
+}
+
+impl ListingInput {
+    /// A listing as the scan reads it, offered on `platform` and captured at
+    /// `captured_at`, with the lead its scan produced. The price becomes fen (a price that
+    /// is not a finite number is dropped); a shop without a name is shown by its id.
+    pub fn from_listing(
+        l: Listing,
+        platform: OrgId,
+        captured_at: DateTime<Utc>,
+        lead: Option<ScanLead>,
+    ) -> Self {
+        let shop = l.shop.id.clone().map(|id| ShopInput {
+            name: l.shop.name.clone().unwrap_or_else(|| id.clone()),
+            platform_shop_id: id,
+        });
+        ListingInput {
+            platform,
+            shop,
+            captured_at,
+            content: ListingContent {
+                platform_listing_id: l.id,
+                url: l.url.unwrap_or_default(),
+                title: l.title,
+                description: l.description.unwrap_or_default(),
+                price_fen: l
+                    .price
+                    .filter(|p| p.is_finite())
+                    .map(|p| (p * 100.0).round() as i64),
+                ship_from: l.ship_from.unwrap_or_default(),
+            },
+            lead,
+        }
+    }
 }
 
 /// Most bind parameters in one statement: SQLite allows 32 766, PostgreSQL 65 535.

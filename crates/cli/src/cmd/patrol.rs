@@ -21,9 +21,8 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use wangjian_detect::{CsvListings, Detector, Level, Listing};
-use wangjian_domain::lead::ListingContent;
 use wangjian_domain::OrgId;
-use wangjian_store::{ListingInput, ScanLead, ShopInput, Store};
+use wangjian_store::{ListingInput, ScanLead, Store};
 
 use crate::cmd::db::{open, runtime, DbArg};
 use crate::cmd::scan::{load_detector, RuleArgs};
@@ -274,11 +273,9 @@ fn prepare(
             let r = listing.map(|l| {
                 let lead = patrol.and_then(|p| {
                     let v = p.detector.scan(&l);
-                    p.min.admits(v.level).then(|| ScanLead {
-                        org: p.org,
-                        rule_set_version: p.detector.ruleset_version().to_string(),
-                        summary: summary(&v),
-                    })
+                    p.min
+                        .admits(v.level)
+                        .then(|| ScanLead::from_verdict(p.org, p.detector.ruleset_version(), &v))
                 });
                 (l, lead)
             });
@@ -320,23 +317,21 @@ fn prepare(
             );
             continue;
         };
-        out.push(input(l, platform, lead));
+        match captured(l.captured_at.as_deref()) {
+            Ok(at) => out.push(ListingInput::from_listing(l, platform, at, lead)),
+            Err(e) => bad.report(source, n, e),
+        }
     }
     Ok(out)
 }
 
-fn summary(v: &wangjian_detect::Verdict) -> String {
-    let reasons: Vec<String> = v
-        .reasons
-        .iter()
-        .take(5)
-        .map(|r| format!("{} {}", r.code.as_str(), r.matched))
-        .collect();
-    format!("{} {}: {}", v.level.as_str(), v.score, reasons.join("; "))
-}
-
-fn captured(s: Option<&str>) -> DateTime<Utc> {
+/// When a listing was captured: its `captured_at` (RFC 3339, or a bare date taken as
+/// 00:00 UTC), or now when it has none.
+fn captured(s: Option<&str>) -> Result<DateTime<Utc>, String> {
     let s = s.unwrap_or("").trim();
+    if s.is_empty() {
+        return Ok(Utc::now());
+    }
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .ok()
@@ -346,29 +341,5 @@ fn captured(s: Option<&str>) -> DateTime<Utc> {
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| t.and_utc())
         })
-        .unwrap_or_else(Utc::now)
-}
-
-fn input(l: Listing, platform: OrgId, lead: Option<ScanLead>) -> ListingInput {
-    let shop = l.shop.id.clone().map(|id| ShopInput {
-        name: l.shop.name.clone().unwrap_or_else(|| id.clone()),
-        platform_shop_id: id,
-    });
-    ListingInput {
-        platform,
-        shop,
-        captured_at: captured(l.captured_at.as_deref()),
-        content: ListingContent {
-            platform_listing_id: l.id,
-            url: l.url.unwrap_or_default(),
-            title: l.title,
-            description: l.description.unwrap_or_default(),
-            price_fen: l
-                .price
-                .filter(|p| p.is_finite())
-                .map(|p| (p * 100.0).round() as i64),
-            ship_from: l.ship_from.unwrap_or_default(),
-        },
-        lead,
-    }
+        .ok_or_else(|| format!("captured_at {s:?} is not an RFC 3339 time or a YYYY-MM-DD date"))
 }
