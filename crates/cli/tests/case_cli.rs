@@ -134,6 +134,11 @@ fn demo_then_workflow() {
         .collect();
     assert!(actions.contains(&"case.open"), "{actions:?}");
     assert_eq!(v["file"]["case"]["state"], "opened");
+    let text = stdout(&wangjian(&db, &["case", "show", &id]));
+    assert!(
+        text.contains("state    立案 (opened)") && text.contains("deadline case_decision\tdue "),
+        "{text}"
+    );
 
     // Overdue items of the region: the demo's unacknowledged transfer is among them.
     let overdue = wangjian(

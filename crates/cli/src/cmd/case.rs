@@ -558,7 +558,14 @@ async fn show(
     }
     let today = shanghai_date(now);
     for d in &file.deadlines {
-        out!("deadline {:?}", d.state_on(today));
+        let state = serde_json::to_value(d.state_on(today))?;
+        out!(
+            "deadline {}\tdue {}\t{}\t{}",
+            d.kind().as_str(),
+            d.due,
+            state.as_str().unwrap_or_default(),
+            d.rule.legal_basis
+        );
     }
     for t in &file.transfers {
         out!("transfer {}", serde_json::to_string(t)?);
