@@ -321,7 +321,7 @@ fn script(target: CaseState) -> Vec<&'static str> {
         Declined => vec!["verify", "decline"],
         Opened => vec!["verify", "open"],
         Investigating => with(to_investigating, &["seize"]),
-        Testing => with(to_investigating, &["test"]),
+        Testing => with(to_investigating, &["extend", "test"]),
         PenaltyNotice => with(to_investigating, &["test", "tested", "notice"]),
         PenaltyDecided => with(to_investigating, &["notice", "decide"]),
         Enforcement => with(to_investigating, &["notice", "decide", "enforce"]),
@@ -396,7 +396,7 @@ pub(crate) async fn cases(
                     pending_transfers += 1;
                 }
                 decision_no += u32::from(step == "decide");
-                let (who, cmd) = command(w, team, step, at, decision_no, org);
+                let (who, cmd) = command(w, team, step, at, decision_no, org)?;
                 match cmd {
                     Step::Case(cmd) => {
                         store
@@ -459,11 +459,11 @@ fn command(
     at: DateTime<Utc>,
     decision_no: u32,
     org: OrgId,
-) -> (&'static str, Step) {
+) -> Result<(&'static str, Step), DemoError> {
     let officer = w.user(team.officer);
     let basis = "《市场监督管理行政处罚程序规定》".to_string();
     let c = |who, cmd| (who, Step::Case(cmd));
-    match step {
+    Ok(match step {
         "verify" => c(
             team.officer,
             CaseCommand::StartVerification { verifier: officer },
@@ -575,7 +575,7 @@ fn command(
                 reason: "当事人（个体工商户）已注销且无财产可供执行".into(),
             },
         ),
-        _ => c(
+        "extend" => c(
             team.chief,
             CaseCommand::ExtendDeadline {
                 kind: DeadlineKind::CaseDecision,
@@ -584,7 +584,8 @@ fn command(
                 collective: false,
             },
         ),
-    }
+        other => return Err(step_err(other, "no such demo step")),
+    })
 }
 
 fn org_prefix(w: &World, org: OrgId) -> &'static str {
