@@ -192,12 +192,21 @@ mod tests {
         let mut ids = vec![];
         for i in 0..5 {
             ids.push(
-                s.create(UserId::from_u128(i % 2), OrgId::from_u128(9), t0())
-                    .unwrap()
-                    .0,
+                // A second apart: the least recently seen is evicted, and with equal
+                // times which one goes would depend on the hash map's order.
+                s.create(
+                    UserId::from_u128(i % 2),
+                    OrgId::from_u128(9),
+                    t0() + Duration::seconds(i as i64),
+                )
+                .unwrap()
+                .0,
             );
         }
         assert_eq!(s.len(), 3);
+        let later = t0() + Duration::seconds(10);
+        assert!(s.get(&ids[0], later).is_none() && s.get(&ids[1], later).is_none());
+        assert!(s.get(&ids[4], later).is_some());
         s.remove_user(UserId::from_u128(0));
         assert!(s.len() <= 1);
     }
