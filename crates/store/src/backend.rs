@@ -46,16 +46,30 @@ pub(crate) enum Row {
 }
 
 /// Versioned schema migrations, per backend, applied in order.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "evidence_log",
+        include_str!("../migrations/sqlite/0002_evidence_log.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "evidence_log",
+        include_str!("../migrations/postgres/0002_evidence_log.sql"),
+    ),
+];
 
 impl Pool {
     pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {
@@ -293,6 +307,7 @@ fn sqlite_query(
             Val::Time(v) => q.bind(v.map(time_text)),
             Val::Date(v) => q.bind(v.map(|d| d.to_string())),
             Val::Json(v) => q.bind(v.map(|j| j.to_string())),
+            Val::Bytes(v) => q.bind(v),
         };
     }
     q
@@ -313,6 +328,7 @@ fn pg_query(
             Val::Time(v) => q.bind(v),
             Val::Date(v) => q.bind(v),
             Val::Json(v) => q.bind(v.map(sqlx::types::Json)),
+            Val::Bytes(v) => q.bind(v),
         };
     }
     q
@@ -354,6 +370,7 @@ impl Row {
                             serde_json::from_str(&s).map_err(|_| corrupt("json", &s))?,
                         )),
                     },
+                    Kind::Bytes => Val::Bytes(r.try_get(i)?),
                 })
             }
             Row::Postgres(r) => Ok(match kind {
@@ -368,6 +385,7 @@ impl Row {
                     r.try_get::<Option<sqlx::types::Json<serde_json::Value>>, _>(i)?
                         .map(|j| j.0),
                 ),
+                Kind::Bytes => Val::Bytes(r.try_get(i)?),
             }),
         }
     }
@@ -382,6 +400,13 @@ impl Row {
     pub(crate) fn uuid(&self, i: usize) -> Result<Option<Uuid>, StoreError> {
         match self.get(i, Kind::Uuid)? {
             Val::Uuid(v) => Ok(v),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.get(i, Kind::Bytes)? {
+            Val::Bytes(v) => Ok(v),
             _ => Ok(None),
         }
     }

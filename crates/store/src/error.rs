@@ -49,6 +49,9 @@ pub enum StoreError {
     /// A stored row does not read back as its domain type (a bug or a hand-edited row).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The evidence log refused (a size beyond the log, a foreign key, a bad capture).
+    #[error("evidence log: {0}")]
+    Log(String),
     /// The working-day calendar could not answer.
     #[error("calendar: {0}")]
     Calendar(String),

@@ -31,6 +31,7 @@ impl Store {
         let key: Vec<&str> = match t.name {
             "memberships" => vec!["user_id", "org_id", "role"],
             "case_leads" => vec!["case_id", "lead_id"],
+            "log_nodes" => vec!["level", "idx"],
             _ => vec![t.cols[0].name],
         };
         let kinds: Vec<_> = key

@@ -31,10 +31,12 @@
 //! # The evidence-log seam
 //!
 //! Audit events carry a monotonically increasing `seq` (the trail's order). The one
-//! place they are written is `write::append_audit`; the evidence log (crate `ledger`)
-//! appends the same events to its Merkle log there, in the same transaction. On
-//! PostgreSQL that function takes a transaction-scoped advisory lock first, so `seq`
-//! order is commit order (identity values are otherwise handed out before commit).
+//! place they are written is `write::append_audit`; it appends the same events (and the
+//! custody entries of seized goods) to the evidence log (`log.rs`, the Merkle log of crate
+//! `ledger`) in the same transaction, so the trail and the log never diverge. On
+//! PostgreSQL it takes a transaction-scoped advisory lock first, so `seq` order is commit
+//! order (identity values are otherwise handed out before commit) and the log has one
+//! appender at a time. Evidence blobs live in the `blobs` table on both backends.
 
 #![deny(missing_docs)]
 
@@ -44,6 +46,7 @@ mod directory;
 mod error;
 mod export;
 mod intake;
+mod log;
 mod query;
 mod schema;
 mod value;
@@ -59,6 +62,10 @@ pub use error::StoreError;
 pub use intake::{
     lead_id_for, listing_id_for, shop_id_for, snapshot_id_for, BatchOutcome, ListingInput,
     ScanLead, ShopInput,
+};
+pub use log::{
+    load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
+    TreeHead,
 };
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use write::{Applied, Record};

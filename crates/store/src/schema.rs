@@ -339,6 +339,63 @@ pub(crate) static AUDIT_EVENTS: Table = Table {
     ],
 };
 
+/// The evidence log's entries (FORMAT.md §6 of `crates/ledger`).
+pub(crate) static LOG_ENTRIES: Table = Table {
+    name: "log_entries",
+    cols: &[
+        col!("leaf_index", Int),
+        col!("kind", Int),
+        col!("entry", Bytes),
+        col!("case_id", Uuid),
+        col!("blob_sha256", Bytes),
+        col!("audit_seq", Int),
+        col!("appended_at", Time),
+    ],
+};
+
+/// The perfect subtrees of the log's Merkle tree (level 0: the leaf hashes).
+pub(crate) static LOG_NODES: Table = Table {
+    name: "log_nodes",
+    cols: &[col!("level", Int), col!("idx", Int), col!("hash", Bytes)],
+};
+
+/// Signed checkpoints.
+pub(crate) static TREE_HEADS: Table = Table {
+    name: "tree_heads",
+    cols: &[
+        col!(derived "seq", Int),
+        col!("tree_size", Int),
+        col!("root", Bytes),
+        col!("time", Time),
+        col!("note", Text),
+        col!("key_id", Text),
+    ],
+};
+
+/// The log's public keys (the keyring).
+pub(crate) static LOG_KEYS: Table = Table {
+    name: "log_keys",
+    cols: &[
+        col!("key_id", Text),
+        col!("name", Text),
+        col!("public_text", Text),
+        col!("created_at", Time),
+        col!("retired_at", Time),
+    ],
+};
+
+/// Evidence blobs by SHA-256.
+pub(crate) static BLOBS: Table = Table {
+    name: "blobs",
+    cols: &[
+        col!("sha256", Bytes),
+        col!("size", Int),
+        col!("media_type", Text),
+        col!("bytes", Bytes),
+        col!("stored_at", Time),
+    ],
+};
+
 /// Every table `export` knows, by name.
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
@@ -358,6 +415,11 @@ pub(crate) static ALL: &[&Table] = &[
     &SUPERVISIONS,
     &SEIZED_ITEMS,
     &AUDIT_EVENTS,
+    &LOG_ENTRIES,
+    &LOG_NODES,
+    &TREE_HEADS,
+    &LOG_KEYS,
+    &BLOBS,
 ];
 
 impl Table {

@@ -456,6 +456,7 @@ async fn audit_failure_rolls_back_values(s: &Store) {
     let (value, mut events) = change.into_parts();
     let old = s.case_trail(file.case.id).await.unwrap();
     events[0].id = old[0].event.id;
+    let logged = s.log_size().await.unwrap();
     let err = s
         .apply(Change::new(value, Events::new(events).unwrap()))
         .await
@@ -467,6 +468,12 @@ async fn audit_failure_rolls_back_values(s: &Store) {
         "no value without its event"
     );
     assert_eq!(s.case_trail(file.case.id).await.unwrap(), old);
+    assert_eq!(
+        s.log_size().await.unwrap(),
+        logged,
+        "no evidence-log entry without its event"
+    );
+    assert!(s.verify_log().await.unwrap().problems.is_empty());
 }
 
 async fn reimport_and_repatrol_are_idempotent(s: &Store) {
@@ -762,3 +769,5 @@ async fn export_and_transfer_round_trip(s: &Store) {
         ));
     }
 }
+
+mod log;

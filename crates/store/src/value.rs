@@ -27,6 +27,8 @@ pub(crate) enum Kind {
     Date,
     /// JSON (`jsonb` / text).
     Json,
+    /// Raw bytes (`bytea` / BLOB); lowercase hex in JSON.
+    Bytes,
 }
 
 /// One bound value. `None` inside means SQL NULL of that kind (PostgreSQL needs the type
@@ -41,6 +43,7 @@ pub(crate) enum Val {
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
     Json(Option<Json>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl Val {
@@ -55,6 +58,7 @@ impl Val {
             Kind::Time => Val::Time(None),
             Kind::Date => Val::Date(None),
             Kind::Json => Val::Json(None),
+            Kind::Bytes => Val::Bytes(None),
         }
     }
 
@@ -87,6 +91,7 @@ impl Val {
                     .ok_or_else(bad)?,
             )),
             Kind::Json => Val::Json(Some(v.clone())),
+            Kind::Bytes => Val::Bytes(Some(v.as_str().and_then(hex_decode).ok_or_else(bad)?)),
         })
     }
 
@@ -101,8 +106,32 @@ impl Val {
             Val::Time(v) => v.map_or(Json::Null, |t| Json::String(time_text(t))),
             Val::Date(v) => v.map_or(Json::Null, |d| Json::String(d.to_string())),
             Val::Json(v) => v.unwrap_or(Json::Null),
+            Val::Bytes(v) => v.map_or(Json::Null, |b| Json::String(hex_encode(&b))),
         }
     }
+}
+
+/// Lowercase hex of `bytes` (how byte columns appear in JSON).
+pub(crate) fn hex_encode(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Parses lowercase or uppercase hex; `None` when it is not hex.
+pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |c: u8| (c as char).to_digit(16);
+    s.as_bytes()
+        .chunks(2)
+        .map(|p| Some((digit(p[0])? * 16 + digit(p[1])?) as u8))
+        .collect()
 }
 
 /// The SQLite text form of an instant: fixed width, so text order is time order.
@@ -160,5 +189,15 @@ impl From<Option<DateTime<Utc>>> for Val {
 impl From<NaiveDate> for Val {
     fn from(v: NaiveDate) -> Self {
         Val::Date(Some(v))
+    }
+}
+impl From<Vec<u8>> for Val {
+    fn from(v: Vec<u8>) -> Self {
+        Val::Bytes(Some(v))
+    }
+}
+impl From<&[u8]> for Val {
+    fn from(v: &[u8]) -> Self {
+        Val::Bytes(Some(v.to_vec()))
     }
 }

@@ -11,7 +11,10 @@ use wangjian_domain::supervision::Supervision;
 use wangjian_domain::transfer::{AssistRequest, TransferOrder};
 use wangjian_domain::{AuditEvent, Case, CaseFile, Change, Deadline, ObjectType};
 
-use crate::backend::{Backend, Tx};
+use wangjian_ledger::{AuditEventEntry, CustodyEntry, Entry};
+
+use crate::backend::Tx;
+use crate::log::NewEntry;
 use crate::schema::{self, Table};
 use crate::value::Val;
 use crate::{Store, StoreError};
@@ -44,6 +47,13 @@ pub trait Record: sealed::Sealed {
     /// The objects inside, each with its table.
     #[doc(hidden)]
     fn objects(&self) -> Vec<Object<'_>>;
+
+    /// Evidence-log entries the change makes besides its audit events: the custody and
+    /// destruction of seized goods.
+    #[doc(hidden)]
+    fn log_entries(&self, _events: &[AuditEvent]) -> Vec<Entry> {
+        Vec::new()
+    }
 }
 
 mod sealed {
@@ -82,6 +92,24 @@ impl sealed::Sealed for SeizedItem {}
 impl Record for SeizedItem {
     fn objects(&self) -> Vec<Object<'_>> {
         vec![Object::Seized(self)]
+    }
+
+    fn log_entries(&self, events: &[AuditEvent]) -> Vec<Entry> {
+        events
+            .iter()
+            .filter(|e| e.object_type == ObjectType::SeizedItem && e.object_id == self.id.0)
+            .filter_map(|e| {
+                let c = match e.action.as_str() {
+                    "seized.record" => CustodyEntry::seized(self, e.actor.0, e.at),
+                    "seized.hand_over" => CustodyEntry::handed_over(self, self.handovers.last()?),
+                    "seized.destroy" => {
+                        CustodyEntry::destroyed(self, self.destruction.as_ref()?, e.at)
+                    }
+                    _ => return None,
+                };
+                Some(Entry::Custody(c))
+            })
+            .collect()
     }
 }
 impl sealed::Sealed for Lead {}
@@ -244,7 +272,7 @@ pub(crate) async fn write_change<T: Record>(
             write_object(tx, &obj, &mut regions).await?;
         }
     }
-    append_audit(tx, events).await
+    append_audit(tx, events, value.log_entries(events)).await
 }
 
 async fn write_object(
@@ -287,21 +315,20 @@ async fn write_object(
     Ok(())
 }
 
-/// Appends audit events; returns their `seq`s. The evidence log's hook goes here (see
-/// the crate docs): it receives the events with their `seq`, inside this transaction.
+/// Appends audit events; returns their `seq`s. Each event is also appended to the
+/// evidence log (with `extra` entries, the custody of seized goods, after them) inside this
+/// transaction, so the trail and the log commit together or not at all.
 pub(crate) async fn append_audit(
     tx: &mut Tx,
     events: &[AuditEvent],
+    extra: Vec<Entry>,
 ) -> Result<Vec<i64>, StoreError> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    if tx.backend() == Backend::Postgres {
-        // Serialize appenders so that seq order is commit order (see crate docs). SQLite
-        // has one writer at a time already.
-        tx.exec("SELECT pg_advisory_xact_lock(7317302)", vec![])
-            .await?;
-    }
+    // Serialize appenders so that seq order is commit order (see crate docs), and so the
+    // log has one appender at a time. SQLite has one writer at a time already.
+    crate::log::lock(tx).await?;
     let table = &schema::AUDIT_EVENTS;
     let mut seqs = Vec::with_capacity(events.len());
     let sql = format!("{} RETURNING seq", table.insert_sql(1));
@@ -320,6 +347,20 @@ pub(crate) async fn append_audit(
             .int(0)?;
         seqs.push(seq);
     }
+    let mut entries = Vec::with_capacity(events.len() + extra.len());
+    for (e, seq) in events.iter().zip(&seqs) {
+        let entry = AuditEventEntry::from_event(e)
+            .map_err(|err| StoreError::Corrupt(format!("audit event {}: {err}", e.id)))?;
+        entries.push(NewEntry {
+            entry: Entry::AuditEvent(entry),
+            audit_seq: Some(*seq),
+        });
+    }
+    entries.extend(extra.into_iter().map(|entry| NewEntry {
+        entry,
+        audit_seq: None,
+    }));
+    crate::log::append(tx, &entries).await?;
     Ok(seqs)
 }
 
