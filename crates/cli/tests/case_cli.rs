@@ -18,9 +18,23 @@ fn wangjian(db: &str, args: &[&str]) -> Output {
 }
 
 #[test]
-fn demo_then_workflow() {
+fn demo_then_workflow_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("w.db").display());
+    demo_then_workflow(&db);
+}
+
+/// The same workflow on PostgreSQL, in a fresh schema dropped afterwards.
+#[test]
+fn demo_then_workflow_on_postgres() {
+    let Some(schema) = common::PgSchema::create() else {
+        return;
+    };
+    demo_then_workflow(&schema.url);
+}
+
+fn demo_then_workflow(db: &str) {
+    let db = db.to_string();
     let demo = wangjian(&db, &["demo", "--listings", "400", "--today", "2026-06-15"]);
     assert!(
         demo.status.success(),
