@@ -60,6 +60,13 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Evidence log keys (`keygen`).
     Ledger(cmd::ledger::Args),
+    /// The evidence log in the database: checkpoint, verify, prove, consistency, heads,
+    /// keys, rotate-key.
+    Log(cmd::log::Args),
+    /// Keep saved snapshot files as evidence of a case (blob + log entry).
+    Capture(cmd::evidence::CaptureArgs),
+    /// Evidence packages: `evidence export --case ID -o FILE`.
+    Evidence(cmd::evidence::Args),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +88,9 @@ fn main() -> ExitCode {
         Command::Case(args) => cmd::case::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
+        Command::Log(args) => cmd::log::run(args),
+        Command::Capture(args) => cmd::evidence::capture(args),
+        Command::Evidence(args) => cmd::evidence::run(args),
     };
     match result {
         Ok(code) => code,

@@ -36,7 +36,7 @@ macro_rules! out {
 pub struct AsArg {
     /// Sign-in name of the acting user.
     #[arg(long = "as", value_name = "LOGIN")]
-    login: String,
+    pub login: String,
     /// The organization they act for (case prefix or name), when they belong to several.
     #[arg(long, value_name = "ORG")]
     org: Option<String>,
@@ -213,7 +213,7 @@ fn ctx(now: chrono::DateTime<Utc>) -> Ctx {
     Ctx::new_v7(RequestId(Uuid::now_v7()), now, 64)
 }
 
-async fn actor(store: &Store, who: &AsArg) -> anyhow::Result<Actor> {
+pub async fn actor(store: &Store, who: &AsArg) -> anyhow::Result<Actor> {
     let (user, _) = store
         .user_by_login(&who.login)
         .await?

@@ -13,7 +13,12 @@ use wangjian_store::{Store, StoreError};
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArg {
     /// Database URL: sqlite:PATH (created when missing), sqlite::memory: or postgres://…
-    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        default_value = "sqlite:wangjian.db"
+    )]
     pub db: String,
 }
 
