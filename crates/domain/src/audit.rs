@@ -33,6 +33,8 @@ pub enum ObjectType {
     Lead,
     /// A case–lead link.
     CaseLead,
+    /// A complaint or report from the public portal.
+    Complaint,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

@@ -23,6 +23,7 @@
 
 pub mod audit;
 pub mod case;
+pub mod complaint;
 pub mod deadline;
 pub mod id;
 pub mod lead;

@@ -148,6 +148,26 @@ impl MemoryDirectory {
     }
 }
 
+/// A stored token as the server reads it. A scope this build does not know grants
+/// nothing (deny by default).
+fn token_record(t: wangjian_store::ApiToken) -> TokenRecord {
+    TokenRecord {
+        id: t.id,
+        user: t.user,
+        org: t.org,
+        name: t.label,
+        digest: t.token_hash,
+        scopes: t
+            .scopes
+            .iter()
+            .filter_map(|s| crate::auth::token::TokenScope::parse(s))
+            .collect(),
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        revoked_at: t.revoked_at,
+    }
+}
+
 /// Where accounts live.
 #[derive(Debug)]
 pub enum Directory {
@@ -236,19 +256,7 @@ impl Directory {
                 .iter()
                 .find(|t| crate::auth::secret::same(&t.digest, digest))
                 .cloned()),
-            Self::Store(s) => Ok(s.api_token_by_hash(digest).await?.map(|t| TokenRecord {
-                id: t.id,
-                user: t.user,
-                org: t.org,
-                name: t.label,
-                digest: t.token_hash,
-                // The store keeps no scopes yet: a stored token may only read (deny by
-                // default) until it does.
-                scopes: vec![crate::auth::token::TokenScope::Read],
-                created_at: t.created_at,
-                expires_at: t.expires_at,
-                revoked_at: t.revoked_at,
-            })),
+            Self::Store(s) => Ok(s.api_token_by_hash(digest).await?.map(token_record)),
         }
     }
 
@@ -269,8 +277,37 @@ impl Directory {
                     created_at: t.created_at,
                     expires_at: t.expires_at,
                     revoked_at: t.revoked_at,
+                    scopes: t.scopes.iter().map(|s| s.as_str().to_string()).collect(),
                 })
                 .await?),
+        }
+    }
+
+    /// The tokens `user` made for `org`, newest first (revoked and expired ones too).
+    pub async fn tokens_of(
+        &self,
+        user: UserId,
+        org: OrgId,
+    ) -> Result<Vec<TokenRecord>, DirectoryError> {
+        match self {
+            Self::Memory(m) => {
+                let mut v: Vec<TokenRecord> = m
+                    .tokens
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .iter()
+                    .filter(|t| t.user == user && t.org == org)
+                    .cloned()
+                    .collect();
+                v.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+                Ok(v)
+            }
+            Self::Store(s) => Ok(s
+                .api_tokens_of(user, org)
+                .await?
+                .into_iter()
+                .map(token_record)
+                .collect()),
         }
     }
 
@@ -311,9 +348,21 @@ impl Directory {
                     .push(event);
                 Ok(())
             }
-            // The store has no table for account events yet: the log line above is the
-            // record until it does.
-            Self::Store(_) => Ok(()),
+            Self::Store(s) => {
+                s.record_account_event(&wangjian_store::AccountEvent {
+                    id: uuid::Uuid::now_v7(),
+                    at: event.at,
+                    action: event.action.as_str().to_string(),
+                    user: event.user,
+                    org: event.org,
+                    login: event.login,
+                    ip: event.ip.map(|i| i.to_string()),
+                    request_id: event.request_id,
+                    detail: serde_json::Value::Object(Default::default()),
+                })
+                .await?;
+                Ok(())
+            }
         }
     }
 }

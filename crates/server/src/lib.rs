@@ -34,6 +34,7 @@ pub mod directory;
 pub mod error;
 pub mod i18n;
 pub mod policy;
+pub mod portal;
 pub mod state;
 pub mod web;
 

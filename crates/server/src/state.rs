@@ -43,6 +43,8 @@ struct Inner {
     directory: Directory,
     sessions: Sessions,
     throttle: LoginThrottle,
+    portal: crate::portal::limit::PortalLimits,
+    scanner: crate::api::listings::Scanner,
 }
 
 impl AppState {
@@ -52,6 +54,8 @@ impl AppState {
             inner: Arc::new(Inner {
                 sessions: Sessions::new(config.sessions),
                 throttle: LoginThrottle::default(),
+                portal: Default::default(),
+                scanner: Default::default(),
                 config,
                 directory,
             }),
@@ -76,5 +80,15 @@ impl AppState {
     /// The login throttle.
     pub fn throttle(&self) -> &LoginThrottle {
         &self.inner.throttle
+    }
+
+    /// The public portal's per-address limits.
+    pub fn portal(&self) -> &crate::portal::limit::PortalLimits {
+        &self.inner.portal
+    }
+
+    /// The scan engine for pushed listings.
+    pub fn scanner(&self) -> &crate::api::listings::Scanner {
+        &self.inner.scanner
     }
 }

@@ -474,3 +474,857 @@ async fn tokens_kept_in_the_store_see_what_their_user_sees() {
     assert!(body(resp).await.1.contains("insufficient_scope"));
     f.finish().await;
 }
+
+/// The marks the ingest rows scan with (the store's marks are the installation's).
+async fn put_marks(store: &Store) {
+    let marks = wangjian_detect::parse_marks(
+        "marks.csv",
+        "mark,aliases,owner,categories,reference_price_cny,authorized_shops\n\
+         耐克,Nike|NIKE,某品牌权利人,鞋|运动鞋,899,\n",
+    )
+    .unwrap();
+    store.put_marks(&marks).await.unwrap();
+}
+
+fn pushed(id: &str, title: &str, province: &str, city: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "title": title, "category": "运动鞋", "price": 99,
+        "description": "正品<b>保证</b>", "captured_at": "2026-03-02T01:00:00Z",
+        "shop": {"id": format!("s-{id}"), "name": "潮鞋店", "province": province, "city": city},
+        "ship_from": format!("{province}{city}"), "url": format!("https://plata.example.com/{id}"),
+    })
+}
+
+fn ids(b: &str) -> BTreeSet<String> {
+    let v: serde_json::Value = serde_json::from_str(b).unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The ingest and lead endpoints (`POST /api/v1/listings`, `GET /api/v1/leads`,
+/// `GET /api/v1/leads/{id}`, `POST /api/v1/leads/actions`) and the console's `/leads`
+/// and `/leads/{id}`, by every principal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leads_and_listings_by_every_principal() {
+    let f = fixture().await;
+    put_marks(&f.store).await;
+    let w = f.world.clone();
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let hostile = "<script>alert(1)</script>高仿耐克运动鞋 A货";
+    let batch = serde_json::json!({"listings": [
+        pushed("P1", hostile, "浙江省", "杭州市"),
+        pushed("P2", "耐克 复刻 高仿 气垫鞋", "江苏省", "南京市"),
+        {"id": "P3", "captured_at": "2026-03-02T01:00:00Z"},
+        pushed("P1", hostile, "浙江省", "杭州市"),
+        pushed("P4", "纯棉T恤", "浙江省", "杭州市"),
+    ]});
+
+    // Only a platform's operators push, each for its own platform.
+    for who in f.principals() {
+        if who.ends_with(".operator") && who.starts_with("plat") {
+            continue;
+        }
+        let (s, b) = f.post_json(&who, "/api/v1/listings", &batch).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who} may not push: {b}");
+    }
+    assert_eq!(
+        f.store
+            .leads(&wangjian_store::LeadQuery::new(
+                wangjian_store::LeadScope::Submitter(world::org_id("plata"))
+            ))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        0,
+        "nothing stored by refused pushes"
+    );
+    let (s, b) = f
+        .post_json("plata.operator", "/api/v1/listings", &batch)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let r: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(r["received"], 5);
+    assert_eq!(r["accepted"], 3, "{b}");
+    assert_eq!(r["duplicates"], 1, "{b}");
+    assert_eq!(
+        r["rejected"],
+        serde_json::json!([{"index": 2, "field": "title", "message": "required and not empty"}])
+    );
+    assert_eq!(r["leads_created"], 2, "{b}");
+    let lead_of = |idx: u64| {
+        r["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["index"] == idx)
+            .map(|l| l["lead"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let (new_hz, new_nj) = (lead_of(0), lead_of(1));
+    // Pushed again: all duplicates, no new lead.
+    let (_, b) = f
+        .post_json("plata.operator", "/api/v1/listings", &batch)
+        .await;
+    let again: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(
+        (again["accepted"].clone(), again["leads_created"].clone()),
+        (0.into(), 0.into()),
+        "{b}"
+    );
+    // A platform that names another platform in its items is refused item by item.
+    let (_, b) = f
+        .post_json(
+            "platb.operator",
+            "/api/v1/listings",
+            &serde_json::json!({"listings": [{"id": "X", "title": "x", "platform": "甲电商平台", "captured_at": "2026-03-02T01:00:00Z"}]}),
+        )
+        .await;
+    assert!(b.contains("\"field\":\"platform\""), "{b}");
+
+    // The queue and one lead: each principal sees exactly its own.
+    let hz_workers = ["hz.officer", "hz.officer2", "hz.supervisor"];
+    let mut readers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for h in hz_workers {
+        readers.insert(h.into(), set(&[&w.lead_hz.to_string(), &new_hz]));
+    }
+    readers.insert("nj.officer".into(), set(&[&w.lead_nj.to_string(), &new_nj]));
+    readers.insert("plata.operator".into(), set(&[&new_hz, &new_nj]));
+    let (_, unknown_lead) = f
+        .get("hz.officer", &format!("/api/v1/leads/{unknown}"))
+        .await;
+    for who in f.principals() {
+        let (_, unknown_page) = f.get(&who, &format!("/leads/{unknown}")).await;
+        let (s, b) = f.get(&who, "/api/v1/leads").await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        } else {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(
+                ids(&b),
+                readers.get(&who).cloned().unwrap_or_default(),
+                "{who} lists leads"
+            );
+        }
+        for id in [&new_hz, &new_nj] {
+            let may = readers.get(&who).is_some_and(|r| r.contains(id));
+            let (s, b) = f.get(&who, &format!("/api/v1/leads/{id}")).await;
+            let (ps, pb) = f.get(&who, &format!("/leads/{id}")).await;
+            if who == "public" {
+                assert_eq!(s, StatusCode::UNAUTHORIZED);
+                assert_eq!(ps, StatusCode::SEE_OTHER);
+            } else if may {
+                assert_eq!(s, StatusCode::OK, "{who} reads {id}: {b}");
+                assert!(
+                    b.contains("\"reasons\"") && b.contains("\"start\""),
+                    "the verdict: {b}"
+                );
+                assert_eq!(ps, StatusCode::OK, "{who} lead page");
+                assert!(pb.contains("<mark"), "{who}: highlighted spans");
+            } else {
+                assert_eq!(
+                    (s, b.as_str()),
+                    (StatusCode::NOT_FOUND, unknown_lead.as_str()),
+                    "{who} {id}: no oracle"
+                );
+                assert_eq!(
+                    (ps, pb.as_str()),
+                    (StatusCode::NOT_FOUND, unknown_page.as_str()),
+                    "{who} page {id}"
+                );
+            }
+        }
+    }
+    // Filters reach the store; a bad one names its field.
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            "/api/v1/leads?level=high&reason=mark&mark=耐克&region=330000",
+        )
+        .await;
+    assert_eq!(ids(&b), set(&[&new_hz]), "{b}");
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            "/api/v1/leads?platform=00000000-0000-0000-0000-000000000000",
+        )
+        .await;
+    assert_eq!(ids(&b), BTreeSet::new());
+    for (q, field) in [
+        ("level=urgent", "level"),
+        ("reason=x", "reason"),
+        ("from=2026-13-01", "from"),
+        ("region=99", "region"),
+        ("after=x", "after"),
+        ("status=open'--", "status"),
+    ] {
+        let (s, b) = f.get("hz.officer", &format!("/api/v1/leads?{q}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{q}");
+        assert!(b.contains(&format!("\"field\":\"{field}\"")), "{q}: {b}");
+    }
+
+    // Seller text is escaped on every page that shows it.
+    let (_, page) = f.get("hz.officer", "/leads").await;
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;高仿耐克运动鞋"),
+        "queue escapes the title"
+    );
+    let (_, page) = f.get("hz.officer", &format!("/leads/{new_hz}")).await;
+    assert!(
+        !page.contains("<script>alert(1)") && !page.contains("<b>保证"),
+        "listing page escapes"
+    );
+    assert!(
+        page.contains("<mark data-reasons=\"counterfeit_term\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<mark data-reasons=\"mark\""),
+        "the mark 耐克 is highlighted"
+    );
+
+    // Bulk actions: nobody but the receiving agency's workers works a lead.
+    let dismiss =
+        |id: &str| serde_json::json!({"action": "dismiss", "leads": [id], "reason": "误报"});
+    let (_, unknown_dismiss) = f
+        .post_json("hz.officer", "/api/v1/leads/actions", &dismiss(&unknown))
+        .await;
+    let outcome = |b: &str| {
+        let v: serde_json::Value = serde_json::from_str(b).unwrap();
+        (
+            v["leads"][0]["ok"].clone(),
+            v["leads"][0]["error"].clone(),
+            v["leads"][0]["message"].clone(),
+        )
+    };
+    assert_eq!(outcome(&unknown_dismiss).1, "not_found");
+    for who in f.principals() {
+        if hz_workers.contains(&who.as_str()) {
+            continue;
+        }
+        let (s, b) = f
+            .post_json(&who, "/api/v1/leads/actions", &dismiss(&new_hz))
+            .await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+            continue;
+        }
+        assert_eq!(s, StatusCode::OK, "{who}: {b}");
+        let want = if who == "plata.operator" {
+            "forbidden"
+        } else {
+            "not_found"
+        };
+        assert_eq!(outcome(&b).1, want, "{who}: {b}");
+        if want == "not_found" {
+            assert_eq!(
+                outcome(&b),
+                outcome(&unknown_dismiss),
+                "{who}: hidden answers as unknown"
+            );
+        }
+        // Registering a case is all or nothing, and says which lead.
+        let (s, b) = f
+            .post_json(
+                &who,
+                "/api/v1/leads/actions",
+                &serde_json::json!({"action": "register_case", "leads": [new_hz], "title": "案"}),
+            )
+            .await;
+        assert!(
+            s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+            "{who}: {b}"
+        );
+        assert!(b.contains("\"field\":\"leads[0]\""), "{b}");
+    }
+    let status = |id: &str| {
+        let s = f.store.clone();
+        let id = wangjian_domain::LeadId(uuid::Uuid::parse_str(id).unwrap());
+        async move { s.lead(id).await.unwrap().unwrap().status }
+    };
+    assert_eq!(
+        status(&new_hz).await,
+        wangjian_domain::lead::LeadStatus::New,
+        "no forbidden write"
+    );
+    // nj.officer dismisses its own lead with a reason; twice is a rule violation.
+    let (_, b) = f
+        .post_json("nj.officer", "/api/v1/leads/actions", &dismiss(&new_nj))
+        .await;
+    assert_eq!(outcome(&b).0, true, "{b}");
+    assert_eq!(
+        status(&new_nj).await,
+        wangjian_domain::lead::LeadStatus::Dismissed
+    );
+    let (_, b) = f
+        .post_json("nj.officer", "/api/v1/leads/actions", &dismiss(&new_nj))
+        .await;
+    assert_eq!(outcome(&b).1, "rule_violation", "{b}");
+    // An empty reason names the field.
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            "/api/v1/leads/actions",
+            &serde_json::json!({"action": "dismiss", "leads": [new_hz], "reason": " "}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(b.contains("\"field\":\"reason\""));
+    // The console's form registers a case from the queue (CSRF-protected).
+    let (sid, csrf) = &f.sessions["hz.officer"];
+    let form = |csrf: &str| {
+        format!("_csrf={csrf}&back=%2Fleads&action=register_case&title=%E6%A1%88&lead={new_hz}")
+    };
+    let post = |csrf: String| {
+        Request::post("/leads/actions")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("wj_session={sid}"))
+            .body(Body::from(form(&csrf)))
+            .unwrap()
+    };
+    let resp = send(&f.router, post("forged".into())).await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "a forged form is refused"
+    );
+    assert_eq!(
+        status(&new_hz).await,
+        wangjian_domain::lead::LeadStatus::New
+    );
+    let resp = send(&f.router, post(csrf.clone())).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let to = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.starts_with("/leads?done=1&failed=0&case="), "{to}");
+    assert_eq!(
+        status(&new_hz).await,
+        wangjian_domain::lead::LeadStatus::Linked
+    );
+    let case = to.split("case=").nth(1).unwrap();
+    let (s, page) = f.get("hz.officer", &format!("/cases/{case}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains(&format!("href=\"/leads/{new_hz}\"")),
+        "the case page links its lead"
+    );
+    f.finish().await;
+}
+
+/// Tokens keep their scopes: an ingest token pushes, a read token does not; a user lists
+/// and revokes only their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingest_tokens_and_their_scopes() {
+    let f = fixture().await;
+    let mut secrets = BTreeMap::new();
+    for (name, scopes) in [
+        ("read", serde_json::json!(["read"])),
+        ("push", serde_json::json!(["read", "ingest"])),
+    ] {
+        let (s, b) = f
+            .post_json(
+                "plata.operator",
+                "/api/v1/tokens",
+                &serde_json::json!({"name": name, "scopes": scopes}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+        secrets.insert(
+            name,
+            (
+                v["secret"].as_str().unwrap().to_string(),
+                v["id"].as_str().unwrap().to_string(),
+            ),
+        );
+    }
+    let push = |secret: &str| {
+        Request::post("/api/v1/listings")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({"listings": [pushed("T1", "耐克 高仿", "浙江省", "杭州市")]})
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    let (s, b) = body(send(&f.router, push(&secrets["read"].0)).await).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(b.contains("insufficient_scope"), "{b}");
+    let (s, b) = body(send(&f.router, push(&secrets["push"].0)).await).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("\"accepted\":1"), "{b}");
+    // More than 10 000 listings: 413 naming the first item not read.
+    let many: Vec<serde_json::Value> = (0..10_001).map(|i| serde_json::json!({"id": i})).collect();
+    let (s, b) = body(
+        send(
+            &f.router,
+            Request::post("/api/v1/listings")
+                .header(
+                    header::AUTHORIZATION,
+                    format!("Bearer {}", secrets["push"].0),
+                )
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    serde_json::json!({"listings": many}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    assert!(b.contains("\"field\":\"listings[10000]\""), "{b}");
+    // The list shows both, without secrets; another user cannot revoke them.
+    let (_, b) = f.get("plata.operator", "/api/v1/tokens").await;
+    assert!(
+        b.contains("\"push\"") && b.contains("\"ingest\"") && !b.contains("wjt_"),
+        "{b}"
+    );
+    let (_, other) = f.get("platb.operator", "/api/v1/tokens").await;
+    assert_eq!(other, "[]");
+    let revoke = |who: &str, id: &str| {
+        let (sid, csrf) = &f.sessions[who];
+        Request::delete(format!("/api/v1/tokens/{id}"))
+            .header(header::COOKIE, format!("wj_session={sid}"))
+            .header("x-csrf-token", csrf.as_str())
+            .body(Body::empty())
+            .unwrap()
+    };
+    let push_id = secrets["push"].1.clone();
+    let (s, b) = body(send(&f.router, revoke("platb.operator", &push_id)).await).await;
+    let (us, ub) = body(
+        send(
+            &f.router,
+            revoke("platb.operator", &uuid::Uuid::now_v7().to_string()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, b), (us, ub), "another user's token answers as unknown");
+    assert_eq!(us, StatusCode::NOT_FOUND);
+    let (s, _) = body(send(&f.router, revoke("plata.operator", &push_id)).await).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = body(send(&f.router, push(&secrets["push"].0)).await).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "a revoked token is refused");
+    f.finish().await;
+}
+
+/// A `multipart/form-data` body: text fields, then files (name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "----wjtestboundary7MA4YWxkTrZu0gW";
+    let mut b = Vec::new();
+    for (k, v) in fields {
+        b.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        b.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+/// The public's pre-session CSRF cookie, from the portal page.
+async fn portal_csrf(router: &Router) -> String {
+    let resp = send(router, Request::get("/portal").body(Body::empty()).unwrap()).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    cookie(&resp, "wj_csrf").unwrap()
+}
+
+/// Submits to the portal from `ip` (the test router has no peer address, so the limit
+/// counts them all as one unless a proxy header is trusted; see `portal_limits`).
+async fn portal_submit(
+    router: &Router,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, Vec<u8>)],
+) -> (StatusCode, String) {
+    let mut all = vec![("_csrf", csrf)];
+    all.extend_from_slice(fields);
+    let (ctype, b) = multipart(&all, files);
+    body(
+        send(
+            router,
+            Request::post("/portal/submit")
+                .header(header::CONTENT_TYPE, ctype)
+                .header(header::COOKIE, format!("wj_csrf={csrf}"))
+                .body(Body::from(b))
+                .unwrap(),
+        )
+        .await,
+    )
+    .await
+}
+
+async fn portal_track(router: &Router, csrf: &str, number: &str) -> (StatusCode, String) {
+    body(
+        send(
+            router,
+            Request::post("/portal/track")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("wj_csrf={csrf}"))
+                .body(Body::from(
+                    serde_urlencoded::to_string([("_csrf", csrf), ("number", number)]).unwrap(),
+                ))
+                .unwrap(),
+        )
+        .await,
+    )
+    .await
+}
+
+fn tracking_number_in(html: &str) -> String {
+    html.split("id=\"tracking-number\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string()
+}
+
+const HOSTILE_TEXT: &str = "<script>alert('complaint')</script>店铺销售假冒耐克运动鞋";
+
+/// The complaint endpoints (`/api/v1/complaints…`) and pages (`/complaints…`, the portal)
+/// by every principal: only the handling agency's case workers see and decide; everyone
+/// else gets the unknown id's answer; the public reads the status by number only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complaints_by_every_principal() {
+    let f = fixture().await;
+    let csrf = portal_csrf(&f.router).await;
+    let (s, html) = portal_submit(
+        &f.router,
+        &csrf,
+        &[
+            ("kind", "report"),
+            ("region", "330106"),
+            ("respondent", "<b>某某店</b>"),
+            ("text", HOSTILE_TEXT),
+            (
+                "links",
+                "https://plata.example.com/P1\nhttps://plata.example.com/P2",
+            ),
+            ("contact", ""),
+        ],
+        &[("../../etc/passwd", b"PNG evidence bytes".to_vec())],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{html}");
+    let number = tracking_number_in(&html);
+    let stored = f
+        .store
+        .complaint_by_tracking(&number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.handler, world::org_id("hz"));
+    assert_eq!(
+        stored.attachments[0].name, "passwd",
+        "path traversal stripped"
+    );
+    let id = stored.id.to_string();
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let hz_workers = set(&["hz.officer", "hz.officer2", "hz.supervisor"]);
+
+    for who in f.principals() {
+        let (s, b) = f.get(&who, "/api/v1/complaints").await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        } else {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(
+                ids(&b),
+                if hz_workers.contains(&who) {
+                    set(&[&id])
+                } else {
+                    BTreeSet::new()
+                },
+                "{who} lists complaints"
+            );
+        }
+        for suffix in ["", "/trail"] {
+            let (us, ub) = f
+                .get(&who, &format!("/api/v1/complaints/{unknown}{suffix}"))
+                .await;
+            let (s, b) = f
+                .get(&who, &format!("/api/v1/complaints/{id}{suffix}"))
+                .await;
+            if hz_workers.contains(&who) {
+                assert_eq!(s, StatusCode::OK, "{who} {suffix}: {b}");
+            } else {
+                assert_eq!((s, &b), (us, &ub), "{who} {suffix}: no existence oracle");
+            }
+        }
+        // The console's page: readers see the text escaped; others the unknown 404 page.
+        let (_, unknown_page) = f.get(&who, &format!("/complaints/{unknown}")).await;
+        let (s, b) = f.get(&who, &format!("/complaints/{id}")).await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::SEE_OTHER);
+        } else if hz_workers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}");
+            assert!(
+                b.contains("&lt;script&gt;alert('complaint')&lt;/script&gt;"),
+                "{b}"
+            );
+            assert!(
+                !b.contains("<script>alert"),
+                "seller/public text is escaped"
+            );
+            assert!(b.contains("&lt;b&gt;某某店&lt;/b&gt;"));
+            assert!(b.contains(">passwd<"));
+        } else {
+            assert_eq!(s, StatusCode::NOT_FOUND, "{who}");
+            assert_eq!(b, unknown_page, "{who}: the unknown complaint's page");
+        }
+        let (s, b) = f
+            .get(&who, &format!("/complaints/{id}/attachments/0"))
+            .await;
+        if hz_workers.contains(&who) {
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(b, "PNG evidence bytes");
+        } else if who != "public" {
+            assert_eq!(s, StatusCode::NOT_FOUND, "{who} attachment");
+        }
+    }
+
+    // Decisions: nobody but the handling agency's case workers; nothing changes.
+    let accept = serde_json::json!({"decision": {"action": "accept"}});
+    for who in f.principals() {
+        if hz_workers.contains(&who) {
+            continue;
+        }
+        let (s, b) = f
+            .post_json(&who, &format!("/api/v1/complaints/{id}/decisions"), &accept)
+            .await;
+        let want = if who == "public" {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(s, want, "{who} may not decide: {b}");
+    }
+    assert_eq!(
+        f.store.complaint(stored.id).await.unwrap().unwrap(),
+        stored,
+        "refused decisions wrote nothing"
+    );
+    // Hostile bodies from a permitted caller.
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/complaints/{id}/decisions"),
+            &serde_json::json!({"decision": {"action": "refuse"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("malformed_json"));
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/complaints/{id}/decisions"),
+            &serde_json::json!({"decision": {"action": "refuse", "reason": " "}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("\"field\":\"reason\""));
+    let (s, _) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/complaints/{id}/decisions"),
+            &serde_json::json!({"expected_version": 7, "decision": {"action": "accept"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // The public sees "received" by number, then the officer accepts: a lead appears.
+    let (s, b) = portal_track(&f.router, &csrf, &number.to_lowercase()).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("待受理") && !b.contains("alert('complaint')"));
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/complaints/{id}/decisions"),
+            &accept,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["state"], "accepted");
+    let lead = v["lead"].as_str().unwrap().to_string();
+    let (s, b) = f.get("hz.officer", &format!("/api/v1/leads/{lead}")).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("\"source\":\"report\""), "{b}");
+    let (s, b) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/complaints/{id}/decisions"),
+            &serde_json::json!({"decision": {"action": "handle", "outcome": "已立案查处，责令下架"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, b) = portal_track(&f.router, &csrf, &number).await;
+    assert!(
+        b.contains("已办结") && b.contains("已立案查处，责令下架"),
+        "{b}"
+    );
+    let (_, trail) = f
+        .get("hz.officer", &format!("/api/v1/complaints/{id}/trail"))
+        .await;
+    let trail: serde_json::Value = serde_json::from_str(&trail).unwrap();
+    let actions: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["report.submit", "complaint.accept", "complaint.handle"]
+    );
+    // A number nobody holds, or garbage, answers alike.
+    let (s1, b1) = portal_track(&f.router, &csrf, "ZZZZ-ZZZZ-ZZZZ-ZZZ0").await;
+    let (s2, b2) = portal_track(&f.router, &csrf, "' OR 1=1 --").await;
+    assert_eq!(s1, StatusCode::NOT_FOUND);
+    assert_eq!(s2, StatusCode::NOT_FOUND);
+    assert_eq!(
+        b1.replace("ZZZZ-ZZZZ-ZZZZ-ZZZ0", ""),
+        b2.replace("&#39; OR 1=1 --", "").replace("' OR 1=1 --", "")
+    );
+    f.finish().await;
+}
+
+/// Hostile submissions: no CSRF token, an oversized file, too many files, a bad field,
+/// and a flood from one address. Nothing half-written is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portal_hostile_input() {
+    let f = fixture().await;
+    let csrf = portal_csrf(&f.router).await;
+    let ok = [
+        ("kind", "complaint"),
+        ("region", "330106"),
+        ("text", "在平台购买的耐克鞋是假货，商家拒绝退款。"),
+        ("contact", "张三 13800138000"),
+    ];
+    let count = || async {
+        f.store
+            .complaints(world::org_id("hz"), None, None, 500)
+            .await
+            .unwrap()
+            .items
+            .len()
+    };
+    // No token, or one that is not the cookie's.
+    let other = "x".repeat(43);
+    let mut forged = vec![("_csrf", other.as_str())];
+    forged.extend_from_slice(&ok);
+    for fields in [&ok[..], &forged[..]] {
+        let (ctype, b) = multipart(fields, &[]);
+        let resp = send(
+            &f.router,
+            Request::post("/portal/submit")
+                .header(header::CONTENT_TYPE, ctype)
+                .header(header::COOKIE, format!("wj_csrf={csrf}"))
+                .body(Body::from(b))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    }
+    // One file over 2 MB.
+    let (s, b) = portal_submit(
+        &f.router,
+        &csrf,
+        &ok,
+        &[("big.png", vec![0; 2 * 1024 * 1024 + 1])],
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    // Six files.
+    let six: Vec<(&str, Vec<u8>)> = (0..6).map(|i| ("f.png", vec![i; 10])).collect();
+    let (s, b) = portal_submit(&f.router, &csrf, &ok, &six).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("附件"), "the form names the field: {b}");
+    // A complaint needs a contact; the form comes back with what was typed.
+    let (s, b) = portal_submit(
+        &f.router,
+        &csrf,
+        &[
+            ("kind", "complaint"),
+            ("region", "330106"),
+            ("text", "在平台买到假货，商家拒绝退款。"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        b.contains("姓名与联系方式") && b.contains("在平台买到假货"),
+        "{b}"
+    );
+    // No agency for a region outside the world.
+    let (s, _) = portal_submit(
+        &f.router,
+        &csrf,
+        &[
+            ("kind", "report"),
+            ("region", "110101"),
+            ("text", "北京某店销售假冒商品。"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(count().await, 0, "nothing stored by refused submissions");
+    // Five attempts per address in ten minutes, refused ones included (two above): three
+    // more pass, the next waits.
+    for i in 0..3 {
+        let (s, b) = portal_submit(&f.router, &csrf, &ok, &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{i}: {b}");
+    }
+    let (s, b) = portal_submit(&f.router, &csrf, &ok, &[]).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}");
+    assert!(b.contains("599 秒") || b.contains("600 秒"), "{b}");
+    assert_eq!(count().await, 3);
+    // Malformed JSON and an oversized body on the API.
+    let (s, _) = f
+        .post_json(
+            "hz.officer",
+            "/api/v1/complaints/x/decisions",
+            &serde_json::json!([1]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (sid, token) = &f.sessions["hz.officer"];
+    let resp = send(
+        &f.router,
+        Request::post(format!(
+            "/api/v1/complaints/{}/decisions",
+            uuid::Uuid::now_v7()
+        ))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, format!("wj_session={sid}"))
+        .header("x-csrf-token", token.as_str())
+        .body(Body::from(format!(
+            "{{\"decision\":{{\"action\":\"refuse\",\"reason\":\"{}\"}}}}",
+            "长".repeat(1024 * 1024)
+        )))
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    f.finish().await;
+}

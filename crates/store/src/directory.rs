@@ -47,6 +47,33 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
     /// When revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What it may be used for (`read`, `write`, `ingest`); the server names them.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+const TOKEN_COLS: &str =
+    "id, user_id, org_id, token_hash, label, created_at, expires_at, revoked_at, scopes";
+
+fn token_from_row(r: &crate::backend::Row) -> Result<ApiToken, StoreError> {
+    use crate::value::Kind;
+    let cols = [
+        ("id", Kind::Uuid),
+        ("user", Kind::Uuid),
+        ("org", Kind::Uuid),
+        ("token_hash", Kind::Text),
+        ("label", Kind::Text),
+        ("created_at", Kind::Time),
+        ("expires_at", Kind::Time),
+        ("revoked_at", Kind::Time),
+        ("scopes", Kind::Json),
+    ];
+    let mut m = serde_json::Map::new();
+    for (i, (n, k)) in cols.iter().enumerate() {
+        m.insert(n.to_string(), r.get(i, *k)?.into_json());
+    }
+    serde_json::from_value(Json::Object(m))
+        .map_err(|e| StoreError::Corrupt(format!("api token: {e}")))
 }
 
 /// Reads one row of `table` by id as `T`.
@@ -254,18 +281,26 @@ impl Store {
         Ok(())
     }
 
-    /// Grants a role; granting it again changes nothing. Returns true when new.
+    /// Grants a role; granting it again changes nothing. Returns true when new; a new
+    /// grant appends `account.permission_changed` to the accounts' trail in the same
+    /// transaction.
     pub async fn put_membership(&self, m: &Membership) -> Result<bool, StoreError> {
         let t = &schema::MEMBERSHIPS;
         let sql = format!("{} ON CONFLICT DO NOTHING", t.insert_sql(1));
-        Ok(self.pool.exec(&sql, t.values(&json_of(m)?)?).await? == 1)
+        let mut tx = self.pool.begin_write().await?;
+        let new = tx.exec(&sql, t.values(&json_of(m)?)?).await? == 1;
+        if new {
+            crate::complaints::permission_event(&mut tx, m, true).await?;
+        }
+        tx.commit().await?;
+        Ok(new)
     }
 
     /// Revokes a role. Returns true when it was held.
     pub async fn delete_membership(&self, m: &Membership) -> Result<bool, StoreError> {
         let role = json_of(&m.role)?;
-        let n = self
-            .pool
+        let mut tx = self.pool.begin_write().await?;
+        let n = tx
             .exec(
                 "DELETE FROM memberships WHERE user_id = $1 AND org_id = $2 AND role = $3",
                 vec![
@@ -275,6 +310,10 @@ impl Store {
                 ],
             )
             .await?;
+        if n == 1 {
+            crate::complaints::permission_event(&mut tx, m, false).await?;
+        }
+        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -308,8 +347,7 @@ impl Store {
         let n = self
             .pool
             .exec(
-                "INSERT INTO api_tokens (id, user_id, org_id, token_hash, label, created_at, expires_at, revoked_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &format!("INSERT INTO api_tokens ({TOKEN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
                 vec![
                     Val::from(t.id),
                     Val::from(t.user.0),
@@ -319,6 +357,7 @@ impl Store {
                     Val::from(t.created_at),
                     Val::from(t.expires_at),
                     Val::from(t.revoked_at),
+                    Val::Json(Some(json_of(&t.scopes)?)),
                 ],
             )
             .await;
@@ -337,41 +376,42 @@ impl Store {
         let rows = self
             .pool
             .fetch(
-                "SELECT id, user_id, org_id, token_hash, label, created_at, expires_at, revoked_at \
-                 FROM api_tokens WHERE token_hash = $1",
+                &format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1"),
                 vec![Val::from(token_hash)],
             )
             .await?;
-        let Some(r) = rows.first() else {
-            return Ok(None);
-        };
-        let kinds = [
-            crate::value::Kind::Uuid,
-            crate::value::Kind::Uuid,
-            crate::value::Kind::Uuid,
-            crate::value::Kind::Text,
-            crate::value::Kind::Text,
-            crate::value::Kind::Time,
-            crate::value::Kind::Time,
-            crate::value::Kind::Time,
-        ];
-        let names = [
-            "id",
-            "user",
-            "org",
-            "token_hash",
-            "label",
-            "created_at",
-            "expires_at",
-            "revoked_at",
-        ];
-        let mut m = serde_json::Map::new();
-        for (i, (k, n)) in kinds.iter().zip(names).enumerate() {
-            m.insert(n.to_string(), r.get(i, *k)?.into_json());
-        }
-        serde_json::from_value(Json::Object(m))
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("api token: {e}")))
+        rows.first().map(token_from_row).transpose()
+    }
+
+    /// A token by id.
+    pub async fn api_token(&self, id: Uuid) -> Result<Option<ApiToken>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                &format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE id = $1"),
+                vec![Val::from(id)],
+            )
+            .await?;
+        rows.first().map(token_from_row).transpose()
+    }
+
+    /// The tokens a user made for an organization, newest first (revoked ones too).
+    pub async fn api_tokens_of(
+        &self,
+        user: UserId,
+        org: OrgId,
+    ) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                &format!(
+                    "SELECT {TOKEN_COLS} FROM api_tokens WHERE user_id = $1 AND org_id = $2 \
+                     ORDER BY created_at DESC, id DESC"
+                ),
+                vec![Val::from(user.0), Val::from(org.0)],
+            )
+            .await?;
+        rows.iter().map(token_from_row).collect()
     }
 
     /// Revokes a token now. Returns true when it was live.

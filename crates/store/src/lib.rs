@@ -42,10 +42,12 @@
 
 mod backend;
 mod cases;
+mod complaints;
 mod directory;
 mod error;
 mod export;
 mod intake;
+mod leads;
 mod log;
 mod query;
 mod schema;
@@ -57,12 +59,16 @@ mod tests;
 
 pub use backend::Backend;
 pub use cases::CaseNumberRequest;
+pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
 pub use directory::{ApiToken, Written};
 pub use error::StoreError;
 pub use intake::{
-    lead_id_for, listing_id_for, shop_id_for, snapshot_id_for, BatchOutcome, ListingInput,
-    ScanLead, ShopInput,
+    lead_id_for, listing_id_for, reason_bit, shop_id_for, snapshot_id_for, BatchOutcome,
+    IngestOutcome, LeadScan, ListingInput, ScanLead, ShopInput,
 };
+pub use leads::{is_lead_cursor, LeadDetail, LeadQuery, LeadRow, LeadScope};
+#[doc(hidden)]
+pub use log::bench;
 pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,

@@ -20,6 +20,10 @@ pub(crate) struct Col {
     /// False for columns the store derives for its indexes (region, assignee, …): written,
     /// never read back into the domain value.
     pub(crate) read: bool,
+    /// False for columns a domain update must leave alone: the store writes them when the
+    /// row is made (a lead's scan verdict, the submitter) and the domain value does not
+    /// carry them.
+    pub(crate) update: bool,
 }
 
 /// One table.
@@ -31,16 +35,19 @@ pub(crate) struct Table {
 
 macro_rules! col {
     ($name:literal, $kind:ident) => {
-        Col { name: $name, path: &[$name], kind: Kind::$kind, read: true }
+        Col { name: $name, path: &[$name], kind: Kind::$kind, read: true, update: true }
     };
     ($name:literal, [$($p:literal),+], $kind:ident) => {
-        Col { name: $name, path: &[$($p),+], kind: Kind::$kind, read: true }
+        Col { name: $name, path: &[$($p),+], kind: Kind::$kind, read: true, update: true }
     };
     (derived $name:literal, [$p:literal], $kind:ident) => {
-        Col { name: $name, path: &[$p], kind: Kind::$kind, read: false }
+        Col { name: $name, path: &[$p], kind: Kind::$kind, read: false, update: true }
     };
     (derived $name:literal, $kind:ident) => {
-        Col { name: $name, path: &[$name], kind: Kind::$kind, read: false }
+        Col { name: $name, path: &[$name], kind: Kind::$kind, read: false, update: true }
+    };
+    (kept $name:literal, $kind:ident) => {
+        Col { name: $name, path: &[$name], kind: Kind::$kind, read: false, update: false }
     };
 }
 
@@ -114,6 +121,7 @@ pub(crate) static LISTINGS: Table = Table {
         col!("shop", Uuid),
         col!("first_seen_at", Time),
         col!("version", Int),
+        col!(kept "submitted_by", Uuid),
     ],
 };
 
@@ -164,7 +172,16 @@ pub(crate) static LEADS: Table = Table {
         col!("subject", Uuid),
         col!("received_at", Time),
         col!("status", Text),
+        col!("dismissal", Json),
         col!("version", Int),
+        col!(kept "submitted_by", Uuid),
+        col!(kept "platform", Uuid),
+        col!(kept "region", Text),
+        col!(kept "level", Text),
+        col!(kept "score", Int),
+        col!(kept "reasons", Int),
+        col!(kept "marks", Text),
+        col!(kept "verdict", Json),
     ],
 };
 
@@ -396,6 +413,47 @@ pub(crate) static BLOBS: Table = Table {
     ],
 };
 
+pub(crate) static COMPLAINTS: Table = Table {
+    name: "complaints",
+    cols: &[
+        col!("id", Uuid),
+        col!("tracking_number", Text),
+        col!("kind", Text),
+        col!("text", Text),
+        col!("links", Json),
+        col!("contact", Text),
+        col!("respondent", Text),
+        col!("region", Text),
+        col!("handler", Uuid),
+        col!("submitted_at", Time),
+        col!("accept_due", Date),
+        col!("attachments", Json),
+        col!("state", Text),
+        col!("decided_by", Uuid),
+        col!("decided_at", Time),
+        col!("refusal_reason", Text),
+        col!("outcome", Text),
+        col!("lead", Uuid),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static ACCOUNT_EVENTS: Table = Table {
+    name: "account_events",
+    cols: &[
+        col!(derived "seq", Int),
+        col!("id", Uuid),
+        col!("at", Time),
+        col!("action", Text),
+        col!("user_id", ["user"], Uuid),
+        col!("org", Uuid),
+        col!("login", Text),
+        col!("ip", Text),
+        col!("request_id", Text),
+        col!("detail", Json),
+    ],
+};
+
 /// Every table `export` knows, by name.
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
@@ -420,6 +478,8 @@ pub(crate) static ALL: &[&Table] = &[
     &TREE_HEADS,
     &LOG_KEYS,
     &BLOBS,
+    &COMPLAINTS,
+    &ACCOUNT_EVENTS,
 ];
 
 impl Table {
@@ -535,7 +595,7 @@ impl Table {
         let sets: Vec<String> = cols
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.name != "id")
+            .filter(|(_, c)| c.name != "id" && c.update)
             .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
             .collect();
         format!(

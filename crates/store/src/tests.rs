@@ -128,6 +128,8 @@ contract!(
     case_numbers_unique_under_concurrency,
     queries_by_region_officer_and_isolation,
     export_and_transfer_round_trip,
+    ingest_queue_filters_and_dismissal,
+    token_scopes_list_and_revoke,
 );
 
 const HZ: OrgId = OrgId::from_u128(1);
@@ -250,6 +252,7 @@ fn listing(n: u32, title: &str, lead_org: Option<OrgId>) -> ListingInput {
             org,
             rule_set_version: "rs1".into(),
             summary: format!("high: {title}"),
+            scan: None,
         }),
     }
 }
@@ -770,4 +773,264 @@ async fn export_and_transfer_round_trip(s: &Store) {
     }
 }
 
+/// A verdict for tests: `reasons` as (code, rule, field, start, end).
+fn verdict(
+    id: &str,
+    level: wangjian_detect::Level,
+    reasons: &[(wangjian_detect::Code, &str)],
+) -> wangjian_detect::Verdict {
+    wangjian_detect::Verdict {
+        listing_id: id.into(),
+        score: 80,
+        level,
+        reasons: reasons
+            .iter()
+            .map(|(code, rule)| wangjian_detect::Reason {
+                code: *code,
+                detail: "说明".into(),
+                field: wangjian_detect::Field::Title,
+                matched: "高仿".into(),
+                start: 0,
+                end: 2,
+                rule: rule.to_string(),
+                weight: 40,
+            })
+            .collect(),
+    }
+}
+
+async fn ingest_queue_filters_and_dismissal(s: &Store) {
+    use wangjian_detect::{Code, Level};
+    seed(s).await;
+    let mut batch = Vec::new();
+    for i in 0..30u32 {
+        let mut l = listing(i, &format!("高仿 N1ke {i}"), None);
+        l.captured_at = Utc.with_ymd_and_hms(2024, 9, 2, 1, 0, i).unwrap();
+        let (level, reasons): (Level, Vec<(Code, &str)>) = if i % 3 == 0 {
+            (
+                Level::High,
+                vec![(Code::Mark, "mark:耐克"), (Code::CounterfeitTerm, "cf-1")],
+            )
+        } else {
+            (Level::Low, vec![(Code::AdLaw, "ad-1")])
+        };
+        let v = verdict(&format!("L{i}"), level, &reasons);
+        let mut lead = ScanLead::from_verdict(if i < 20 { HZ } else { NB }, "rs1", &v);
+        if let Some(scan) = lead.scan.as_mut() {
+            scan.region = Some(if i % 2 == 0 { "330106" } else { "350300" }.into());
+        }
+        l.lead = Some(lead);
+        batch.push(l);
+    }
+    // The same listing twice in one push, and an unflagged one.
+    batch.push(batch[0].clone());
+    batch.push(listing(99, "运动鞋", None));
+    let out = s.ingest_listings(PLATFORM, &batch).await.unwrap();
+    assert_eq!(out.added.leads, 30);
+    assert_eq!(out.new_leads.len(), 30);
+    assert_eq!(out.new_snapshot.iter().filter(|n| **n).count(), 31);
+    assert!(!out.new_snapshot[30], "the repeated item is a duplicate");
+    let again = s.ingest_listings(PLATFORM, &batch).await.unwrap();
+    assert_eq!(again.added, BatchOutcome::default());
+    assert!(again.new_snapshot.iter().all(|n| !n) && again.new_leads.is_empty());
+
+    // The agency's queue: newest first, paged by keyset without gaps or repeats.
+    let mut q = LeadQuery::new(LeadScope::Org(HZ));
+    q.limit = 7;
+    let mut seen = Vec::new();
+    loop {
+        let page = s.leads(&q).await.unwrap();
+        seen.extend(page.items.iter().map(|r| r.lead.received_at));
+        match page.next {
+            Some(c) => q.after = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 20);
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let count =
+        |q: LeadQuery| async move { s.leads(&LeadQuery { limit: 500, ..q }).await.unwrap().items };
+    let base = LeadQuery::new(LeadScope::Org(HZ));
+    let high = count(LeadQuery {
+        level: Some(Level::High),
+        ..base.clone()
+    })
+    .await;
+    assert_eq!(high.len(), 7);
+    assert!(high.iter().all(|r| r.level.as_deref() == Some("high")
+        && r.reasons == ["mark", "counterfeit_term"]
+        && r.marks == ["耐克"]
+        && r.platform == Some(PLATFORM)
+        && r.submitted_by == Some(PLATFORM)
+        && r.title.as_deref().is_some_and(|t| t.starts_with("高仿"))));
+    assert_eq!(
+        count(LeadQuery {
+            reason: Some(Code::AdLaw),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        13
+    );
+    assert_eq!(
+        count(LeadQuery {
+            mark: Some("耐克".into()),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        7
+    );
+    assert_eq!(
+        count(LeadQuery {
+            mark: Some("耐".into()),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        0
+    );
+    assert_eq!(
+        count(LeadQuery {
+            mark: Some("%".into()),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        0
+    );
+    let zj = RegionCode::parse("330000").unwrap();
+    assert_eq!(
+        count(LeadQuery {
+            region: Some(zj),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        10
+    );
+    assert_eq!(
+        count(LeadQuery {
+            platform: Some(NB),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        0
+    );
+    let from = Utc.with_ymd_and_hms(2024, 9, 2, 1, 0, 10).unwrap();
+    assert_eq!(
+        count(LeadQuery {
+            from: Some(from),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        10
+    );
+    assert_eq!(
+        count(LeadQuery {
+            until: Some(from),
+            ..base.clone()
+        })
+        .await
+        .len(),
+        10
+    );
+    // The platform sees what it pushed, across agencies; another organization nothing.
+    assert_eq!(
+        count(LeadQuery::new(LeadScope::Submitter(PLATFORM)))
+            .await
+            .len(),
+        30
+    );
+    assert_eq!(
+        count(LeadQuery::new(LeadScope::Submitter(HZ))).await.len(),
+        0
+    );
+
+    // The listing page's detail: the whole verdict and the snapshot.
+    let id = out.new_leads[0];
+    let d = s.lead_detail(id).await.unwrap().unwrap();
+    assert_eq!(d.scan.as_ref().unwrap().verdict.reasons.len(), 2);
+    assert_eq!(d.snapshot.as_ref().unwrap().title, "高仿 N1ke 0");
+
+    // Dismissal: audited, refused twice, filtered by status, kept by the verdict.
+    let officer = actor(A, HZ, Role::Officer);
+    let c = ctx(day(2024, 9, 3), 500);
+    let done = s
+        .dismiss_lead(id, &officer, "误报：授权店铺", &c)
+        .await
+        .unwrap();
+    assert_eq!(
+        done.value.status,
+        wangjian_domain::lead::LeadStatus::Dismissed
+    );
+    assert_eq!(done.seqs.len(), 1);
+    let trail = s
+        .object_trail(wangjian_domain::ObjectType::Lead, id.0)
+        .await
+        .unwrap();
+    assert_eq!(trail.last().unwrap().event.action, "lead.dismiss");
+    assert!(matches!(
+        s.dismiss_lead(id, &officer, "again", &ctx(day(2024, 9, 3), 600))
+            .await,
+        Err(StoreError::Lead(_))
+    ));
+    let d = s.lead_detail(id).await.unwrap().unwrap();
+    assert_eq!(d.row.lead.dismissal.unwrap().reason, "误报：授权店铺");
+    assert!(d.scan.is_some(), "a domain update leaves the verdict alone");
+    let dismissed = count(LeadQuery {
+        status: Some(wangjian_domain::lead::LeadStatus::Dismissed),
+        ..base.clone()
+    })
+    .await;
+    assert_eq!(dismissed.len(), 1);
+    // Registering a case from a lead links it.
+    let other = out.new_leads[1];
+    register(s, &officer, other, 700).await;
+    assert_eq!(
+        s.lead(other).await.unwrap().unwrap().status,
+        wangjian_domain::lead::LeadStatus::Linked
+    );
+}
+
+async fn token_scopes_list_and_revoke(s: &Store) {
+    seed(s).await;
+    let at = Utc.with_ymd_and_hms(2024, 9, 2, 1, 0, 0).unwrap();
+    for (i, scopes) in [vec!["read"], vec!["read", "ingest"]]
+        .into_iter()
+        .enumerate()
+    {
+        s.put_api_token(&ApiToken {
+            id: uuid::Uuid::from_u128(900 + i as u128),
+            user: A,
+            org: HZ,
+            token_hash: format!("hash{i}"),
+            label: format!("t{i}"),
+            created_at: at + chrono::Duration::minutes(i as i64),
+            expires_at: None,
+            revoked_at: None,
+            scopes: scopes.into_iter().map(String::from).collect(),
+        })
+        .await
+        .unwrap();
+    }
+    let t = s.api_token_by_hash("hash1").await.unwrap().unwrap();
+    assert_eq!(t.scopes, ["read", "ingest"]);
+    let list = s.api_tokens_of(A, HZ).await.unwrap();
+    assert_eq!(
+        list.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),
+        ["t1", "t0"]
+    );
+    assert!(s.api_tokens_of(B, HZ).await.unwrap().is_empty());
+    assert!(s.revoke_api_token(t.id, at).await.unwrap());
+    assert!(!s.revoke_api_token(t.id, at).await.unwrap());
+    assert_eq!(
+        s.api_token(t.id).await.unwrap().unwrap().revoked_at,
+        Some(at)
+    );
+}
+
+mod complaints;
 mod log;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
+use wangjian_domain::complaint::Complaint;
 use wangjian_domain::lead::{CaseLeadLink, Lead};
 use wangjian_domain::seized::SeizedItem;
 use wangjian_domain::supervision::Supervision;
@@ -38,6 +39,8 @@ pub enum Object<'a> {
     Seized(&'a SeizedItem),
     /// A lead.
     Lead(&'a Lead),
+    /// A complaint or report.
+    Complaint(&'a Complaint),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -112,6 +115,18 @@ impl Record for SeizedItem {
             .collect()
     }
 }
+impl sealed::Sealed for Complaint {}
+impl Record for Complaint {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Complaint(self)]
+    }
+}
+impl sealed::Sealed for (Complaint, Lead) {}
+impl Record for (Complaint, Lead) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Lead(&self.1), Object::Complaint(&self.0)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -135,6 +150,7 @@ impl Object<'_> {
             Object::Supervision(s) => (ObjectType::Supervision, s.id.0),
             Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
             Object::Lead(l) => (ObjectType::Lead, l.id.0),
+            Object::Complaint(c) => (ObjectType::Complaint, c.id.0),
         }
     }
 
@@ -148,6 +164,7 @@ impl Object<'_> {
             Object::Supervision(_) => &schema::SUPERVISIONS,
             Object::Seized(_) => &schema::SEIZED_ITEMS,
             Object::Lead(_) => &schema::LEADS,
+            Object::Complaint(_) => &schema::COMPLAINTS,
         }
     }
 
@@ -161,6 +178,7 @@ impl Object<'_> {
             Object::Supervision(s) => s.version,
             Object::Seized(s) => s.version,
             Object::Lead(l) => l.version,
+            Object::Complaint(c) => c.version,
         })
     }
 
@@ -176,6 +194,7 @@ impl Object<'_> {
             Object::Supervision(s) => serde_json::to_value(s),
             Object::Seized(s) => serde_json::to_value(s),
             Object::Lead(l) => serde_json::to_value(l),
+            Object::Complaint(c) => serde_json::to_value(c),
         })?;
         match self {
             Object::Case(c) => {
@@ -329,6 +348,29 @@ pub(crate) async fn append_audit(
     // Serialize appenders so that seq order is commit order (see crate docs), and so the
     // log has one appender at a time. SQLite has one writer at a time already.
     crate::log::lock(tx).await?;
+    let seqs = insert_audit_events(tx, events).await?;
+    let mut entries = Vec::with_capacity(events.len() + extra.len());
+    for (e, seq) in events.iter().zip(&seqs) {
+        let entry = AuditEventEntry::from_event(e)
+            .map_err(|err| StoreError::Corrupt(format!("audit event {}: {err}", e.id)))?;
+        entries.push(NewEntry {
+            entry: Entry::AuditEvent(entry),
+            audit_seq: Some(*seq),
+        });
+    }
+    entries.extend(extra.into_iter().map(|entry| NewEntry {
+        entry,
+        audit_seq: None,
+    }));
+    crate::log::append(tx, &entries).await?;
+    Ok(seqs)
+}
+
+/// Inserts the audit events' rows (nothing else); returns their `seq`s.
+pub(crate) async fn insert_audit_events(
+    tx: &mut Tx,
+    events: &[AuditEvent],
+) -> Result<Vec<i64>, StoreError> {
     let table = &schema::AUDIT_EVENTS;
     let mut seqs = Vec::with_capacity(events.len());
     let sql = format!("{} RETURNING seq", table.insert_sql(1));
@@ -347,20 +389,6 @@ pub(crate) async fn append_audit(
             .int(0)?;
         seqs.push(seq);
     }
-    let mut entries = Vec::with_capacity(events.len() + extra.len());
-    for (e, seq) in events.iter().zip(&seqs) {
-        let entry = AuditEventEntry::from_event(e)
-            .map_err(|err| StoreError::Corrupt(format!("audit event {}: {err}", e.id)))?;
-        entries.push(NewEntry {
-            entry: Entry::AuditEvent(entry),
-            audit_seq: Some(*seq),
-        });
-    }
-    entries.extend(extra.into_iter().map(|entry| NewEntry {
-        entry,
-        audit_seq: None,
-    }));
-    crate::log::append(tx, &entries).await?;
     Ok(seqs)
 }
 

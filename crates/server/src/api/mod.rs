@@ -11,6 +11,9 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use wangjian_domain::org::Role;
 
 pub mod cases;
+pub mod complaints;
+pub mod leads;
+pub mod listings;
 pub mod tokens;
 
 use crate::auth::token::TokenScope;
@@ -28,13 +31,25 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list_cases))
         .route("/cases/{id}", get(cases::get_case))
         .route("/cases/{id}/transitions", post(cases::transition_case))
-        .route("/leads/{id}", get(cases::get_lead))
-        .route("/tokens", post(tokens::create_token))
+        .route("/leads", get(leads::list_leads))
+        .route("/leads/actions", post(leads::lead_actions))
+        .route("/leads/{id}", get(leads::get_lead))
+        .route(
+            "/listings",
+            post(listings::ingest)
+                .layer(axum::extract::DefaultBodyLimit::max(listings::BODY_LIMIT)),
+        )
+        .route("/tokens/{id}", axum::routing::delete(tokens::revoke_token))
+        .route(
+            "/tokens",
+            post(tokens::create_token).get(tokens::list_tokens),
+        )
         .route(
             "/tokens/current",
             axum::routing::delete(tokens::revoke_current_token),
         )
         .route("/errors", get(errors))
+        .merge(complaints::routes())
 }
 
 /// One entry of the error catalog.
@@ -76,15 +91,22 @@ async fn errors() -> Json<Vec<CatalogEntry>> {
     ),
     servers((url = "/api/v1")),
     paths(health, errors, me, tokens::create_token, tokens::revoke_current_token,
-        cases::list_cases, cases::get_case, cases::transition_case, cases::get_lead),
+        tokens::list_tokens, tokens::revoke_token,
+        cases::list_cases, cases::get_case, cases::transition_case,
+        leads::list_leads, leads::get_lead, leads::lead_actions, listings::ingest),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Health, Me, TokenScope,
         CatalogEntry, tokens::NewTokenRequest, tokens::NewTokenResponse,
-        cases::CasePage, cases::CaseDetail, cases::TransitionRequest)),
+        cases::CasePage, cases::CaseDetail, cases::TransitionRequest,
+        tokens::TokenInfo, leads::LeadItem, leads::LeadPage, leads::LeadView, leads::LeadAction,
+        leads::ActionReport, leads::LeadOutcome, listings::IngestRequest, listings::IngestReport,
+        listings::IngestLead, listings::Rejection)),
+    nest((path = "/", api = complaints::ComplaintsDoc)),
     modifiers(&BearerAuth),
     tags((name = "system", description = "Health and the document itself"),
          (name = "accounts", description = "Who am I; API tokens"),
          (name = "cases", description = "Cases and their transitions"),
-         (name = "leads", description = "Leads"))
+         (name = "leads", description = "Leads: the queue, one lead with its verdict, bulk actions"),
+         (name = "listings", description = "Listings pushed by platforms, scanned on arrival"))
 )]
 pub struct ApiDoc;
 

@@ -3,6 +3,9 @@
 //! English switchable; laid out for a 1366×768 office screen.
 
 mod case;
+mod complaints;
+mod leads;
+mod listing;
 mod login;
 
 use axum::extract::Form;
@@ -26,6 +29,16 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/cases/{id}", get(case::show))
         .route("/cases/{id}/actions", post(case::act))
+        .route("/leads", get(leads::queue))
+        .route("/leads/actions", post(leads::act))
+        .route("/leads/{id}", get(listing::show))
+        .route("/complaints", get(complaints::list))
+        .route("/complaints/{id}", get(complaints::show))
+        .route("/complaints/{id}/decisions", post(complaints::act))
+        .route(
+            "/complaints/{id}/attachments/{n}",
+            get(complaints::attachment),
+        )
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -56,6 +69,8 @@ pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
                         a.brand href="/" { (t(lang, "app.name")) small { (t(lang, "app.tagline")) } }
                         nav {
                             a.active href="/" { (t(lang, "nav.home")) }
+                            a href="/leads" { (t(lang, "nav.leads")) }
+                            a href="/complaints" { (t(lang, "nav.complaints")) }
                         }
                         div.who {
                             span { (caller.user_name.as_deref().unwrap_or("")) " · " (caller.org_name.as_deref().unwrap_or("")) }

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config().body_limit;
     let app = Router::new()
         .merge(crate::console::routes())
+        .merge(crate::portal::routes())
         .nest("/api/v1", crate::api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

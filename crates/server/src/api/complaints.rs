@@ -1,0 +1,318 @@
+//! `/api/v1/complaints`: the complaints and reports from the public portal, for the
+//! agency that handles them (the policy's `Complaint` resource: the handler's officers
+//! and supervisors read and decide; everyone else gets the unknown id's 404). Accept
+//! (受理: the complaint becomes a lead), refuse (不予受理, with the reason the submitter
+//! reads), handle (办结, with the outcome the submitter reads), and the audit trail.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use wangjian_domain::complaint::{self, Complaint, ComplaintError, ComplaintId, ComplaintState};
+use wangjian_domain::{Context, ObjectType, RequestId};
+use wangjian_store::Cursor;
+
+use crate::auth::token::TokenScope;
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::policy::{decide, list_scope, Action, Party, Resource, ResourceKind, Scope};
+use crate::state::AppState;
+use crate::web::caller::Caller;
+
+use super::cases::store;
+
+/// The routes (mounted under `/api/v1`).
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/complaints", get(list_complaints))
+        .route("/complaints/{id}", get(get_complaint))
+        .route("/complaints/{id}/decisions", post(decide_complaint_api))
+        .route("/complaints/{id}/trail", get(complaint_trail))
+}
+
+/// The OpenAPI part of these routes (nested into the API's document).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(list_complaints, get_complaint, decide_complaint_api, complaint_trail),
+    components(schemas(ComplaintPage, ComplaintDecision, DecisionRequest, TrailEvent)),
+    tags((name = "complaints", description = "Complaints and reports from the public portal"))
+)]
+pub struct ComplaintsDoc;
+
+/// A domain refusal as an API error.
+pub(crate) fn domain_error(e: ComplaintError) -> ApiError {
+    match e {
+        ComplaintError::Invalid { field, message } => ApiError::invalid(field, message),
+        ComplaintError::NoHandler(_) => ApiError {
+            field: Some("region".into()),
+            ..ApiError::with_message(ErrorCode::InvalidInput, e.to_string())
+        },
+        ComplaintError::State { .. } => {
+            ApiError::with_message(ErrorCode::RuleViolation, e.to_string())
+        }
+        ComplaintError::Deadline(_) | ComplaintError::OutOfIds(_) => ApiError::internal(&e),
+    }
+}
+
+fn resource(c: &Complaint) -> Resource {
+    Resource::Complaint {
+        // Submissions come from the public, never from an account.
+        complainant: None,
+        handler: c.handler,
+    }
+}
+
+/// Loads a complaint the caller may read, or the unknown id's 404.
+pub(crate) async fn load_visible(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Complaint, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let c = store(state)?
+        .complaint(ComplaintId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    decide(&caller.principal, Action::Read, &resource(&c)).into_result()?;
+    Ok(c)
+}
+
+/// Query of the complaint list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ComplaintListQuery {
+    /// Only this state (`received`, `accepted`, `refused`, `handled`).
+    pub state: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One page of complaints, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplaintPage {
+    /// The complaints (domain `Complaint` objects).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Complaint>,
+    /// Cursor of the next page, or null on the last.
+    pub next: Option<String>,
+}
+
+/// The agency whose complaints the caller may list, if any.
+pub(crate) fn handler_scope(caller: &Caller) -> Option<wangjian_domain::OrgId> {
+    match list_scope(&caller.principal, ResourceKind::Complaint) {
+        Scope::Parties { org, parties } if parties.contains(&Party::Handler) => Some(org),
+        _ => None,
+    }
+}
+
+/// Parses a state filter.
+pub(crate) fn parse_state(s: Option<&str>) -> Result<Option<ComplaintState>, ApiError> {
+    s.filter(|s| !s.is_empty())
+        .map(|s| {
+            ComplaintState::parse(s)
+                .ok_or_else(|| ApiError::invalid("state", format!("unknown state {s:?}")))
+        })
+        .transpose()
+}
+
+/// Complaints the caller's agency handles.
+#[utoipa::path(get, path = "/complaints", tag = "complaints", params(ComplaintListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of complaints", body = ComplaintPage),
+        (status = 400, description = "`invalid_input`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)))]
+pub async fn list_complaints(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ComplaintListQuery>,
+) -> Result<Json<ComplaintPage>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    let state_filter = parse_state(q.state.as_deref())?;
+    if let Some(a) = &q.after {
+        Uuid::parse_str(a).map_err(|_| ApiError::invalid("after", "not a cursor of this list"))?;
+    }
+    let Some(org) = handler_scope(&caller) else {
+        return Ok(Json(ComplaintPage {
+            items: vec![],
+            next: None,
+        }));
+    };
+    let page = store(&state)?
+        .complaints(
+            org,
+            state_filter,
+            q.after.map(Cursor),
+            q.limit.unwrap_or(50).clamp(1, 500),
+        )
+        .await?;
+    Ok(Json(ComplaintPage {
+        items: page.items,
+        next: page.next.map(|c| c.0),
+    }))
+}
+
+/// One complaint.
+#[utoipa::path(get, path = "/complaints/{id}", tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The complaint (domain `Complaint`)", body = Object),
+        (status = 404, description = "`not_found`: unknown, or not yours to see", body = ErrorBody)))]
+pub async fn get_complaint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Complaint>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    Ok(Json(load_visible(&state, &caller, &id).await?))
+}
+
+/// A decision on a complaint.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ComplaintDecision {
+    /// 受理: the complaint becomes a lead of the handling agency.
+    Accept,
+    /// 不予受理, with the reason the submitter will read.
+    Refuse {
+        /// The reason.
+        reason: String,
+    },
+    /// 办结, with the outcome the submitter will read.
+    Handle {
+        /// The outcome.
+        outcome: String,
+    },
+}
+
+/// A decision with the version the caller saw.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    /// The complaint version the caller saw; a different stored version answers 409.
+    pub expected_version: Option<i64>,
+    /// The decision.
+    pub decision: ComplaintDecision,
+}
+
+/// Checks and applies a decision for the caller (the API's and the console's one path):
+/// write scope, visibility (404 as unknown), the policy, the expected version, the state.
+pub(crate) async fn decide_complaint(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    expected_version: Option<i64>,
+    d: &ComplaintDecision,
+) -> Result<Complaint, ApiError> {
+    caller.require_scope(TokenScope::Write)?;
+    let m = caller.member()?.clone();
+    let c = load_visible(state, caller, id).await?;
+    decide(&caller.principal, Action::Write, &resource(&c)).into_result()?;
+    if expected_version.is_some_and(|v| v != c.version) {
+        return Err(ApiError::new(ErrorCode::Conflict));
+    }
+    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
+    let ctx = Context::new_v7(RequestId(request), Utc::now(), 8);
+    let (user, org) = (m.actor.user, m.actor.org);
+    let s = store(state)?;
+    let out = match d {
+        ComplaintDecision::Accept => {
+            let ch = complaint::accept(&c, user, org, &ctx).map_err(domain_error)?;
+            s.apply(ch).await?.value.0
+        }
+        ComplaintDecision::Refuse { reason } => {
+            let ch = complaint::refuse(&c, user, org, reason, &ctx).map_err(domain_error)?;
+            s.apply(ch).await?.value
+        }
+        ComplaintDecision::Handle { outcome } => {
+            let ch = complaint::handle(&c, user, org, outcome, &ctx).map_err(domain_error)?;
+            s.apply(ch).await?.value
+        }
+    };
+    Ok(out)
+}
+
+/// Accepts, refuses or handles a complaint.
+#[utoipa::path(post, path = "/complaints/{id}/decisions", tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    request_body = DecisionRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The complaint after the decision", body = Object),
+        (status = 400, description = "`invalid_input` (the field is named) or `malformed_json`", body = ErrorBody),
+        (status = 403, description = "`forbidden`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: changed by someone else", body = ErrorBody),
+        (status = 422, description = "`rule_violation`: not in a state for this", body = ErrorBody)))]
+pub async fn decide_complaint_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
+) -> Result<Json<Complaint>, ApiError> {
+    let Json(req) = body?;
+    Ok(Json(
+        decide_complaint(&state, &caller, &id, req.expected_version, &req.decision).await?,
+    ))
+}
+
+/// One audit event, as the trail shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrailEvent {
+    /// Position in the trail.
+    pub seq: i64,
+    /// When.
+    pub at: chrono::DateTime<Utc>,
+    /// What (`complaint.accept`, …).
+    pub action: String,
+    /// Who (the nil id for the public).
+    pub actor: Uuid,
+    /// For which organization.
+    pub actor_org: Uuid,
+    /// The fields changed.
+    pub changed: Vec<String>,
+    /// SHA-256 of the object after.
+    pub after_digest: String,
+}
+
+/// The events of a trail, for the API.
+pub(crate) fn trail_events(v: Vec<wangjian_store::StoredEvent>) -> Vec<TrailEvent> {
+    v.into_iter()
+        .map(|s| TrailEvent {
+            seq: s.seq,
+            at: s.event.at,
+            action: s.event.action,
+            actor: s.event.actor.0,
+            actor_org: s.event.actor_org.0,
+            changed: s.event.changed.into_iter().map(|c| c.field).collect(),
+            after_digest: s.event.after_digest,
+        })
+        .collect()
+}
+
+/// The audit trail of a complaint.
+#[utoipa::path(get, path = "/complaints/{id}/trail", tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Its audit events, in order", body = Vec<TrailEvent>),
+        (status = 404, description = "`not_found`", body = ErrorBody)))]
+pub async fn complaint_trail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TrailEvent>>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    let c = load_visible(&state, &caller, &id).await?;
+    let events = store(&state)?
+        .object_trail(ObjectType::Complaint, c.id.0)
+        .await?;
+    Ok(Json(trail_events(events)))
+}

@@ -1,0 +1,290 @@
+//! Complaints and reports from the public portal (table `complaints`), their attachments
+//! (in the evidence store's content-addressed `blobs`, written in the complaint's
+//! transaction), and the accounts' security events (table `account_events`, append-only:
+//! sign-ins, failed sign-ins, tokens, permission changes).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use wangjian_domain::complaint::{Complaint, ComplaintId, ComplaintState};
+use wangjian_domain::{Change, OrgId, RegionCode, UserId};
+
+use crate::directory::from_row;
+use crate::query::{prefix_range, Cursor, Page};
+use crate::schema;
+use crate::value::Val;
+use crate::write::{write_change, Applied};
+use crate::{Store, StoreError};
+
+/// One attachment's bytes, to be stored with a new complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobInput {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The media type as declared (informative only).
+    pub media_type: String,
+}
+
+impl BlobInput {
+    /// SHA-256 of the bytes, lowercase hex (the blob's address).
+    pub fn sha256(&self) -> String {
+        hex(&Sha256::digest(&self.bytes))
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// One event of the accounts' audit trail. The user is `None` for a failed sign-in with
+/// an unknown name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEvent {
+    /// Stable id.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `account.sign_in`, `account.sign_in_failed`, `account.permission_changed`, …
+    pub action: String,
+    /// The user, when known.
+    pub user: Option<UserId>,
+    /// The organization acted for, when known.
+    pub org: Option<OrgId>,
+    /// The login name as typed (trimmed, at most 64 characters).
+    pub login: String,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The request id.
+    pub request_id: String,
+    /// What else (the role granted, the token id, …).
+    pub detail: serde_json::Value,
+}
+
+/// An account event with its position in the trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAccountEvent {
+    /// Position (monotonic).
+    pub seq: i64,
+    /// The event.
+    pub event: AccountEvent,
+}
+
+fn cursor_uuid(c: &Option<Cursor>) -> Result<Option<Uuid>, StoreError> {
+    c.as_ref()
+        .map(|c| {
+            Uuid::parse_str(&c.0).map_err(|_| StoreError::Corrupt(format!("bad cursor {:?}", c.0)))
+        })
+        .transpose()
+}
+
+/// Appends `account.permission_changed` for a granted or revoked role, inside `tx`.
+pub(crate) async fn permission_event(
+    tx: &mut crate::backend::Tx,
+    m: &wangjian_domain::org::Membership,
+    granted: bool,
+) -> Result<(), StoreError> {
+    let e = AccountEvent {
+        id: Uuid::now_v7(),
+        at: Utc::now(),
+        action: "account.permission_changed".into(),
+        user: Some(m.user),
+        org: Some(m.org),
+        login: String::new(),
+        ip: None,
+        request_id: "-".into(),
+        detail: serde_json::json!({"role": m.role, "granted": granted}),
+    };
+    let t = &schema::ACCOUNT_EVENTS;
+    tx.exec(&t.insert_sql(1), t.values(&crate::write::json_of(&e)?)?)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Stores a new complaint with its attachments' bytes, in one transaction: each blob
+    /// under its SHA-256 (a blob already stored is kept as is), then the complaint and its
+    /// audit event through the one write path. Every attachment the complaint names must
+    /// be among the blobs.
+    pub async fn submit_complaint(
+        &self,
+        change: Change<Complaint>,
+        blobs: &[BlobInput],
+    ) -> Result<Applied<Complaint>, StoreError> {
+        let (value, events) = change.into_parts();
+        let given: Vec<String> = blobs.iter().map(BlobInput::sha256).collect();
+        if let Some(a) = value
+            .attachments
+            .iter()
+            .find(|a| !given.contains(&a.sha256))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "attachment {} has no bytes",
+                a.name
+            )));
+        }
+        let mut tx = self.pool.begin_write().await?;
+        for b in blobs {
+            crate::log::put_blob(&mut tx, &b.bytes, &b.media_type).await?;
+        }
+        let seqs = write_change(&mut tx, &value, &events).await?;
+        tx.commit().await?;
+        Ok(Applied { value, seqs })
+    }
+
+    /// The bytes of a stored attachment (by its SHA-256 in hex), checked against their
+    /// address.
+    pub async fn complaint_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut h = [0u8; 32];
+        if sha256.len() != 64 || !sha256.is_ascii() {
+            return Ok(None);
+        }
+        for (i, byte) in h.iter_mut().enumerate() {
+            match u8::from_str_radix(&sha256[2 * i..2 * i + 2], 16) {
+                Ok(v) => *byte = v,
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(self.blob(&h).await?.map(|(bytes, _)| bytes))
+    }
+
+    async fn complaint_where(
+        &self,
+        filter: &str,
+        arg: Val,
+    ) -> Result<Option<Complaint>, StoreError> {
+        let t = &schema::COMPLAINTS;
+        let sql = format!(
+            "SELECT {} FROM complaints WHERE {filter}",
+            t.select_list("")
+        );
+        let rows = self.pool.fetch(&sql, vec![arg]).await?;
+        rows.first().map(|r| from_row(t, r)).transpose()
+    }
+
+    /// One complaint by id.
+    pub async fn complaint(&self, id: ComplaintId) -> Result<Option<Complaint>, StoreError> {
+        self.complaint_where("id = $1", Val::from(id.0)).await
+    }
+
+    /// One complaint by its tracking number (canonical form).
+    pub async fn complaint_by_tracking(
+        &self,
+        number: &str,
+    ) -> Result<Option<Complaint>, StoreError> {
+        self.complaint_where("tracking_number = $1", Val::from(number))
+            .await
+    }
+
+    /// The complaints an agency handles, optionally in one state, newest first
+    /// (keyset-paged on the time-ordered id).
+    pub async fn complaints(
+        &self,
+        handler: OrgId,
+        state: Option<ComplaintState>,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<Complaint>, StoreError> {
+        let t = &schema::COMPLAINTS;
+        let mut args = vec![Val::from(handler.0)];
+        let mut conds = vec!["handler = $1".to_string()];
+        if let Some(s) = state {
+            args.push(Val::from(s.as_str()));
+            conds.push(format!("state = ${}", args.len()));
+        }
+        if let Some(a) = cursor_uuid(&after)? {
+            args.push(Val::from(a));
+            conds.push(format!("id < ${}", args.len()));
+        }
+        let limit = limit.clamp(1, 500) as usize;
+        let sql = format!(
+            "SELECT {} FROM complaints WHERE {} ORDER BY id DESC LIMIT {}",
+            t.select_list(""),
+            conds.join(" AND "),
+            limit + 1
+        );
+        let rows = self.pool.fetch(&sql, args).await?;
+        let mut items: Vec<Complaint> = rows
+            .iter()
+            .map(|r| from_row(t, r))
+            .collect::<Result<_, _>>()?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|c| Cursor(c.id.to_string()))
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Complaints still awaiting the accept-or-refuse decision whose deadline falls on or
+    /// before `horizon`, of agencies within `region`, by due date (the coordination
+    /// office's board).
+    pub async fn complaints_due(
+        &self,
+        region: &RegionCode,
+        horizon: NaiveDate,
+        limit: u32,
+    ) -> Result<Vec<Complaint>, StoreError> {
+        let t = &schema::COMPLAINTS;
+        let (lo, hi) = prefix_range(region.prefix());
+        let sql = format!(
+            "SELECT {} FROM complaints c JOIN organizations o ON o.id = c.handler \
+             WHERE c.state = $1 AND c.accept_due <= $2 AND o.region >= $3 AND o.region < $4 \
+             ORDER BY c.accept_due, c.id LIMIT {}",
+            t.select_list("c"),
+            limit.clamp(1, 1000)
+        );
+        let rows = self
+            .pool
+            .fetch(
+                &sql,
+                vec![
+                    Val::from(ComplaintState::Received.as_str()),
+                    Val::from(horizon),
+                    Val::from(lo),
+                    Val::from(hi),
+                ],
+            )
+            .await?;
+        rows.iter().map(|r| from_row(t, r)).collect()
+    }
+
+    /// Appends an event to the accounts' audit trail; returns its `seq`.
+    pub async fn record_account_event(&self, e: &AccountEvent) -> Result<i64, StoreError> {
+        let t = &schema::ACCOUNT_EVENTS;
+        let json = crate::write::json_of(e)?;
+        let sql = format!("{} RETURNING seq", t.insert_sql(1));
+        let rows = self.pool.fetch(&sql, t.values(&json)?).await?;
+        rows.first()
+            .ok_or_else(|| StoreError::Corrupt("insert returned no seq".into()))?
+            .int(0)
+    }
+
+    /// The latest `limit` account events, newest first; only `user`'s when given.
+    pub async fn account_events(
+        &self,
+        user: Option<UserId>,
+        limit: u32,
+    ) -> Result<Vec<StoredAccountEvent>, StoreError> {
+        let t = &schema::ACCOUNT_EVENTS;
+        let (filter, args) = match user {
+            Some(u) => ("WHERE user_id = $1", vec![Val::from(u.0)]),
+            None => ("", vec![]),
+        };
+        let sql = format!(
+            "SELECT {} FROM account_events {filter} ORDER BY seq DESC LIMIT {}",
+            t.select_list(""),
+            limit.clamp(1, 1000)
+        );
+        let rows = self.pool.fetch(&sql, args).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredAccountEvent {
+                    seq: r.int(0)?,
+                    event: from_row(t, r)?,
+                })
+            })
+            .collect()
+    }
+}
