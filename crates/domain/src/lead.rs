@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::audit::{Change, Context, Events, IdSupply, ObjectType, Recorder};
 use crate::id::{CaseId, LeadId, ListingId, OrgId, ShopId, SnapshotId, SubjectId, UserId};
+use crate::org::Actor;
 use crate::subject::hex;
 
 /// Why a lead or listing value was refused.
@@ -23,6 +25,12 @@ pub enum LeadError {
     /// A required text was empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// Only a new lead can be dismissed (a linked one belongs to its case).
+    #[error("the lead is {0}; only a new lead can be dismissed")]
+    NotNew(&'static str),
+    /// The context ran out of fresh ids.
+    #[error(transparent)]
+    OutOfIds(#[from] crate::audit::OutOfIds),
 }
 
 /// One dated snapshot of a listing (商品信息). Table `listing_snapshots`, unique on
@@ -272,6 +280,28 @@ pub enum LeadStatus {
     Dismissed,
 }
 
+impl LeadStatus {
+    /// Code name (serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Linked => "linked",
+            Self::Dismissed => "dismissed",
+        }
+    }
+}
+
+/// Why a lead was screened out, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    /// The officer's reason (误报, 已下架, …).
+    pub reason: String,
+    /// Who dismissed it.
+    pub by: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 /// A lead (线索). Table `leads`, unique on (org, dedup_key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lead {
@@ -295,8 +325,58 @@ pub struct Lead {
     pub received_at: DateTime<Utc>,
     /// Status.
     pub status: LeadStatus,
+    /// Why it was dismissed (status `dismissed` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissal: Option<Dismissal>,
     /// Optimistic concurrency version.
     pub version: i64,
+}
+
+/// Longest dismissal reason, in characters.
+pub const MAX_DISMISSAL_REASON: usize = 500;
+
+/// Dismisses a new lead (screened out without a case) with the officer's reason: the
+/// lead with status `dismissed`, its dismissal and the next version, and the audit event
+/// `lead.dismiss`. Who may is the server's policy (the receiving agency's case workers);
+/// this checks the lead's state and the reason.
+pub fn dismiss(
+    lead: &Lead,
+    actor: &Actor,
+    reason: &str,
+    ctx: &Context,
+) -> Result<Change<Lead>, LeadError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(LeadError::Empty("reason"));
+    }
+    if lead.status != LeadStatus::New {
+        return Err(LeadError::NotNew(lead.status.as_str()));
+    }
+    let mut after = lead.clone();
+    after.status = LeadStatus::Dismissed;
+    after.dismissal = Some(Dismissal {
+        reason: reason.chars().take(MAX_DISMISSAL_REASON).collect(),
+        by: actor.user,
+        at: ctx.now,
+    });
+    after.version = lead.version + 1;
+    let rec = Recorder {
+        ctx,
+        actor: actor.user,
+        actor_org: actor.org,
+        root_case: None,
+    };
+    let mut ids = IdSupply::new(ctx);
+    let event = rec.event(
+        &mut ids,
+        "lead.dismiss",
+        ObjectType::Lead,
+        lead.id.0,
+        Some(lead),
+        &after,
+    )?;
+    let events = Events::new(vec![event]).ok_or(LeadError::Empty("events"))?;
+    Ok(Change::new(after, events))
 }
 
 /// What a delivery of a lead did.
@@ -370,6 +450,48 @@ mod tests {
         c.title = "高仿 N1ke 运动鞋原单".into();
         c.description = String::new();
         assert_ne!(c.content_hash(), content().content_hash());
+    }
+
+    #[test]
+    fn dismiss_records_reason_and_event_and_refuses_twice() {
+        let now = Utc.with_ymd_and_hms(2024, 9, 27, 1, 0, 0).unwrap();
+        let lead = Lead {
+            id: LeadId::from_u128(1),
+            org: OrgId::from_u128(2),
+            source: LeadSource::Scan,
+            dedup_key: LeadDedupKey::new(LeadSource::Scan, Some("ab"), Some("r1"), None).unwrap(),
+            summary: "high".into(),
+            snapshot: None,
+            shop: None,
+            subject: None,
+            received_at: now,
+            status: LeadStatus::New,
+            dismissal: None,
+            version: 1,
+        };
+        let actor = Actor {
+            user: UserId::from_u128(3),
+            org: OrgId::from_u128(2),
+            roles: vec![crate::org::Role::Officer],
+        };
+        let ctx = Context::with_counter(crate::id::RequestId::from_u128(9), now, 100, 4);
+        assert_eq!(
+            dismiss(&lead, &actor, "  ", &ctx).unwrap_err(),
+            LeadError::Empty("reason")
+        );
+        let change = dismiss(&lead, &actor, " 误报：正品授权店 ", &ctx).unwrap();
+        let after = change.new_value();
+        assert_eq!(after.status, LeadStatus::Dismissed);
+        assert_eq!(after.version, 2);
+        assert_eq!(after.dismissal.as_ref().unwrap().reason, "误报：正品授权店");
+        let e = &change.events()[0];
+        assert_eq!(e.action, "lead.dismiss");
+        assert_eq!(e.object_id, lead.id.0);
+        assert!(e.changed.iter().any(|f| f.field == "status"));
+        assert_eq!(
+            dismiss(after, &actor, "again", &ctx).unwrap_err(),
+            LeadError::NotNew("dismissed")
+        );
     }
 
     #[test]

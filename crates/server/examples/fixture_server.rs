@@ -26,6 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("wangjian: serving on http://{}/", listener.local_addr()?);
     println!("case_hz={}", w.case_hz);
     println!("lead_hz={}", w.lead_hz);
+    println!("lead_scanned={}", world::scanned_lead(&store).await);
     serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())

@@ -13,10 +13,21 @@
 //! - A **coordination office** (双打办) sees every case whose responsible or originating
 //!   agency lies in its region, read-only; its supervisors may supervise (督办) them.
 //! - A **platform**'s operators see the listings it pushed, the leads it submitted and the
-//!   notices sent to it, and answer those notices. They see no case and no scan lead (a scan
-//!   lead about a platform's listing would tip off the seller).
+//!   notices sent to it, and answer those notices. The leads it submitted include the scan
+//!   leads of the listings it pushed (`POST /api/v1/listings` answers with them anyway, and
+//!   the platform must act on what its own listings show: 电子商务法 第二十九条,
+//!   自查自纠). They see no case and no lead of an agency's own patrol (that would tip off
+//!   the seller before the agency acts). Only a platform's operators push listings, for
+//!   their own platform ([`may_push_listings`]).
 //! - A **rights holder**'s agents see and manage its own marks and its own complaints, and
-//!   the leads they became.
+//!   the leads they became. Not every lead that cites their marks: a scan lead is an
+//!   unverified suspicion about a third party, the agency's working material; the agency
+//!   brings the rights holder in when it asks for identification (鉴定), per case.
+//! - An agency's leads are those it received: a pushed listing's lead goes to the
+//!   market-regulation agency with the most specific jurisdiction over the seller's region
+//!   (else the platform's), so "its region" is decided once, when the lead is routed, and
+//!   the lead queue reads `leads.org` (see `api::listings`). A coordination office sees
+//!   cases, not the leads of its member units.
 //! - An **admin** manages the memberships of their own organization and nothing else
 //!   (separation of duties: no case access by being admin).
 //! - **The public** sees published penalty decisions only.
@@ -302,6 +313,17 @@ pub fn decide(who: &Principal, action: Action, what: &Resource) -> Verdict {
             Resource::Case(_) => forbid("supervision (督办) is for the coordination office's supervisors of the case's region"),
             _ => forbid("only cases are supervised"),
         },
+    }
+}
+
+/// May `who` push listings (`POST /api/v1/listings`)? Only a platform's operators, and
+/// the listings are always their own platform's (the route takes the platform from the
+/// caller, never from the body).
+pub fn may_push_listings(who: &Principal) -> Verdict {
+    match who {
+        Principal::Member(m) if m.capacity() == Capacity::PlatformOperator => Verdict::Allow,
+        Principal::Member(_) => forbid("only a platform's operators push its listings"),
+        Principal::Public => forbid("sign in first"),
     }
 }
 

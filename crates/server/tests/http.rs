@@ -524,9 +524,12 @@ async fn tokens_are_made_from_a_session_shown_once_and_revoke_themselves() {
             .body(Body::from(body.to_string()))
             .unwrap()
     };
+    // A scope this server does not know is malformed input; no scope at all names the field.
     let resp = app
-        .send(make(r#"{"name":"ingest","scopes":["ingest"]}"#))
+        .send(make(r#"{"name":"root","scopes":["admin"]}"#))
         .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = app.send(make(r#"{"name":"none","scopes":[]}"#)).await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json(resp).await["error"]["field"], "scopes");
     let resp = app

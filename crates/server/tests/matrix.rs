@@ -475,17 +475,6 @@ async fn tokens_kept_in_the_store_see_what_their_user_sees() {
     f.finish().await;
 }
 
-/// The marks the ingest rows scan with (the store's marks are the installation's).
-async fn put_marks(store: &Store) {
-    let marks = wangjian_detect::parse_marks(
-        "marks.csv",
-        "mark,aliases,owner,categories,reference_price_cny,authorized_shops\n\
-         耐克,Nike|NIKE,某品牌权利人,鞋|运动鞋,899,\n",
-    )
-    .unwrap();
-    store.put_marks(&marks).await.unwrap();
-}
-
 fn pushed(id: &str, title: &str, province: &str, city: &str) -> serde_json::Value {
     serde_json::json!({
         "id": id, "title": title, "category": "运动鞋", "price": 99,
@@ -511,7 +500,7 @@ fn ids(b: &str) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leads_and_listings_by_every_principal() {
     let f = fixture().await;
-    put_marks(&f.store).await;
+    world::put_marks(&f.store).await;
     let w = f.world.clone();
     let unknown = uuid::Uuid::now_v7().to_string();
     let hostile = "<script>alert(1)</script>高仿耐克运动鞋 A货";

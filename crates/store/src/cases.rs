@@ -69,6 +69,14 @@ impl Store {
                 _ => return Err(StoreError::Corrupt(format!("lead {id} has no received_at"))),
             };
             leads.push((*id, at));
+            // The lead now belongs to a case (its link's audit event records it). A lead
+            // an officer dismissed earlier is revived by linking it.
+            tx.exec(
+                "UPDATE leads SET status = $2, version = version + 1 \
+                 WHERE id = $1 AND status <> $2",
+                vec![Val::from(id.0), Val::from("linked")],
+            )
+            .await?;
         }
         let year = shanghai_date(ctx.now).year();
         let rows = tx

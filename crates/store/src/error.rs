@@ -30,6 +30,9 @@ pub enum StoreError {
     /// The domain refused the command.
     #[error(transparent)]
     Case(#[from] CaseError),
+    /// The domain refused a lead command (dismissing a linked lead, an empty reason).
+    #[error(transparent)]
+    Lead(#[from] wangjian_domain::lead::LeadError),
     /// The database URL is not one the store knows.
     #[error("database URL {0}")]
     Url(String),

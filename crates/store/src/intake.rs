@@ -3,10 +3,13 @@
 //! `ON CONFLICT DO NOTHING`, so re-importing a file or re-running a patrol writes
 //! nothing new. One batch is one transaction: it is all there or not at all.
 
+use std::collections::{BTreeMap, HashSet};
+
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use uuid::Uuid;
-use wangjian_detect::{Listing, Mark, Verdict};
+use wangjian_detect::{Code, Field, Listing, Mark, Verdict};
 use wangjian_domain::lead::{
     Lead, LeadDedupKey, LeadSource, LeadStatus, ListingContent, ListingSnapshot,
 };
@@ -74,6 +77,79 @@ pub struct ScanLead {
     pub rule_set_version: String,
     /// One line for the officer (level, score, reasons).
     pub summary: String,
+    /// The whole verdict, kept so the listing page can show every span.
+    pub scan: Option<LeadScan>,
+}
+
+/// What the scan said about a lead's listing, kept with the lead (columns `verdict`,
+/// `level`, `score`, `reasons`, `marks`, `region`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadScan {
+    /// The verdict: score, level, and each reason with its character span.
+    pub verdict: Verdict,
+    /// The text of the fields the reasons point into that a snapshot does not keep
+    /// (`category`, `shop`, `price`), as scanned; title, description and ship-from are in
+    /// the snapshot.
+    #[serde(default)]
+    pub texts: BTreeMap<String, String>,
+    /// The seller's region (GB/T 2260), when the shop or ship-from names one.
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+impl LeadScan {
+    /// The scan of `listing` with `verdict`, keeping the texts the snapshot lacks.
+    pub fn new(listing: &Listing, verdict: &Verdict, region: Option<String>) -> Self {
+        let mut texts = BTreeMap::new();
+        for r in &verdict.reasons {
+            let text = match r.field {
+                Field::Category => listing.category.clone(),
+                Field::Shop => listing
+                    .shop
+                    .name
+                    .clone()
+                    .or_else(|| listing.shop.id.clone()),
+                Field::Price => Some(r.matched.clone()),
+                Field::Title | Field::Description | Field::ShipFrom => None,
+            };
+            if let Some(t) = text {
+                texts.insert(r.field.as_str().to_string(), t);
+            }
+        }
+        LeadScan {
+            verdict: verdict.clone(),
+            texts,
+            region,
+        }
+    }
+
+    /// The reason codes as a bit set (bit i for `Code::ALL[i]`).
+    pub fn reason_bits(&self) -> i64 {
+        self.verdict
+            .reasons
+            .iter()
+            .map(|r| reason_bit(r.code))
+            .fold(0, |a, b| a | b)
+    }
+
+    /// The names of the marks the reasons cite (rule `mark:NAME`), sorted, unique.
+    pub fn marks(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .verdict
+            .reasons
+            .iter()
+            .filter_map(|r| r.rule.strip_prefix("mark:").map(str::to_string))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// The bit of `code` in the `reasons` column.
+pub fn reason_bit(code: Code) -> i64 {
+    let i = Code::ALL.iter().position(|c| *c == code).unwrap_or(0);
+    1 << i
 }
 
 /// One listing as captured, with the lead its scan produced, if any.
@@ -123,6 +199,26 @@ impl ScanLead {
                 verdict.score,
                 reasons.join("; ")
             ),
+            scan: Some(LeadScan {
+                verdict: verdict.clone(),
+                texts: BTreeMap::new(),
+                region: None,
+            }),
+        }
+    }
+
+    /// [`ScanLead::from_verdict`] keeping the texts of `listing` the snapshot lacks and
+    /// the seller's region.
+    pub fn from_scan(
+        org: OrgId,
+        rule_set_version: &str,
+        listing: &Listing,
+        verdict: &Verdict,
+        region: Option<String>,
+    ) -> Self {
+        ScanLead {
+            scan: Some(LeadScan::new(listing, verdict, region)),
+            ..ScanLead::from_verdict(org, rule_set_version, verdict)
         }
     }
 }
@@ -181,6 +277,45 @@ async fn insert_ignoring(tx: &mut Tx, table: &Table, rows: &[Json]) -> Result<u6
     Ok(added)
 }
 
+/// What a platform's push stored: the counts, and which items were new.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    /// The counts.
+    pub added: BatchOutcome,
+    /// For each item of the batch, in order: true when its snapshot is new (false: the
+    /// same listing with the same content was stored before).
+    pub new_snapshot: Vec<bool>,
+    /// The leads this push created, in batch order.
+    pub new_leads: Vec<LeadId>,
+}
+
+/// Inserts `rows` like [`insert_ignoring`] and returns the ids of the new rows.
+async fn insert_returning(
+    tx: &mut Tx,
+    table: &Table,
+    rows: &[Json],
+) -> Result<HashSet<Uuid>, StoreError> {
+    let per_row = table.insert_cols().len();
+    let chunk = (MAX_PARAMS / per_row).max(1);
+    let mut added = HashSet::new();
+    for part in rows.chunks(chunk) {
+        let mut args = Vec::with_capacity(part.len() * per_row);
+        for r in part {
+            args.extend(table.values(r)?);
+        }
+        let sql = format!(
+            "{} ON CONFLICT DO NOTHING RETURNING id",
+            table.insert_sql(part.len())
+        );
+        for row in tx.fetch(&sql, args).await? {
+            if let Some(id) = row.uuid(0)? {
+                added.insert(id);
+            }
+        }
+    }
+    Ok(added)
+}
+
 impl Store {
     /// Stores a batch of captured listings (shops, listings, snapshots, and the leads of
     /// flagged ones) in one transaction. Idempotent: a listing seen again with the same
@@ -190,10 +325,32 @@ impl Store {
         &self,
         batch: &[ListingInput],
     ) -> Result<BatchOutcome, StoreError> {
+        Ok(self.write_listings(batch, None).await?.added)
+    }
+
+    /// Stores listings pushed by `submitted_by` (a platform, through the API) like
+    /// [`Store::import_listings`], recording the submitter on new listings and on their
+    /// leads, and telling which items were new.
+    pub async fn ingest_listings(
+        &self,
+        submitted_by: OrgId,
+        batch: &[ListingInput],
+    ) -> Result<IngestOutcome, StoreError> {
+        self.write_listings(batch, Some(submitted_by)).await
+    }
+
+    async fn write_listings(
+        &self,
+        batch: &[ListingInput],
+        submitted_by: Option<OrgId>,
+    ) -> Result<IngestOutcome, StoreError> {
+        let submitter = submitted_by.map(|o| Json::String(o.to_string()));
         let mut shops = Vec::new();
         let mut listings = Vec::new();
-        let mut snapshots = Vec::new();
+        let mut snapshots = Vec::with_capacity(batch.len());
+        let mut snapshot_ids = Vec::with_capacity(batch.len());
         let mut leads = Vec::new();
+        let mut lead_ids = Vec::new();
         for l in batch {
             let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
             let shop = l.shop.as_ref().map(|s| {
@@ -207,7 +364,7 @@ impl Store {
             listings.push(serde_json::json!({
                 "id": listing, "platform": l.platform,
                 "platform_listing_id": l.content.platform_listing_id, "shop": shop,
-                "first_seen_at": l.captured_at, "version": 1,
+                "first_seen_at": l.captured_at, "version": 1, "submitted_by": submitter,
             }));
             let hash = l.content.content_hash();
             let snap = ListingSnapshot::new(
@@ -218,6 +375,7 @@ impl Store {
                 l.content.clone(),
                 l.captured_at,
             );
+            snapshot_ids.push(snap.id.0);
             snapshots.push(json_of(&snap)?);
             if let Some(scan) = &l.lead {
                 let key = LeadDedupKey::Scan {
@@ -234,23 +392,56 @@ impl Store {
                     subject: None,
                     received_at: l.captured_at,
                     status: LeadStatus::New,
+                    dismissal: None,
                     version: 1,
                     dedup_key: key,
                 };
                 let mut j = json_of(&lead)?;
                 j["dedup_key_canonical"] = Json::String(lead.dedup_key.canonical());
+                j["submitted_by"] = submitter.clone().unwrap_or(Json::Null);
+                j["platform"] = Json::String(l.platform.to_string());
+                if let Some(s) = &scan.scan {
+                    j["region"] = s.region.clone().map(Json::String).unwrap_or(Json::Null);
+                    j["level"] = Json::String(s.verdict.level.as_str().to_string());
+                    j["score"] = Json::from(s.verdict.score);
+                    j["reasons"] = Json::from(s.reason_bits());
+                    let marks = s.marks();
+                    j["marks"] = if marks.is_empty() {
+                        Json::Null
+                    } else {
+                        Json::String(format!("|{}|", marks.join("|")))
+                    };
+                    j["verdict"] = json_of(s)?;
+                }
+                lead_ids.push(lead.id);
                 leads.push(j);
             }
         }
         let mut tx = self.pool.begin_write().await?;
-        let out = BatchOutcome {
-            shops: insert_ignoring(&mut tx, &schema::SHOPS, &shops).await?,
-            listings: insert_ignoring(&mut tx, &schema::LISTINGS, &listings).await?,
-            snapshots: insert_ignoring(&mut tx, &schema::LISTING_SNAPSHOTS, &snapshots).await?,
-            leads: insert_ignoring(&mut tx, &schema::LEADS, &leads).await?,
-        };
+        let shops_added = insert_ignoring(&mut tx, &schema::SHOPS, &shops).await?;
+        let listings_added = insert_ignoring(&mut tx, &schema::LISTINGS, &listings).await?;
+        let new_snaps = insert_returning(&mut tx, &schema::LISTING_SNAPSHOTS, &snapshots).await?;
+        let new_leads = insert_returning(&mut tx, &schema::LEADS, &leads).await?;
         tx.commit().await?;
-        Ok(out)
+        let mut seen = HashSet::new();
+        let new_snapshot = snapshot_ids
+            .iter()
+            .map(|id| new_snaps.contains(id) && seen.insert(*id))
+            .collect();
+        let mut seen = HashSet::new();
+        Ok(IngestOutcome {
+            added: BatchOutcome {
+                shops: shops_added,
+                listings: listings_added,
+                snapshots: new_snaps.len() as u64,
+                leads: new_leads.len() as u64,
+            },
+            new_snapshot,
+            new_leads: lead_ids
+                .into_iter()
+                .filter(|id| new_leads.contains(&id.0) && seen.insert(*id))
+                .collect(),
+        })
     }
 
     /// The latest snapshot of a listing.

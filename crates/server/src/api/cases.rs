@@ -1,6 +1,6 @@
-//! `/api/v1/cases` and `/api/v1/leads`: lists filtered by the policy's scope in the
-//! store's query, details behind the policy (hidden answers as unknown), and case
-//! transitions through the state machine.
+//! `/api/v1/cases`: lists filtered by the policy's scope in the store's query, details
+//! behind the policy (hidden answers as unknown), and case transitions through the state
+//! machine. Leads are in `leads.rs`.
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -11,15 +11,13 @@ use uuid::Uuid;
 use wangjian_domain::case::Env;
 use wangjian_domain::transfer::TransferStatus;
 use wangjian_domain::{
-    CaseCommand, CaseFile, CaseId, CaseState, Context, LeadId, RequestId, RuleSet, TRANSITIONS,
+    CaseCommand, CaseFile, CaseId, CaseState, Context, RequestId, RuleSet, TRANSITIONS,
 };
 use wangjian_store::{CaseQuery, Cursor, Store};
 
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{
-    decide, list_scope, Action, CaseFacts, LeadFacts, Party, Resource, ResourceKind, Scope,
-};
+use crate::policy::{decide, list_scope, Action, CaseFacts, Party, Resource, ResourceKind, Scope};
 use crate::state::AppState;
 use crate::web::caller::Caller;
 
@@ -270,33 +268,4 @@ pub(crate) async fn run_transition(
         .run_case_command(file.case.id, &member.actor, command, env, &ctx)
         .await?;
     Ok(())
-}
-
-/// One lead.
-#[utoipa::path(get, path = "/leads/{id}", tag = "leads",
-    params(("id" = String, Path, description = "Lead id")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The lead (domain `Lead`)", body = Object),
-        (status = 404, description = "`not_found`: unknown, or not yours to see", body = ErrorBody)))]
-pub async fn get_lead(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<wangjian_domain::lead::Lead>, ApiError> {
-    caller.require_scope(TokenScope::Read)?;
-    caller.member()?;
-    let store = store(&state)?;
-    let lead = store
-        .lead(LeadId(path_id(&id)?))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let facts = LeadFacts {
-        org: lead.org,
-        // The store records no submitting organization or sharing list yet.
-        submitted_by: None,
-        shared_with: vec![],
-    };
-    decide(&caller.principal, Action::Read, &Resource::Lead(facts)).into_result()?;
-    Ok(Json(lead))
 }

@@ -1,5 +1,7 @@
 //! API tokens: made from a signed-in browser session (never by another token), shown
-//! once, stored as SHA-256; a token revokes itself. Both go to the accounts' audit trail.
+//! once, stored as SHA-256 with their scopes (`read`, `write`, `ingest`); a user lists and
+//! revokes their own, and a token revokes itself. Making and revoking go to the accounts'
+//! audit trail. A scope never widens what the user may do: the policy still decides.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +21,7 @@ use crate::web::caller::{Caller, Via};
 pub struct NewTokenRequest {
     /// What it is for ("nightly listing push"), 1–100 characters.
     pub name: String,
-    /// Scopes. Only `read` until the store keeps scopes.
+    /// Scopes: `read`, `write` (case and lead actions), `ingest` (push listings).
     pub scopes: Vec<TokenScope>,
     /// Days until it expires, 1–366 (default 90).
     pub expires_in_days: Option<u32>,
@@ -82,12 +84,6 @@ pub async fn create_token(
     }
     if req.scopes.is_empty() {
         return Err(ApiError::invalid("scopes", "at least one scope"));
-    }
-    if req.scopes.iter().any(|s| *s != TokenScope::Read) {
-        return Err(ApiError::invalid(
-            "scopes",
-            "only read tokens can be made until the store keeps token scopes",
-        ));
     }
     let days = req.expires_in_days.unwrap_or(90);
     if !(1..=366).contains(&days) {
@@ -154,5 +150,91 @@ pub async fn revoke_current_token(
         .directory()
         .record(event(&caller, SecurityAction::TokenRevoked))
         .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A token as its owner sees it (never the secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// Name.
+    pub name: String,
+    /// Scopes.
+    pub scopes: Vec<TokenScope>,
+    /// Made at.
+    pub created_at: DateTime<Utc>,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Revoked at.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The caller's tokens for the organization acted for, newest first.
+#[utoipa::path(get, path = "/tokens", tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tokens (no secrets)", body = Vec<TokenInfo>),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    let m = caller.member()?;
+    let list = state
+        .directory()
+        .tokens_of(m.actor.user, m.actor.org)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(
+        list.into_iter()
+            .map(|t| TokenInfo {
+                id: t.id,
+                name: t.name,
+                scopes: t.scopes,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes one of the caller's tokens by id. Another user's token, or an unknown id,
+/// answers 404 alike.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "Token id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked (or already revoked)"),
+        (status = 404, description = "`not_found`", body = ErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_scope(TokenScope::Write)?;
+    let m = caller.member()?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let mine = state
+        .directory()
+        .tokens_of(m.actor.user, m.actor.org)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    if !mine.iter().any(|t| t.id == id) {
+        return Err(ApiError::not_found());
+    }
+    let live = state
+        .directory()
+        .revoke_token(id, Utc::now())
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    if live {
+        let _ = state
+            .directory()
+            .record(event(&caller, SecurityAction::TokenRevoked))
+            .await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -38,6 +38,15 @@ pub enum TokenScope {
 }
 
 impl TokenScope {
+    /// The scope's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Ingest => "ingest",
+        }
+    }
+
     /// Parses `read`, `write` or `ingest`.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {

@@ -36,7 +36,7 @@ fn object_name(t: wangjian_domain::ObjectType) -> String {
 }
 
 /// Beijing time (UTC+8, no daylight saving since 1991), to the minute.
-fn shanghai_time(t: DateTime<Utc>) -> String {
+pub(super) fn shanghai_time(t: DateTime<Utc>) -> String {
     (t + Duration::hours(8))
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -231,6 +231,16 @@ pub(super) async fn show(
                                     li data-action=(a) { (t(lang, &format!("action.{a}"))) }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+            @if !file.links.is_empty() {
+                div.card #case-leads style="margin-top:16px" {
+                    h2 { (t(lang, "case.leads")) }
+                    ul.items {
+                        @for l in &file.links {
+                            li { a.lead-link href={"/leads/" (l.lead)} { (t(lang, "case.lead")) " " (l.lead.to_string().get(..8).unwrap_or_default()) } " " span.muted { (shanghai_time(l.linked_at)) } }
                         }
                     }
                 }

@@ -564,3 +564,28 @@ fn hidden_becomes_not_found_and_forbidden_403() {
         ErrorCode::Forbidden
     );
 }
+
+#[test]
+fn only_platform_operators_push_listings() {
+    let mut allowed = vec![];
+    for (label, who) in principals() {
+        if may_push_listings(&who).is_allow() {
+            allowed.push(label);
+        }
+    }
+    // Every platform's operator, nobody else (not an agency, not the platform's admin).
+    assert!(!allowed.is_empty());
+    assert!(
+        allowed
+            .iter()
+            .all(|l| l.starts_with("plat") && l.ends_with(".operator")),
+        "{allowed:?}"
+    );
+    assert_eq!(
+        allowed.len(),
+        orgs()
+            .iter()
+            .filter(|(_, k, _)| matches!(k, OrgKind::Platform))
+            .count()
+    );
+}

@@ -164,3 +164,53 @@ test('an officer and a supervisor move a case two steps and see them in the time
   assert.deepEqual(chief.errors, []);
   await chief.context.close();
 });
+
+test('an officer opens a lead from the queue, sees the highlighted spans and registers a case', async () => {
+  const { context, page, errors } = await newPage();
+  await signIn(page, 'hz.officer');
+  await Promise.all([page.waitForNavigation(), page.click('header.top nav a[href="/leads"]')]);
+  assert.match(await page.textContent('h1'), /线索/);
+  // The seller's markup is shown as text, never run.
+  const row = page.locator('#queue tbody tr', { hasText: '<script>alert(1)</script>' });
+  assert.equal(await row.count(), 1, 'the scanned lead is in the queue, its title escaped');
+  assert.match(await row.textContent(), /高/);
+  await page.screenshot({ path: `${ARTIFACTS}/leads-queue.png`, fullPage: true });
+  // Filter by reason: the lead stays; by another platform's id: it goes.
+  await page.selectOption('form.filters select[name=reason]', 'counterfeit_term');
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button')]);
+  assert.equal(await page.locator('#queue tbody tr', { hasText: 'A货' }).count(), 1);
+
+  await Promise.all([
+    page.waitForNavigation(),
+    page.locator('#queue tbody tr', { hasText: 'A货' }).locator('a.lead-link').click(),
+  ]);
+  assert.ok(new globalThis.URL(page.url()).pathname.startsWith('/leads/'));
+  const title = page.locator('#listing dd[data-field=title]');
+  const marked = await title.locator('mark').allTextContents();
+  assert.ok(marked.some((m) => m.startsWith('高仿')), `高仿 highlighted: ${marked}`);
+  assert.ok(marked.some((m) => m.startsWith('耐克')), `the mark highlighted: ${marked}`);
+  assert.ok(marked.some((m) => m.startsWith('A货')), `A货 highlighted: ${marked}`);
+  // The markup around the spans is text: no <b> or <script> element inside the field.
+  assert.equal(await title.locator('b, script').count(), 0);
+  assert.match(await title.textContent(), /<b>高仿/);
+  // Each reason explained, in Chinese.
+  const reasons = await page.textContent('#reasons');
+  assert.match(reasons, /假冒暗语/);
+  assert.match(reasons, /商标/);
+  await page.screenshot({ path: `${ARTIFACTS}/lead-highlighted.png`, fullPage: true });
+
+  await page.fill('#lead-actions input[name=title]', '涉嫌销售假冒耐克运动鞋案');
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click('#lead-actions button[value=register_case]'),
+  ]);
+  assert.match(await page.textContent('.notice'), /已处理 1 条线索/);
+  assert.match(await page.textContent('#state'), /已登记/);
+  await Promise.all([page.waitForNavigation(), page.click('#state a.case-link')]);
+  assert.match(await page.textContent('h1'), /涉嫌销售假冒耐克运动鞋案/);
+  assert.match(await page.textContent('.badge'), /登记/);
+  assert.equal(await page.locator('#case-leads a.lead-link').count(), 1, 'the case links its lead');
+  await page.screenshot({ path: `${ARTIFACTS}/lead-case-registered.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

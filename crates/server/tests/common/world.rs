@@ -169,6 +169,7 @@ fn listing(n: u32, title: &str, org: OrgId) -> ListingInput {
             org,
             rule_set_version: "rs1".into(),
             summary: format!("high: {title}"),
+            scan: None,
         }),
     }
 }
@@ -272,4 +273,56 @@ pub async fn build(store: &Store, password_hash: &str) -> World {
         lead_nj,
         case_nj,
     }
+}
+
+/// Stores the mark 耐克 (aliases Nike, NIKE; shoes; reference price 899) of the world's
+/// rights holder: the installation's marks that pushed listings are scanned with.
+pub async fn put_marks(store: &Store) {
+    let marks = wangjian_detect::parse_marks(
+        "marks.csv",
+        "mark,aliases,owner,categories,reference_price_cny,authorized_shops\n\
+         耐克,Nike|NIKE,某品牌权利人,鞋|运动鞋,899,\n",
+    )
+    .unwrap();
+    store.put_marks(&marks).await.unwrap();
+}
+
+/// The title of the listing [`scanned_lead`] stores: seller text with markup around the
+/// hits, so pages must escape it and cut spans at character boundaries.
+pub const SCANNED_TITLE: &str = "<b>高仿</b>耐克 Air 运动鞋 <script>alert(1)</script> A货";
+
+/// Scans one hostile listing with the embedded rule pack and the mark 耐克 (stored in the
+/// store), and keeps its lead for Hangzhou with the whole verdict, as a platform push
+/// does. Returns the lead.
+pub async fn scanned_lead(store: &Store) -> LeadId {
+    put_marks(store).await;
+    let detector = wangjian_detect::Detector::build(
+        wangjian_detect::RulePack::embedded().unwrap(),
+        store.marks().await.unwrap(),
+    )
+    .unwrap();
+    let listing = wangjian_detect::Listing {
+        id: "S1".into(),
+        title: SCANNED_TITLE.into(),
+        description: Some("支持验货 & \"假一赔十\"".into()),
+        price: Some(99.0),
+        category: Some("运动鞋".into()),
+        ship_from: Some("浙江省杭州市".into()),
+        ..Default::default()
+    };
+    let verdict = detector.scan(&listing);
+    let captured_at = Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap();
+    let lead = ScanLead::from_scan(
+        org_id("hz"),
+        detector.ruleset_version(),
+        &listing,
+        &verdict,
+        Some("330100".into()),
+    );
+    let input = ListingInput::from_listing(listing, org_id("plata"), captured_at, Some(lead));
+    let out = store
+        .ingest_listings(org_id("plata"), &[input])
+        .await
+        .unwrap();
+    out.new_leads[0]
 }

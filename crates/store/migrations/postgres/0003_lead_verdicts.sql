@@ -1,0 +1,26 @@
+-- wangjian schema v3 (PostgreSQL): what the lead queue filters on and the listing page
+-- shows. Each scan lead keeps its full verdict (reasons with character spans into the
+-- fields it names, and the text of those fields as scanned), its level, score, reason
+-- codes (a bit set in `Code::ALL` order, so one integer test filters by reason), the
+-- marks hit (`|name|name|`), the listing's platform and the seller's region. Platform
+-- pushes record the submitting organization on the listing and its leads. API tokens
+-- keep their scopes. Existing rows keep NULLs (external leads have no verdict).
+
+ALTER TABLE listings ADD COLUMN submitted_by UUID REFERENCES organizations(id);
+
+ALTER TABLE leads ADD COLUMN submitted_by UUID;
+ALTER TABLE leads ADD COLUMN platform UUID;
+ALTER TABLE leads ADD COLUMN region TEXT;
+ALTER TABLE leads ADD COLUMN level TEXT;
+ALTER TABLE leads ADD COLUMN score BIGINT;
+ALTER TABLE leads ADD COLUMN reasons BIGINT;
+ALTER TABLE leads ADD COLUMN marks TEXT;
+ALTER TABLE leads ADD COLUMN verdict JSONB;
+ALTER TABLE leads ADD COLUMN dismissal JSONB;
+
+CREATE INDEX leads_org_queue ON leads(org, status, received_at, id);
+CREATE INDEX leads_org_received ON leads(org, received_at, id);
+CREATE INDEX leads_submitted ON leads(submitted_by, received_at, id) WHERE submitted_by IS NOT NULL;
+
+ALTER TABLE api_tokens ADD COLUMN scopes JSONB NOT NULL DEFAULT '["read"]';
+CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);
