@@ -1317,3 +1317,55 @@ async fn portal_hostile_input() {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     f.finish().await;
 }
+
+/// The board and the dashboard by every principal: members get pages drawn from their
+/// own scope (the office its region's board with the supervision orders; an agency its
+/// own counts and a note that the board is the office's), the public the sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn board_and_dashboard_by_every_principal() {
+    let f = fixture().await;
+    for who in f.principals() {
+        for path in ["/board", "/dashboard"] {
+            let (s, b) = f.get(&who, path).await;
+            if who == "public" {
+                assert_eq!(s, StatusCode::SEE_OTHER, "{path}");
+                continue;
+            }
+            assert_eq!(s, StatusCode::OK, "{who} {path}: {b}");
+            assert!(b.contains("href=\"/board\"") && b.contains("href=\"/dashboard\""));
+        }
+        let (_, board) = f.get(&who, "/board").await;
+        let office = who.ends_with("office.supervisor");
+        assert_eq!(board.contains("id=\"supervision-orders\""), office, "{who}");
+        let (_, dash) = f.get(&who, "/dashboard").await;
+        let case_worker = office
+            || [
+                "hz.officer",
+                "hz.officer2",
+                "hz.supervisor",
+                "nb.officer",
+                "nj.officer",
+                "hzpolice.officer",
+            ]
+            .contains(&who.as_str());
+        assert_eq!(dash.contains("id=\"cases-by-state\""), case_worker, "{who}");
+        if case_worker {
+            assert!(dash.contains("<svg"), "{who}: charts drawn");
+        }
+    }
+    // The registered Hangzhou case counts for Hangzhou and Zhejiang, not for Ningbo.
+    let state = wangjian_domain::CaseState::Registered.label_zh();
+    for (who, sees) in [
+        ("hz.officer", true),
+        ("zjoffice.supervisor", true),
+        ("nb.officer", false),
+    ] {
+        let (_, b) = f.get(who, "/dashboard").await;
+        let chart = b.split("id=\"cases-by-state\"").nth(1).unwrap();
+        let chart = chart.split("</svg>").next().unwrap();
+        assert_eq!(chart.contains(state), sees, "{who}: {chart}");
+    }
+    let (_, plat) = f.get("plata.operator", "/dashboard").await;
+    assert!(!plat.contains("<svg"), "a platform counts no cases");
+    f.finish().await;
+}

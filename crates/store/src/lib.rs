@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 mod backend;
+mod board;
 mod cases;
 mod complaints;
 mod directory;
@@ -58,6 +59,7 @@ mod write;
 mod tests;
 
 pub use backend::Backend;
+pub use board::{LeadTally, SupervisionOrder};
 pub use cases::CaseNumberRequest;
 pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
 pub use directory::{ApiToken, Written};

@@ -369,7 +369,7 @@ fn date(r: &Row, i: usize) -> Result<NaiveDate, StoreError> {
     }
 }
 
-fn number_at(r: &Row, i: usize) -> Result<String, StoreError> {
+pub(crate) fn number_at(r: &Row, i: usize) -> Result<String, StoreError> {
     Ok(format!(
         "{}〔{}〕{}号",
         r.text(i)?.unwrap_or_default(),

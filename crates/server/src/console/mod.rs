@@ -2,8 +2,10 @@
 //! with htmx served from the binary for small interactions. Simplified Chinese by default,
 //! English switchable; laid out for a 1366×768 office screen.
 
+mod board;
 mod case;
 mod complaints;
+mod dashboard;
 mod leads;
 mod listing;
 mod login;
@@ -32,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/leads", get(leads::queue))
         .route("/leads/actions", post(leads::act))
         .route("/leads/{id}", get(listing::show))
+        .route("/board", get(board::show))
+        .route("/dashboard", get(dashboard::show))
         .route("/complaints", get(complaints::list))
         .route("/complaints/{id}", get(complaints::show))
         .route("/complaints/{id}/decisions", post(complaints::act))
@@ -71,6 +75,8 @@ pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
                             a.active href="/" { (t(lang, "nav.home")) }
                             a href="/leads" { (t(lang, "nav.leads")) }
                             a href="/complaints" { (t(lang, "nav.complaints")) }
+                            a href="/board" { (t(lang, "nav.board")) }
+                            a href="/dashboard" { (t(lang, "nav.dashboard")) }
                         }
                         div.who {
                             span { (caller.user_name.as_deref().unwrap_or("")) " · " (caller.org_name.as_deref().unwrap_or("")) }

@@ -12,6 +12,7 @@ use super::*;
 contract!(
     complaints_submit_accept_and_scope,
     account_events_record_permission_changes,
+    board_counts_stay_in_scope,
 );
 
 fn submission(region: &str) -> Submission {
@@ -179,4 +180,48 @@ async fn account_events_record_permission_changes(s: &Store) {
         .exec("DELETE FROM account_events", vec![])
         .await
         .is_err());
+}
+
+async fn board_counts_stay_in_scope(s: &Store) {
+    seed(s).await;
+    let l = leads(s, HZ, 0, 3).await;
+    let _ = leads(s, NB, 10, 1).await;
+    register(s, &actor(A, HZ, Role::Officer), l[0], 1).await;
+    register(s, &actor(A, HZ, Role::Officer), l[1], 2).await;
+    let hz = s.case_state_counts(&Scope::Org(HZ)).await.unwrap();
+    assert_eq!(hz, vec![("registered".to_string(), 2)]);
+    assert!(s
+        .case_state_counts(&Scope::Org(NB))
+        .await
+        .unwrap()
+        .is_empty());
+    let zj = s
+        .case_state_counts(&Scope::Region(RegionCode::parse("330000").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(zj, vec![("registered".to_string(), 2)]);
+
+    let since = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let t = s.lead_tallies(&Scope::Org(HZ), since, 100).await.unwrap();
+    assert_eq!(t.len(), 3);
+    assert!(t.iter().all(|x| x.source == "scan"));
+    let region = s
+        .lead_tallies(
+            &Scope::Region(RegionCode::parse("330000").unwrap()),
+            since,
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(region.len(), 4, "Hangzhou's three and Ningbo's one");
+    assert!(s
+        .lead_tallies(
+            &Scope::Region(RegionCode::parse("320000").unwrap()),
+            since,
+            100
+        )
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s.supervision_orders(OFFICE).await.unwrap().is_empty());
 }
