@@ -1139,3 +1139,73 @@ async fn nodes_for_leaves(
     }
     Ok(map)
 }
+
+/// Hooks for `benches/evidence_log.rs` (not an API): the audit insert without the log (the
+/// baseline), the same with the log, and writing generated perfect nodes directly to build
+/// a large tree fast.
+#[doc(hidden)]
+pub mod bench {
+    use wangjian_domain::AuditEvent;
+    use wangjian_ledger::{Entry, Hash, NodeId};
+
+    use super::int;
+    use crate::value::Val;
+    use crate::{Store, StoreError};
+
+    /// Writes `events` in one transaction: the audit rows only (`with_log` false), or the
+    /// audit rows and their log entries, as `Store::apply` does.
+    pub async fn audit_events(
+        store: &Store,
+        events: &[AuditEvent],
+        with_log: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = store.pool.begin_write().await?;
+        if with_log {
+            crate::write::append_audit(&mut tx, events, Vec::new()).await?;
+        } else {
+            crate::write::insert_audit_events(&mut tx, events).await?;
+        }
+        tx.commit().await
+    }
+
+    /// Inserts perfect nodes as given (generated elsewhere), in one transaction.
+    pub async fn insert_nodes(store: &Store, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
+        let mut tx = store.pool.begin_write().await?;
+        for chunk in nodes.chunks(2000) {
+            let mut sql = String::from("INSERT INTO log_nodes (level, idx, hash) VALUES ");
+            let mut args = Vec::with_capacity(chunk.len() * 3);
+            for (k, (id, h)) in chunk.iter().enumerate() {
+                if k > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${})", 3 * k + 1, 3 * k + 2, 3 * k + 3));
+                args.push(Val::Int(Some(i64::from(id.level))));
+                args.push(int(id.index));
+                args.push(Val::from(h.as_slice()));
+            }
+            tx.exec(&sql, args).await?;
+        }
+        tx.commit().await
+    }
+
+    /// Inserts entry `index` alone (its nodes written by `insert_nodes`), so the log's
+    /// size reads `index + 1` without storing every entry of a generated tree.
+    pub async fn insert_last_entry(
+        store: &Store,
+        index: u64,
+        entry: &Entry,
+    ) -> Result<(), StoreError> {
+        let mut tx = store.pool.begin_write().await?;
+        tx.exec(
+            "INSERT INTO log_entries (leaf_index, kind, entry, appended_at) VALUES ($1, $2, $3, $4)",
+            vec![
+                int(index),
+                Val::Int(Some(entry.kind() as i64)),
+                Val::from(entry.encode()),
+                Val::from(chrono::Utc::now()),
+            ],
+        )
+        .await?;
+        tx.commit().await
+    }
+}
