@@ -1369,3 +1369,104 @@ async fn board_and_dashboard_by_every_principal() {
     assert!(!plat.contains("<svg"), "a platform counts no cases");
     f.finish().await;
 }
+
+/// The workflow endpoints (`/api/v1/cases/{id}/trail`, `/api/v1/cases/{id}/supervisions`)
+/// by every principal, and the OpenAPI document naming every new path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_trail_and_supervision_by_every_principal() {
+    let f = fixture().await;
+    let case_hz = f.world.case_hz.to_string();
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let readers = set(&[
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "zjoffice.supervisor",
+    ]);
+    for who in f.principals() {
+        for suffix in ["trail", "supervisions"] {
+            let (us, ub) = f
+                .get(&who, &format!("/api/v1/cases/{unknown}/{suffix}"))
+                .await;
+            let (s, b) = f
+                .get(&who, &format!("/api/v1/cases/{case_hz}/{suffix}"))
+                .await;
+            if readers.contains(&who) {
+                assert_eq!(s, StatusCode::OK, "{who} {suffix}: {b}");
+                if suffix == "trail" {
+                    assert!(b.contains("\"action\":\"case.register\""), "{b}");
+                }
+            } else {
+                assert_eq!((s, &b), (us, &ub), "{who} {suffix}: no existence oracle");
+            }
+        }
+    }
+    let order = serde_json::json!({"level": "key", "due": "2099-01-05", "note": "限期查处并报告"});
+    for who in f.principals() {
+        if who == "zjoffice.supervisor" {
+            continue;
+        }
+        let (s, b) = f
+            .post_json(
+                &who,
+                &format!("/api/v1/cases/{case_hz}/supervisions"),
+                &order,
+            )
+            .await;
+        let want = if who == "public" || readers.contains(&who) {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(s, want, "{who} may not supervise: {b}");
+    }
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/cases/{case_hz}/supervisions"),
+        )
+        .await;
+    assert_eq!(b, "[]", "refused orders wrote nothing");
+    let (s, b) = f
+        .post_json(
+            "zjoffice.supervisor",
+            &format!("/api/v1/cases/{case_hz}/supervisions"),
+            &serde_json::json!({"level": "key", "due": "2001-01-05", "note": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("\"field\":\"due\""));
+    let (s, b) = f
+        .post_json(
+            "zjoffice.supervisor",
+            &format!("/api/v1/cases/{case_hz}/supervisions"),
+            &order,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/cases/{case_hz}/supervisions"),
+        )
+        .await;
+    assert!(b.contains("限期查处并报告"), "{b}");
+    let (_, b) = f
+        .get("hz.officer", &format!("/api/v1/cases/{case_hz}/trail"))
+        .await;
+    assert!(b.contains("supervision.mark"), "{b}");
+
+    let (_, doc) = f.get("public", "/api/v1/openapi.json").await;
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    for p in [
+        "/complaints",
+        "/complaints/{id}",
+        "/complaints/{id}/decisions",
+        "/complaints/{id}/trail",
+        "/cases/{id}/trail",
+        "/cases/{id}/supervisions",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "OpenAPI names {p}");
+    }
+    f.finish().await;
+}

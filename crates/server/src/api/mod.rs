@@ -15,6 +15,7 @@ pub mod complaints;
 pub mod leads;
 pub mod listings;
 pub mod tokens;
+pub mod workflow;
 
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/errors", get(errors))
         .merge(complaints::routes())
+        .merge(workflow::routes())
 }
 
 /// One entry of the error catalog.
@@ -100,7 +102,6 @@ async fn errors() -> Json<Vec<CatalogEntry>> {
         tokens::TokenInfo, leads::LeadItem, leads::LeadPage, leads::LeadView, leads::LeadAction,
         leads::ActionReport, leads::LeadOutcome, listings::IngestRequest, listings::IngestReport,
         listings::IngestLead, listings::Rejection)),
-    nest((path = "/", api = complaints::ComplaintsDoc)),
     modifiers(&BearerAuth),
     tags((name = "system", description = "Health and the document itself"),
          (name = "accounts", description = "Who am I; API tokens"),
@@ -129,9 +130,11 @@ impl Modify for BearerAuth {
 
 /// The document as JSON text.
 pub fn openapi_document() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_string())
+    let mut doc = ApiDoc::openapi();
+    // Route modules that describe their own paths.
+    doc.merge(complaints::ComplaintsDoc::openapi());
+    doc.merge(workflow::WorkflowDoc::openapi());
+    doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 
 async fn openapi_json() -> impl IntoResponse {

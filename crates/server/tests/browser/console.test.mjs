@@ -8,43 +8,20 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { URL, ARTIFACTS, launch, newPage as open, signIn } from './lib.mjs';
 
-const URL = process.env.WJ_URL;
 const CASE_HZ = process.env.WJ_CASE_HZ;
-const ARTIFACTS = process.env.WJ_ARTIFACTS || 'artifacts';
-const PASSWORD = 'wangjian-demo-2026';
-mkdirSync(ARTIFACTS, { recursive: true });
 
 let browser;
 before(async () => {
-  assert.ok(URL, 'WJ_URL is set');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
 
 // An office screen.
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return { context, page, errors };
-}
-
-async function signIn(page, login) {
-  await page.goto(`${URL}/login`);
-  await page.fill('#login', login);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
-}
+const newPage = () => open(browser);
 
 test('the login page is in Chinese, fits 1366x768 and loads no outside resource', async () => {
   const { context, page, errors } = await newPage();

@@ -40,4 +40,4 @@ WJ_CASE_HZ="$(sed -n 's/^case_hz=//p' "$out")"
 export WJ_URL WJ_CASE_HZ
 echo "browser tests against $WJ_URL (screenshots in $WJ_ARTIFACTS)"
 cd "$here"
-node --test --test-concurrency=1 console.test.mjs
+node --test --test-concurrency=1 console.test.mjs portal.test.mjs
