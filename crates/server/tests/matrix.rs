@@ -1470,3 +1470,44 @@ async fn case_trail_and_supervision_by_every_principal() {
     }
     f.finish().await;
 }
+
+/// Every sign-in and failed sign-in lands in the store's account trail, the failure of an
+/// unknown name with no user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ins_and_failures_are_recorded_in_the_store() {
+    let f = fixture().await;
+    let ev = f
+        .store
+        .account_events(Some(world::user_id("hz.officer")), 50)
+        .await
+        .unwrap();
+    assert!(
+        ev.iter().any(
+            |e| e.event.action == "account.sign_in" && e.event.org == Some(world::org_id("hz"))
+        ),
+        "{ev:?}"
+    );
+    let resp = send(
+        &f.router,
+        Request::get("/login").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let pre = cookie(&resp, "wj_csrf").unwrap();
+    let resp = send(
+        &f.router,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("wj_csrf={pre}"))
+            .body(Body::from(format!(
+                "_csrf={pre}&login=nobody&password=guess"
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(resp.status(), StatusCode::SEE_OTHER);
+    let last = f.store.account_events(None, 1).await.unwrap();
+    assert_eq!(last[0].event.action, "account.sign_in_failed");
+    assert_eq!(last[0].event.user, None);
+    assert_eq!(last[0].event.login, "nobody");
+    f.finish().await;
+}
