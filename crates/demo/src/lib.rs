@@ -10,7 +10,8 @@
 //! with their marks; a login for each role; a few thousand listings patrolled into leads
 //! with the default rule pack; cases in every state of the state machine, with their
 //! deadlines (some overdue, some due soon), a criminal referral, transfers (one whose
-//! acknowledgement is overdue), supervision orders, seized goods and penalty decisions.
+//! acknowledgement is overdue), supervision orders, seized goods and penalty decisions;
+//! complaints and reports from the public portal in every state.
 //!
 //! # How
 //!
@@ -27,6 +28,7 @@
 
 #![deny(missing_docs)]
 
+mod complaints;
 mod listings;
 mod world;
 
@@ -96,6 +98,8 @@ pub struct DemoReport {
     pub leads: u64,
     /// Cases registered.
     pub cases: u64,
+    /// Complaints and reports from the public, in every state.
+    pub complaints: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -119,6 +123,7 @@ pub async fn fill(
                 listings: 0,
                 leads: 0,
                 cases: 0,
+                complaints: 0,
                 logins: world::logins(),
             });
         }
@@ -183,12 +188,14 @@ pub async fn fill(
         calendar,
     };
     let cases = world::cases(store, &w, env, today, &leads).await?;
+    let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
     Ok(DemoReport {
         already_there: false,
         today,
         listings: patrolled,
         leads: stored_leads,
         cases,
+        complaints,
         logins: world::logins(),
     })
 }

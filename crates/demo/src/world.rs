@@ -211,7 +211,7 @@ impl World {
         UserId(derived("user", login))
     }
 
-    fn actor(&self, login: &str) -> Actor {
+    pub(crate) fn actor(&self, login: &str) -> Actor {
         let (_, _, org, roles) =
             PEOPLE
                 .iter()

@@ -40,6 +40,30 @@ async fn fills_an_empty_database_with_every_state() {
             "no case in state {s:?}; have {states:?}"
         );
     }
+    // Complaints from the public in every state, one of them past its deadline.
+    assert_eq!(report.complaints, 6);
+    let mut complaint_states = BTreeSet::new();
+    let mut overdue = 0;
+    for org in store.organizations().await.unwrap() {
+        for c in store
+            .complaints(org.id, None, None, 50)
+            .await
+            .unwrap()
+            .items
+        {
+            complaint_states.insert(c.state.as_str());
+            if c.state == wangjian_domain::complaint::ComplaintState::Received
+                && c.accept_due < opts.today.unwrap()
+            {
+                overdue += 1;
+            }
+        }
+    }
+    assert_eq!(
+        complaint_states,
+        BTreeSet::from(["accepted", "handled", "received", "refused"])
+    );
+    assert_eq!(overdue, 1);
     let (_, hash) = store.user_by_login("hz_officer").await.unwrap().unwrap();
     assert_eq!(
         hash.as_deref(),

@@ -52,8 +52,9 @@ pub fn print_report(db: &str, r: &DemoReport) {
         eprintln!("wangjian: {db} already holds the demo; nothing written");
     } else {
         eprintln!(
-            "wangjian: demo written to {db} (today {}): {} listings patrolled, {} leads, {} cases",
-            r.today, r.listings, r.leads, r.cases
+            "wangjian: demo written to {db} (today {}): {} listings patrolled, {} leads, {} cases, \
+             {} complaints",
+            r.today, r.listings, r.leads, r.cases, r.complaints
         );
     }
     eprintln!("demo logins (password {DEMO_PASSWORD}):");
