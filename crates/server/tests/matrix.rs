@@ -1511,3 +1511,47 @@ async fn sign_ins_and_failures_are_recorded_in_the_store() {
     assert_eq!(last[0].event.login, "nobody");
     f.finish().await;
 }
+
+/// `GET /api/v1/transfers`: a transfer from Hangzhou to Ningbo is in Ningbo's incoming
+/// list only; Ningbo then reads the case, and accepts it by the case transition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incoming_transfers_by_every_principal() {
+    let f = fixture().await;
+    let case_hz = f.world.case_hz.to_string();
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/cases/{case_hz}/transitions"),
+            &serde_json::json!({"command": {"action": "start_verification", "verifier": world::user_id("hz.officer").to_string()}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/cases/{case_hz}/transitions"),
+            &serde_json::json!({"command": {"action": "transfer_out", "to_org": world::org_id("nb").to_string(),
+                "legal_basis": "《市场监督管理行政处罚程序规定》第十八条", "reason": "违法行为发生地在宁波", "materials": []}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    for who in f.principals() {
+        let (s, b) = f.get(&who, "/api/v1/transfers?status=sent").await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+            continue;
+        }
+        assert_eq!(s, StatusCode::OK, "{who}: {b}");
+        let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+        let n = v["items"].as_array().unwrap().len();
+        assert_eq!(n, usize::from(who == "nb.officer"), "{who}: {b}");
+    }
+    let (s, b) = f.get("nb.officer", "/api/v1/transfers?status=lost").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(b.contains("\"field\":\"status\""));
+    let (s, _) = f
+        .get("nb.officer", &format!("/api/v1/cases/{case_hz}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "the receiver reads the case");
+    f.finish().await;
+}

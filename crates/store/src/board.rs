@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use wangjian_domain::supervision::Supervision;
+use wangjian_domain::transfer::TransferOrder;
 use wangjian_domain::OrgId;
 
 use crate::directory::from_row;
-use crate::query::{prefix_range, Scope};
+use crate::query::{prefix_range, Cursor, Page, Scope};
 use crate::schema;
 use crate::value::{Kind, Val};
 use crate::{Store, StoreError};
@@ -36,6 +37,27 @@ pub struct SupervisionOrder {
     pub responsible_org: OrgId,
     /// The case's state.
     pub state: String,
+}
+
+/// A page from rows fetched with `LIMIT limit + 1`: the extra row only says there is a
+/// next page, whose cursor is the id of the last item kept.
+pub(crate) fn page_of<T: serde::de::DeserializeOwned>(
+    t: &schema::Table,
+    rows: &[crate::backend::Row],
+    limit: usize,
+    id: impl Fn(&T) -> String,
+) -> Result<Page<T>, StoreError> {
+    let mut items: Vec<T> = rows
+        .iter()
+        .map(|r| from_row(t, r))
+        .collect::<Result<_, _>>()?;
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|x| Cursor(id(x)))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
 }
 
 fn scope_filter(scope: &Scope, org_col: &str, region_col: &str, args: &mut Vec<Val>) -> String {
@@ -104,6 +126,39 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Transfer orders and criminal referrals sent to `org` (incoming), optionally only
+    /// those with `status` (`sent`: awaiting its acceptance), newest first, keyset-paged.
+    pub async fn incoming_transfers(
+        &self,
+        org: OrgId,
+        status: Option<&str>,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Page<TransferOrder>, StoreError> {
+        let t = &schema::TRANSFER_ORDERS;
+        let mut args = vec![Val::from(org.0)];
+        let mut conds = vec!["to_org = $1".to_string()];
+        if let Some(s) = status {
+            args.push(Val::from(s));
+            conds.push(format!("status = ${}", args.len()));
+        }
+        if let Some(a) = after {
+            let id = uuid::Uuid::parse_str(&a.0)
+                .map_err(|_| StoreError::Corrupt(format!("bad cursor {:?}", a.0)))?;
+            args.push(Val::from(id));
+            conds.push(format!("id < ${}", args.len()));
+        }
+        let limit = limit.clamp(1, 500) as usize;
+        let sql = format!(
+            "SELECT {} FROM transfer_orders WHERE {} ORDER BY id DESC LIMIT {}",
+            t.select_list(""),
+            conds.join(" AND "),
+            limit + 1
+        );
+        let rows = self.pool.fetch(&sql, args).await?;
+        page_of(t, &rows, limit, |x: &TransferOrder| x.id.0.to_string())
     }
 
     /// The office's supervision orders not lifted, on open cases, by due date.

@@ -204,17 +204,7 @@ impl Store {
             limit + 1
         );
         let rows = self.pool.fetch(&sql, args).await?;
-        let mut items: Vec<Complaint> = rows
-            .iter()
-            .map(|r| from_row(t, r))
-            .collect::<Result<_, _>>()?;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|c| Cursor(c.id.to_string()))
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        crate::board::page_of(t, &rows, limit, |c: &Complaint| c.id.to_string())
     }
 
     /// Complaints still awaiting the accept-or-refuse decision whose deadline falls on or

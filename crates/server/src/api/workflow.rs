@@ -30,6 +30,7 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/cases/{id}/trail", get(case_trail))
+        .route("/transfers", get(incoming_transfers))
         .route(
             "/cases/{id}/supervisions",
             get(list_supervisions).post(create_supervision),
@@ -39,11 +40,81 @@ pub fn routes() -> axum::Router<AppState> {
 /// The OpenAPI part of these routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(case_trail, list_supervisions, create_supervision),
-    components(schemas(NewSupervision)),
+    paths(case_trail, list_supervisions, create_supervision, incoming_transfers),
+    components(schemas(NewSupervision, TransferPage)),
     tags((name = "workflow", description = "A case's audit trail and supervision orders (督办)"))
 )]
 pub struct WorkflowDoc;
+
+/// Query of the incoming transfers.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TransferQuery {
+    /// Only this status (`sent`: awaiting your acceptance; `accepted`, `refused`,
+    /// `feedback_reported`).
+    pub status: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One page of transfer orders, newest first.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct TransferPage {
+    /// The orders (domain `TransferOrder`).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<wangjian_domain::transfer::TransferOrder>,
+    /// Cursor of the next page, or null on the last.
+    pub next: Option<String>,
+}
+
+/// Transfer orders and criminal referrals sent to the caller's agency (accept or refuse
+/// them with the case transitions `accept_transfer` / `refuse_transfer`).
+#[utoipa::path(get, path = "/transfers", tag = "workflow", params(TransferQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of incoming transfer orders", body = TransferPage),
+        (status = 400, description = "`invalid_input`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody)))]
+pub async fn incoming_transfers(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<TransferQuery>,
+) -> Result<Json<TransferPage>, ApiError> {
+    use crate::policy::{list_scope, Party, ResourceKind, Scope};
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s @ ("sent" | "accepted" | "refused" | "feedback_reported")) => Some(s),
+        Some(s) => return Err(ApiError::invalid("status", format!("unknown status {s:?}"))),
+        None => None,
+    };
+    if let Some(a) = &q.after {
+        Uuid::parse_str(a).map_err(|_| ApiError::invalid("after", "not a cursor of this list"))?;
+    }
+    // The receivers of transfers read the case (the policy's transferred-to party).
+    let org = match list_scope(&caller.principal, ResourceKind::Case) {
+        Scope::Parties { org, parties } if parties.contains(&Party::TransferredTo) => org,
+        _ => {
+            return Ok(Json(TransferPage {
+                items: vec![],
+                next: None,
+            }))
+        }
+    };
+    let page = store(&state)?
+        .incoming_transfers(
+            org,
+            status,
+            q.after.map(wangjian_store::Cursor),
+            q.limit.unwrap_or(50).clamp(1, 500),
+        )
+        .await?;
+    Ok(Json(TransferPage {
+        items: page.items,
+        next: page.next.map(|c| c.0),
+    }))
+}
 
 /// The audit trail of a case: every event whose root is the case, in order.
 #[utoipa::path(get, path = "/cases/{id}/trail", tag = "workflow",
