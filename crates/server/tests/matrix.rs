@@ -1553,5 +1553,17 @@ async fn incoming_transfers_by_every_principal() {
         .get("nb.officer", &format!("/api/v1/cases/{case_hz}"))
         .await;
     assert_eq!(s, StatusCode::OK, "the receiver reads the case");
+    // The receiver's home page lists it under new transfers, with a link to the case.
+    let (_, home) = f.get("nb.officer", "/").await;
+    let card = home
+        .split("id=\"new-transfers\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        card.contains("违法行为发生地在宁波") && card.contains(&case_hz),
+        "{home}"
+    );
+    let (_, home) = f.get("hz.officer", "/").await;
+    assert!(!home.contains("id=\"new-transfers\""));
     f.finish().await;
 }

@@ -165,6 +165,9 @@ struct HomeData {
     /// (case number, what is due, due date, overdue, working days left): the caller's
     /// agency's running deadlines, or the office's supervision board.
     due: Vec<(String, String, String, bool, u32)>,
+    /// (case id, reason, sent on) of the transfers sent to the caller's agency and not
+    /// yet accepted or refused.
+    transfers: Vec<(String, String, String)>,
 }
 
 async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>, crate::ApiError> {
@@ -244,6 +247,22 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
         if n > 0 {
             data.by_state.push((label(s), n));
         }
+    }
+    if data.works_cases {
+        let incoming = store
+            .incoming_transfers(m.actor.org, Some("sent"), None, 10)
+            .await?;
+        data.transfers = incoming
+            .items
+            .into_iter()
+            .map(|t| {
+                (
+                    t.case.to_string(),
+                    t.reason,
+                    crate::portal::local_time(t.sent_at),
+                )
+            })
+            .collect();
     }
     Ok(Some(data))
 }
@@ -347,7 +366,19 @@ async fn home(
                         }
                     }
                 }
-                (empty_card("home.new_transfers"))
+                @match data.as_ref().filter(|d| !d.transfers.is_empty()) {
+                    Some(d) => {
+                        div.card #new-transfers {
+                            h2 { (t(lang, "home.new_transfers")) }
+                            ul.items {
+                                @for (case, reason, at) in &d.transfers {
+                                    li { a href={"/cases/" (case)} { (reason) } " " span.state { (at) } }
+                                }
+                            }
+                        }
+                    }
+                    None => { (empty_card("home.new_transfers")) }
+                }
             }
             div.grid.two style="margin-top:16px" {
                 div.card { (leads) }
