@@ -257,6 +257,29 @@ fn a_case_exported_through_the_cli_verifies_and_every_tampering_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("w.db").display());
     let case = a_case(&db);
+    // The demo's cases have captured listing snapshots: one exports and verifies.
+    let rows = ok(on(&db, &["export", "log_entries"]));
+    let captured: serde_json::Value = rows
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| !r["blob_sha256"].is_null())
+        .expect("the demo captured evidence");
+    let demo_case = captured["case_id"].as_str().unwrap();
+    let demo_pkg = dir.path().join("demo-case.tar");
+    let out = ok(on(
+        &db,
+        &[
+            "evidence",
+            "export",
+            "--case",
+            demo_case,
+            "-o",
+            demo_pkg.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains(" 2 blobs"), "{out}");
+    let verdict = ok(run(&["verify", demo_pkg.to_str().unwrap()]));
+    assert!(verdict.contains(", 2 blobs, "), "{verdict}");
     let page = dir.path().join("item-0.html");
     std::fs::write(
         &page,
@@ -378,7 +401,7 @@ fn a_case_exported_through_the_cli_verifies_and_every_tampering_is_caught() {
     // The whole log against its signed head, and proofs printed from the store.
     let v = ok(on(&db, &["log", "verify"]));
     assert!(
-        v.starts_with("OK: ") && v.contains(" 1 signed tree heads"),
+        v.starts_with("OK: ") && v.contains(" 2 signed tree heads"),
         "{v}"
     );
     let cp = ok(on(&db, &["log", "checkpoint"]));

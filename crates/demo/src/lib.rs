@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod complaints;
+mod evidence;
 mod listings;
 mod world;
 
@@ -165,6 +166,7 @@ pub async fn fill(
             lead,
         ));
     }
+    let lead_inputs: Vec<usize> = leads.iter().map(|l| l.3).collect();
     // The ids the store gives these leads (derived from the snapshot and the rule set).
     let leads: Vec<(LeadId, DateTime<Utc>, wangjian_domain::OrgId, String)> = leads
         .into_iter()
@@ -188,6 +190,13 @@ pub async fn fill(
         calendar,
     };
     let cases = world::cases(store, &w, env, today, &leads).await?;
+    // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
+    let by_lead: std::collections::HashMap<LeadId, &ListingInput> = leads
+        .iter()
+        .zip(&lead_inputs)
+        .map(|(l, i)| (l.0, &inputs[*i]))
+        .collect();
+    evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &by_lead, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
     Ok(DemoReport {
         already_there: false,
