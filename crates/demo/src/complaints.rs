@@ -14,7 +14,18 @@ use wangjian_store::Store;
 
 /// (days ago, kind, region, respondent, text, links, contact, then: "" | accept | refuse |
 /// handle)
-const SUBMISSIONS: [(i64, &str, &str, &str, &str, &str, &str, &str); 6] = [
+type Scripted = (
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const SUBMISSIONS: [Scripted; 6] = [
     (
         1,
         "report",
