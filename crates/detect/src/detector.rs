@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use wangjian_text::MatchForm;
 
-use crate::listing::Listing;
+use crate::listing::{Listing, ListingRef};
 use crate::pack::{CuePosition, Mark, Problem, Problems, RulePack};
 use crate::verdict::{Code, Field, Level, Reason, Verdict};
 
@@ -465,6 +465,12 @@ impl Detector {
 
     /// Scans one listing. Pure: the verdict depends only on the listing and the rules.
     pub fn scan(&self, listing: &Listing) -> Verdict {
+        self.scan_ref(&listing.borrowed())
+    }
+
+    /// Scans one listing read with [`ListingRef::from_json`] (no copy of its text): the
+    /// same verdict as [`Detector::scan`] of the owned listing.
+    pub fn scan_ref(&self, listing: &ListingRef<'_>) -> Verdict {
         SCRATCH.with(|s| match s.try_borrow_mut() {
             Ok(mut scratch) => self.scan_with(listing, &mut scratch),
             Err(_) => self.scan_with(listing, &mut Scratch::default()),
@@ -591,7 +597,7 @@ fn fmt_price(p: f64) -> String {
 }
 
 impl Detector {
-    fn scan_with(&self, listing: &Listing, sc: &mut Scratch) -> Verdict {
+    fn scan_with(&self, listing: &ListingRef<'_>, sc: &mut Scratch) -> Verdict {
         let pack = &self.canon.pack;
         let policy = &pack.policy;
         let mut fields: Vec<FieldText<'_>> = Vec::with_capacity(3);
@@ -693,7 +699,7 @@ impl Detector {
 
     fn decide<'t>(
         &self,
-        listing: &Listing,
+        listing: &ListingRef<'_>,
         mut hits: Vec<Hit>,
         text_of: &dyn Fn(Field) -> &'t str,
     ) -> Verdict {
@@ -1105,7 +1111,7 @@ impl Detector {
         });
         let (score, level) = score(policy, &reasons);
         Verdict {
-            listing_id: listing.id.clone(),
+            listing_id: listing.id.to_string(),
             score,
             level,
             reasons,
@@ -1119,7 +1125,7 @@ impl Detector {
 
     /// Codes of the places the listing says it is (ship-from first, then the shop's
     /// province and city), with a readable description; `None` when neither is known.
-    fn location(&self, listing: &Listing) -> Option<(Vec<String>, String)> {
+    fn location(&self, listing: &ListingRef<'_>) -> Option<(Vec<String>, String)> {
         let mut places = Vec::new();
         let mut shown = Vec::new();
         if let Some(sf) = listing

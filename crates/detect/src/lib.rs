@@ -59,7 +59,7 @@ mod verdict;
 
 pub use compiled::{CompiledError, FORMAT_VERSION, MAGIC};
 pub use detector::{Detector, Stats, LICENSE_KINDS};
-pub use listing::{CsvListings, Listing, ListingError, Shop, CSV_COLUMNS};
+pub use listing::{CsvListings, Listing, ListingError, ListingRef, Shop, ShopRef, CSV_COLUMNS};
 pub use pack::{
     embedded_pack_files, parse_marks, CuePosition, CueRule, GiRule, Mark, Policy, Problem,
     Problems, RegulatedRule, RulePack, Strength, TermRule, PACK_FILES,

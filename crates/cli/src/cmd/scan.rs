@@ -23,7 +23,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use wangjian_detect::{
-    parse_marks, Code, CsvListings, Detector, Level, Listing, RulePack, Verdict, PACK_FILES,
+    parse_marks, Code, CsvListings, Detector, Level, Listing, ListingRef, RulePack, Verdict,
+    PACK_FILES,
 };
 
 use crate::input::{LineProblem, MAX_LINE_BYTES};
@@ -479,8 +480,8 @@ fn scan_batch(
                 done.lines = n;
                 let verdict = match line {
                     Ok(l) if l.trim().is_empty() => continue,
-                    Ok(l) => match Listing::from_json(l) {
-                        Ok(listing) => detector.scan(&listing),
+                    Ok(l) => match ListingRef::from_json(l) {
+                        Ok(listing) => detector.scan_ref(&listing),
                         Err(e) => {
                             done.bad.push((n, e.to_string()));
                             continue;
