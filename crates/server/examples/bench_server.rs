@@ -91,7 +91,14 @@ fn listing(i: usize, marks: &[String], flagged: bool) -> Listing {
     Listing {
         id: format!("B{i}"),
         title: title(i, marks, flagged),
-        description: Some("支持验货，假一赔十".into()),
+        description: Some(
+            if flagged {
+                "支持验货，假一赔十"
+            } else {
+                "纯棉舒适，七天无理由退换"
+            }
+            .into(),
+        ),
         price: Some(99.0 + (i % 50) as f64),
         category: Some("运动鞋".into()),
         shop: Shop {
