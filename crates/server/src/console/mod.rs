@@ -49,6 +49,25 @@ pub fn routes() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
 }
 
+/// The console's sections: the top navigation, in order.
+const NAV: &[(&str, &str)] = &[
+    ("/", "nav.home"),
+    ("/leads", "nav.leads"),
+    ("/complaints", "nav.complaints"),
+    ("/board", "nav.board"),
+    ("/dashboard", "nav.dashboard"),
+];
+
+/// The section a console path belongs to (`/leads/…` is under `/leads`); the home page for
+/// everything else, such as a case page reached from it.
+fn section(path: &str) -> &'static str {
+    NAV.iter()
+        .skip(1)
+        .map(|(href, _)| *href)
+        .find(|href| path == *href || path.strip_prefix(href).is_some_and(|r| r.starts_with('/')))
+        .unwrap_or("/")
+}
+
 /// A page in the console's frame.
 pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
     let lang = caller.lang;
@@ -72,11 +91,9 @@ pub fn page(caller: &Caller, title: &str, body: Markup) -> Markup {
                     header.top {
                         a.brand href="/" { (t(lang, "app.name")) small { (t(lang, "app.tagline")) } }
                         nav {
-                            a.active href="/" { (t(lang, "nav.home")) }
-                            a href="/leads" { (t(lang, "nav.leads")) }
-                            a href="/complaints" { (t(lang, "nav.complaints")) }
-                            a href="/board" { (t(lang, "nav.board")) }
-                            a href="/dashboard" { (t(lang, "nav.dashboard")) }
+                            @for (href, key) in NAV {
+                                a.active[section(&caller.path) == *href] href=(href) { (t(lang, key)) }
+                            }
                         }
                         div.who {
                             span { (caller.user_name.as_deref().unwrap_or("")) " · " (caller.org_name.as_deref().unwrap_or("")) }
@@ -465,5 +482,23 @@ mod tests {
         }
         assert_eq!(safe_next(None), "/");
         assert_eq!(url_encode("/a b?c=d&e"), "%2Fa+b%3Fc%3Dd%26e");
+    }
+}
+
+#[cfg(test)]
+mod nav_tests {
+    use super::section;
+
+    #[test]
+    fn each_page_marks_its_own_section() {
+        assert_eq!(section("/"), "/");
+        assert_eq!(section("/leads"), "/leads");
+        assert_eq!(section("/leads/0191-abc"), "/leads");
+        assert_eq!(section("/complaints/x/decisions"), "/complaints");
+        assert_eq!(section("/board"), "/board");
+        assert_eq!(section("/dashboard"), "/dashboard");
+        // A prefix that is not a path segment is not the section.
+        assert_eq!(section("/boardroom"), "/");
+        assert_eq!(section("/cases/42"), "/");
     }
 }

@@ -61,6 +61,8 @@ pub struct Caller {
     pub ip: IpAddr,
     /// Request id (also in the `x-request-id` response header and every log line).
     pub request_id: String,
+    /// The request's path (the console marks the section it belongs to).
+    pub path: String,
 }
 
 impl Caller {
@@ -155,7 +157,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     // Owned: the request body is not Sync, so no borrow of the request may cross an await.
     let headers = req.headers().clone();
     // API clients get no pre-session cookie: they post with a bearer token, not a form.
-    let api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
     let rid = request_id(&headers);
     let lang = cookies::get(&headers, cookies::LANG)
         .map(Lang::from_tag)
@@ -173,6 +176,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             csrf,
             ip,
             request_id: rid.clone(),
+            path: path.clone(),
         };
         if let Some(auth) = headers.get(header::AUTHORIZATION) {
             let presented = auth
