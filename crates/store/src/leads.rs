@@ -194,16 +194,14 @@ fn lead_row(r: &Row) -> Result<LeadRow, StoreError> {
     })
 }
 
+use crate::query::arg;
+
 impl Store {
     /// A page of leads, newest first.
     pub async fn leads(&self, q: &LeadQuery) -> Result<Page<LeadRow>, StoreError> {
         let t = &schema::LEADS;
         let mut args = Vec::new();
         let mut conds = Vec::new();
-        let arg = |v: Val, args: &mut Vec<Val>| {
-            args.push(v);
-            format!("${}", args.len())
-        };
         match &q.scope {
             LeadScope::Org(o) => {
                 let p = arg(Val::from(o.0), &mut args);

@@ -658,15 +658,22 @@ impl Store {
         size: u64,
     ) -> Result<InclusionProof, StoreError> {
         let plan = Plan::inclusion(index, size).map_err(log_err)?;
-        let mut tx = self.pool.begin_read().await?;
-        Self::check_size(&mut tx, size).await?;
-        let hashes = assemble(&mut tx, &plan).await?;
-        tx.commit().await?;
+        let hashes = self.proof_hashes(&plan, size).await?;
         Ok(InclusionProof {
             leaf_index: index,
             tree_size: size,
             hashes,
         })
+    }
+
+    /// The hashes a proof `plan` names, read in one snapshot in which the log holds at least
+    /// `size` entries.
+    async fn proof_hashes(&self, plan: &Plan, size: u64) -> Result<Vec<Hash>, StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        Self::check_size(&mut tx, size).await?;
+        let hashes = assemble(&mut tx, plan).await?;
+        tx.commit().await?;
+        Ok(hashes)
     }
 
     /// The consistency proof from the tree of `old` entries to the tree of `new`.
@@ -676,10 +683,7 @@ impl Store {
         new: u64,
     ) -> Result<ConsistencyProof, StoreError> {
         let plan = Plan::consistency(old, new).map_err(log_err)?;
-        let mut tx = self.pool.begin_read().await?;
-        Self::check_size(&mut tx, new).await?;
-        let hashes = assemble(&mut tx, &plan).await?;
-        tx.commit().await?;
+        let hashes = self.proof_hashes(&plan, new).await?;
         Ok(ConsistencyProof {
             old_size: old,
             new_size: new,

@@ -101,6 +101,13 @@ fn cursor_uuid(c: &Option<Cursor>) -> Result<Option<Uuid>, StoreError> {
         .transpose()
 }
 
+/// Adds `v` to a query's arguments and returns its placeholder (`$n`), so that a query
+/// built from optional filters numbers its parameters in order.
+pub(crate) fn arg(v: Val, args: &mut Vec<Val>) -> String {
+    args.push(v);
+    format!("${}", args.len())
+}
+
 impl Store {
     /// Cases in a scope, filtered, in id order (ids are time-ordered UUIDv7, so this is
     /// registration order).
@@ -108,10 +115,6 @@ impl Store {
         let t = &schema::CASES;
         let mut args = Vec::new();
         let mut conds = Vec::new();
-        let arg = |v: Val, args: &mut Vec<Val>| {
-            args.push(v);
-            format!("${}", args.len())
-        };
         match &q.scope {
             Scope::Org(o) => {
                 let p = arg(Val::from(o.0), &mut args);
