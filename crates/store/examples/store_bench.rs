@@ -49,13 +49,17 @@ use wangjian_store::{
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-const BATCH: usize = 1000;
 const SHOPS: usize = 5000;
 const OFFICERS: usize = 20;
 const PLATFORM: OrgId = OrgId::from_u128(0xb0);
 const OFFICE: OrgId = OrgId::from_u128(0xb1);
 const SUPERVISOR: UserId = UserId::from_u128(0xb2);
 const OFFICE_SUPERVISOR: UserId = UserId::from_u128(0xb3);
+
+/// Listings per transaction (`BATCH`, default 5000 as `wangjian patrol`).
+fn batch_size() -> usize {
+    env_num("BATCH", 5000).max(1)
+}
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -377,11 +381,16 @@ fn plain_row((l, v): (ListingInput, Verdict)) -> PlainRow {
     }
 }
 
-/// The baseline: one transaction of four multi-row INSERTs with bound values.
+/// Rows per baseline statement: at most 24 000 bound values (SQLite allows 32 766).
+const PLAIN_CHUNK: usize = 1500;
+
+/// The baseline: one transaction of multi-row INSERTs (four tables, at most
+/// [`PLAIN_CHUNK`] rows each) with bound values.
 macro_rules! plain_insert {
     ($name:ident, $db:ty, $uuid:expr, $time:expr, $dedup:expr) => {
         async fn $name(pool: &sqlx::Pool<$db>, rows: &[PlainRow], extras: bool) -> Res<()> {
             let mut tx = pool.begin().await?;
+            for rows in rows.chunks(PLAIN_CHUNK) {
             let mut q = sqlx::QueryBuilder::<$db>::new(
                 "INSERT INTO shops (id, platform, platform_shop_id, name, version) ",
             );
@@ -395,6 +404,8 @@ macro_rules! plain_insert {
             });
             q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *tx).await?;
+            }
+            for rows in rows.chunks(PLAIN_CHUNK) {
             let mut q = sqlx::QueryBuilder::<$db>::new(
                 "INSERT INTO listings (id, platform, platform_listing_id, shop, first_seen_at, \
                  version) ",
@@ -409,6 +420,8 @@ macro_rules! plain_insert {
             });
             q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *tx).await?;
+            }
+            for rows in rows.chunks(PLAIN_CHUNK) {
             let mut q = sqlx::QueryBuilder::<$db>::new(
                 "INSERT INTO listing_snapshots (id, listing, platform, shop, \
                  platform_listing_id, url, title, description, price_fen, ship_from, \
@@ -431,6 +444,8 @@ macro_rules! plain_insert {
             });
             q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *tx).await?;
+            }
+            for rows in rows.chunks(PLAIN_CHUNK) {
             let mut q = sqlx::QueryBuilder::<$db>::new(
                 "INSERT INTO leads (id, org, source, dedup_key, dedup, summary, snapshot, shop, \
                  received_at, status, version",
@@ -461,6 +476,7 @@ macro_rules! plain_insert {
             });
             q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(())
         }
@@ -503,6 +519,7 @@ struct Intake {
 }
 
 async fn intake(backend: &str, n: usize, orgs: &[Agency]) -> Res<(Db, Store, Intake)> {
+    let batch_size = batch_size();
     let lead_org = |i: usize| orgs[i % orgs.len()].id;
     let d = detector()?;
     // The store's path.
@@ -511,8 +528,8 @@ async fn intake(backend: &str, n: usize, orgs: &[Agency]) -> Res<(Db, Store, Int
     seed(&store, orgs).await?;
     let mut rows = 0;
     let mut store_time = Duration::ZERO;
-    for start in (0..n).step_by(BATCH) {
-        let batch: Vec<ListingInput> = (start..(start + BATCH).min(n))
+    for start in (0..n).step_by(batch_size) {
+        let batch: Vec<ListingInput> = (start..(start + batch_size).min(n))
             .map(|i| listing(&d, i, lead_org(i)).0)
             .collect();
         let t = Instant::now();
@@ -529,8 +546,8 @@ async fn intake(backend: &str, n: usize, orgs: &[Agency]) -> Res<(Db, Store, Int
     // The verdict columns of migration 0003, when this schema has them.
     let extras = columns(&raw, "leads").await?.iter().any(|c| c == "verdict");
     let mut plain_time = Duration::ZERO;
-    for start in (0..n).step_by(BATCH) {
-        let batch: Vec<PlainRow> = (start..(start + BATCH).min(n))
+    for start in (0..n).step_by(batch_size) {
+        let batch: Vec<PlainRow> = (start..(start + batch_size).min(n))
             .map(|i| plain_row(listing(&d, i, lead_org(i))))
             .collect();
         let t = Instant::now();
@@ -1124,8 +1141,10 @@ async fn run(backend: &str) -> Res<()> {
     println!("### {backend} {version}\n");
     println!(
         "Listing intake: {} listings, each with its scan lead ({} rows: shops, listings, \
-         snapshots, leads), batches of {BATCH}, one transaction each.\n",
-        i.listings, i.rows
+         snapshots, leads), batches of {}, one transaction each.\n",
+        i.listings,
+        i.rows,
+        batch_size()
     );
     println!("| path | s | listings/s | rows/s | time / baseline |");
     println!("|---|---|---|---|---|");

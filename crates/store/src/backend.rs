@@ -72,6 +72,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "list_indexes",
         include_str!("../migrations/sqlite/0005_list_indexes.sql"),
     ),
+    (
+        6,
+        "intake",
+        include_str!("../migrations/sqlite/0006_intake.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -99,6 +104,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "list_indexes",
         include_str!("../migrations/postgres/0005_list_indexes.sql"),
     ),
+    (
+        6,
+        "intake",
+        include_str!("../migrations/postgres/0006_intake.sql"),
+    ),
 ];
 
 impl Pool {
@@ -117,7 +127,9 @@ impl Pool {
                 // cut can undo the last commits.
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                .page_size(16384)
+                .pragma("cache_size", "-65536");
             // An in-memory database lives in its one connection: keep exactly one, forever.
             let pool = if memory {
                 SqlitePoolOptions::new()
@@ -296,6 +308,86 @@ impl Tx {
         })
     }
 
+    /// `INSERT … ON CONFLICT DO NOTHING RETURNING id` of many rows into `table`, whose
+    /// insert columns are `cols` (each row binds them in that order; the first is `id`).
+    /// Returns the rows made (their `id`), so a caller tells new rows from old ones.
+    ///
+    /// SQLite gets multi-row `VALUES` lists of at most [`MAX_PARAMS`] values. PostgreSQL
+    /// gets one array per column, `INSERT … SELECT * FROM UNNEST($1::uuid[], …)`: one
+    /// statement text whatever the number of rows, so it is parsed and planned once per
+    /// connection and binds a few arrays instead of tens of thousands of parameters.
+    pub(crate) async fn insert_ignoring(
+        &mut self,
+        table: &str,
+        cols: &[(&str, Kind)],
+        rows: Vec<Vec<Val>>,
+    ) -> Result<Vec<Row>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names = cols.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+        match self {
+            Tx::Sqlite(_) => {
+                let per_row = cols.len().max(1);
+                let chunk = (MAX_PARAMS / per_row).max(1);
+                let mut out = Vec::new();
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let part: Vec<Vec<Val>> = rows.by_ref().take(chunk).collect();
+                    let mut sql = format!("INSERT INTO {table} ({names}) VALUES ");
+                    let row_sql = format!("({})", vec!["?"; per_row].join(", "));
+                    for i in 0..part.len() {
+                        if i > 0 {
+                            sql.push_str(", ");
+                        }
+                        sql.push_str(&row_sql);
+                    }
+                    sql.push_str(" ON CONFLICT DO NOTHING RETURNING id");
+                    let args: Vec<Val> = part.into_iter().flatten().collect();
+                    out.extend(self.fetch(&sql, args).await?);
+                }
+                Ok(out)
+            }
+            Tx::Postgres(t) => {
+                let casts = cols
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, k))| format!("${}::{}[]", i + 1, pg_array_type(*k)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO {table} ({names}) SELECT * FROM UNNEST({casts}) \
+                     ON CONFLICT DO NOTHING RETURNING id"
+                );
+                let mut columns: Vec<Vec<Val>> = cols
+                    .iter()
+                    .map(|_| Vec::with_capacity(rows.len()))
+                    .collect();
+                for row in rows {
+                    if row.len() != cols.len() {
+                        return Err(StoreError::Corrupt(format!(
+                            "{table}: a row of {} values for {} columns",
+                            row.len(),
+                            cols.len()
+                        )));
+                    }
+                    for (c, v) in columns.iter_mut().zip(row) {
+                        c.push(v);
+                    }
+                }
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for ((_, kind), values) in cols.iter().zip(columns) {
+                    q = bind_pg_array(q, *kind, values)?;
+                }
+                Ok(q.fetch_all(&mut **t)
+                    .await?
+                    .into_iter()
+                    .map(Row::Postgres)
+                    .collect())
+            }
+        }
+    }
+
     /// Runs several statements in one go (migrations, maintenance).
     pub(crate) async fn raw(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
@@ -400,6 +492,56 @@ fn pg_query(
         };
     }
     q
+}
+
+/// Most bind parameters in one SQLite statement (it allows 32 766).
+const MAX_PARAMS: usize = 30_000;
+
+/// The PostgreSQL element type of a column of `kind`.
+fn pg_array_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Uuid => "uuid",
+        Kind::Text => "text",
+        Kind::Int => "int8",
+        Kind::Real => "float8",
+        Kind::Bool => "bool",
+        Kind::Time => "timestamptz",
+        Kind::Date => "date",
+        Kind::Json => "jsonb",
+        Kind::Bytes => "bytea",
+    }
+}
+
+/// Binds `values` (all of `kind`) as one PostgreSQL array.
+fn bind_pg_array(
+    q: sqlx::query::Query<'static, Postgres, sqlx::postgres::PgArguments>,
+    kind: Kind,
+    values: Vec<Val>,
+) -> Result<sqlx::query::Query<'static, Postgres, sqlx::postgres::PgArguments>, StoreError> {
+    let mismatch = |v: &Val| StoreError::Corrupt(format!("a {v:?} in a column of {kind:?}"));
+    macro_rules! array {
+        ($variant:ident, $map:expr) => {{
+            let mut a = Vec::with_capacity(values.len());
+            for v in values {
+                match v {
+                    Val::$variant(x) => a.push(x.map($map)),
+                    other => return Err(mismatch(&other)),
+                }
+            }
+            q.bind(a)
+        }};
+    }
+    Ok(match kind {
+        Kind::Uuid => array!(Uuid, |x| x),
+        Kind::Text => array!(Text, |x| x),
+        Kind::Int => array!(Int, |x| x),
+        Kind::Real => array!(Real, |x| x),
+        Kind::Bool => array!(Bool, |x| x),
+        Kind::Time => array!(Time, |x| x),
+        Kind::Date => array!(Date, |x| x),
+        Kind::Json => array!(Json, sqlx::types::Json),
+        Kind::Bytes => array!(Bytes, |x| x),
+    })
 }
 
 impl Row {

@@ -18,7 +18,7 @@ use wangjian_domain::{LeadId, ListingId, OrgId, ShopId, SnapshotId};
 use crate::backend::Tx;
 use crate::directory::from_row;
 use crate::schema::{self, Table};
-use crate::value::Val;
+use crate::value::{Kind, Val};
 use crate::write::json_of;
 use crate::{Store, StoreError};
 
@@ -257,22 +257,23 @@ impl ListingInput {
     }
 }
 
-/// Most bind parameters in one statement: SQLite allows 32 766, PostgreSQL 65 535.
-const MAX_PARAMS: usize = 30_000;
-
-/// Inserts `rows` (JSON objects in `table`'s shape), many per statement, skipping rows
-/// whose unique keys exist. Returns how many were new.
-async fn insert_ignoring(tx: &mut Tx, table: &Table, rows: &[Json]) -> Result<u64, StoreError> {
-    let per_row = table.insert_cols().len();
-    let chunk = (MAX_PARAMS / per_row).max(1);
-    let mut added = 0;
-    for part in rows.chunks(chunk) {
-        let mut args = Vec::with_capacity(part.len() * per_row);
-        for r in part {
-            args.extend(table.values(r)?);
+/// Inserts `rows` (each in `table`'s insert-column order), skipping rows whose unique
+/// keys exist; returns the ids of the new rows (in no order).
+async fn insert_new(
+    tx: &mut Tx,
+    table: &Table,
+    rows: Vec<Vec<Val>>,
+) -> Result<HashSet<Uuid>, StoreError> {
+    let cols: Vec<(&str, Kind)> = table
+        .insert_cols()
+        .into_iter()
+        .map(|c| (c.name, c.kind))
+        .collect();
+    let mut added = HashSet::new();
+    for row in tx.insert_ignoring(table.name, &cols, rows).await? {
+        if let Some(id) = row.uuid(0)? {
+            added.insert(id);
         }
-        let sql = format!("{} ON CONFLICT DO NOTHING", table.insert_sql(part.len()));
-        added += tx.exec(&sql, args).await?;
     }
     Ok(added)
 }
@@ -289,31 +290,86 @@ pub struct IngestOutcome {
     pub new_leads: Vec<LeadId>,
 }
 
-/// Inserts `rows` like [`insert_ignoring`] and returns the ids of the new rows.
-async fn insert_returning(
-    tx: &mut Tx,
-    table: &Table,
-    rows: &[Json],
-) -> Result<HashSet<Uuid>, StoreError> {
-    let per_row = table.insert_cols().len();
-    let chunk = (MAX_PARAMS / per_row).max(1);
-    let mut added = HashSet::new();
-    for part in rows.chunks(chunk) {
-        let mut args = Vec::with_capacity(part.len() * per_row);
-        for r in part {
-            args.extend(table.values(r)?);
-        }
-        let sql = format!(
-            "{} ON CONFLICT DO NOTHING RETURNING id",
-            table.insert_sql(part.len())
-        );
-        for row in tx.fetch(&sql, args).await? {
-            if let Some(id) = row.uuid(0)? {
-                added.insert(id);
-            }
-        }
-    }
-    Ok(added)
+// The rows of a batch, built straight from the inputs in each table's insert-column
+// order (`schema.rs`). The general write path goes through the domain value's JSON
+// instead; intake skips that detour because it is the one path that writes millions of
+// rows. `rows_match_the_schema` (below) proves both give the same values.
+
+fn shop_row(id: ShopId, platform: OrgId, s: &ShopInput) -> Vec<Val> {
+    vec![
+        Val::from(id.0),
+        Val::from(platform.0),
+        Val::from(s.platform_shop_id.as_str()),
+        Val::from(s.name.as_str()),
+        Val::Uuid(None),
+        Val::from(1),
+    ]
+}
+
+fn listing_row(
+    id: ListingId,
+    l: &ListingInput,
+    shop: Option<ShopId>,
+    submitted_by: Option<OrgId>,
+) -> Vec<Val> {
+    vec![
+        Val::from(id.0),
+        Val::from(l.platform.0),
+        Val::from(l.content.platform_listing_id.as_str()),
+        Val::Uuid(shop.map(|s| s.0)),
+        Val::from(l.captured_at),
+        Val::from(1),
+        Val::Uuid(submitted_by.map(|o| o.0)),
+    ]
+}
+
+fn snapshot_row(s: &ListingSnapshot) -> Vec<Val> {
+    vec![
+        Val::from(s.id.0),
+        Val::from(s.listing.0),
+        Val::from(s.platform.0),
+        Val::Uuid(s.shop.map(|x| x.0)),
+        Val::from(s.platform_listing_id.as_str()),
+        Val::from(s.url.as_str()),
+        Val::from(s.title.as_str()),
+        Val::from(s.description.as_str()),
+        Val::Int(s.price_fen),
+        Val::from(s.ship_from.as_str()),
+        Val::from(s.captured_at),
+        Val::from(s.content_hash()),
+    ]
+}
+
+fn lead_row(
+    lead: &Lead,
+    platform: OrgId,
+    submitted_by: Option<OrgId>,
+    scan: Option<&LeadScan>,
+) -> Result<Vec<Val>, StoreError> {
+    let marks = scan.map(LeadScan::marks).filter(|m| !m.is_empty());
+    Ok(vec![
+        Val::from(lead.id.0),
+        Val::from(lead.org.0),
+        Val::from(lead.source.as_str()),
+        Val::from(lead.dedup_key.canonical()),
+        Val::Json(Some(json_of(&lead.dedup_key)?)),
+        Val::from(lead.summary.as_str()),
+        Val::Uuid(lead.snapshot.map(|s| s.0)),
+        Val::Uuid(lead.shop.map(|s| s.0)),
+        Val::Uuid(lead.subject.map(|s| s.0)),
+        Val::from(lead.received_at),
+        Val::from(lead.status.as_str()),
+        Val::Json(lead.dismissal.as_ref().map(json_of).transpose()?),
+        Val::from(lead.version),
+        Val::Uuid(submitted_by.map(|o| o.0)),
+        Val::from(platform.0),
+        Val::Text(scan.and_then(|s| s.region.clone())),
+        Val::Text(scan.map(|s| s.verdict.level.as_str().to_string())),
+        Val::Int(scan.map(|s| i64::from(s.verdict.score))),
+        Val::Int(scan.map(LeadScan::reason_bits)),
+        Val::Text(marks.map(|m| format!("|{}|", m.join("|")))),
+        Val::Json(scan.map(json_of).transpose()?),
+    ])
 }
 
 impl Store {
@@ -344,9 +400,9 @@ impl Store {
         batch: &[ListingInput],
         submitted_by: Option<OrgId>,
     ) -> Result<IngestOutcome, StoreError> {
-        let submitter = submitted_by.map(|o| Json::String(o.to_string()));
         let mut shops = Vec::new();
-        let mut listings = Vec::new();
+        let mut seen_shops = HashSet::new();
+        let mut listings = Vec::with_capacity(batch.len());
         let mut snapshots = Vec::with_capacity(batch.len());
         let mut snapshot_ids = Vec::with_capacity(batch.len());
         let mut leads = Vec::new();
@@ -355,20 +411,15 @@ impl Store {
             let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
             let shop = l.shop.as_ref().map(|s| {
                 let id = shop_id_for(l.platform, &s.platform_shop_id);
-                shops.push(serde_json::json!({
-                    "id": id, "platform": l.platform, "platform_shop_id": s.platform_shop_id,
-                    "name": s.name, "version": 1,
-                }));
+                // A shop offers many listings of a batch: one row is enough.
+                if seen_shops.insert(id) {
+                    shops.push(shop_row(id, l.platform, s));
+                }
                 id
             });
-            listings.push(serde_json::json!({
-                "id": listing, "platform": l.platform,
-                "platform_listing_id": l.content.platform_listing_id, "shop": shop,
-                "first_seen_at": l.captured_at, "version": 1, "submitted_by": submitter,
-            }));
-            let hash = l.content.content_hash();
+            listings.push(listing_row(listing, l, shop, submitted_by));
             let snap = ListingSnapshot::new(
-                snapshot_id_for(listing, &hash),
+                snapshot_id_for(listing, &l.content.content_hash()),
                 listing,
                 l.platform,
                 shop,
@@ -376,10 +427,10 @@ impl Store {
                 l.captured_at,
             );
             snapshot_ids.push(snap.id.0);
-            snapshots.push(json_of(&snap)?);
+            snapshots.push(snapshot_row(&snap));
             if let Some(scan) = &l.lead {
                 let key = LeadDedupKey::Scan {
-                    snapshot_hash: hash.clone(),
+                    snapshot_hash: snap.content_hash().to_string(),
                     rule_set_version: scan.rule_set_version.clone(),
                 };
                 let lead = Lead {
@@ -396,32 +447,20 @@ impl Store {
                     version: 1,
                     dedup_key: key,
                 };
-                let mut j = json_of(&lead)?;
-                j["dedup_key_canonical"] = Json::String(lead.dedup_key.canonical());
-                j["submitted_by"] = submitter.clone().unwrap_or(Json::Null);
-                j["platform"] = Json::String(l.platform.to_string());
-                if let Some(s) = &scan.scan {
-                    j["region"] = s.region.clone().map(Json::String).unwrap_or(Json::Null);
-                    j["level"] = Json::String(s.verdict.level.as_str().to_string());
-                    j["score"] = Json::from(s.verdict.score);
-                    j["reasons"] = Json::from(s.reason_bits());
-                    let marks = s.marks();
-                    j["marks"] = if marks.is_empty() {
-                        Json::Null
-                    } else {
-                        Json::String(format!("|{}|", marks.join("|")))
-                    };
-                    j["verdict"] = json_of(s)?;
-                }
                 lead_ids.push(lead.id);
-                leads.push(j);
+                leads.push(lead_row(
+                    &lead,
+                    l.platform,
+                    submitted_by,
+                    scan.scan.as_ref(),
+                )?);
             }
         }
         let mut tx = self.pool.begin_write().await?;
-        let shops_added = insert_ignoring(&mut tx, &schema::SHOPS, &shops).await?;
-        let listings_added = insert_ignoring(&mut tx, &schema::LISTINGS, &listings).await?;
-        let new_snaps = insert_returning(&mut tx, &schema::LISTING_SNAPSHOTS, &snapshots).await?;
-        let new_leads = insert_returning(&mut tx, &schema::LEADS, &leads).await?;
+        let new_shops = insert_new(&mut tx, &schema::SHOPS, shops).await?;
+        let new_listings = insert_new(&mut tx, &schema::LISTINGS, listings).await?;
+        let new_snaps = insert_new(&mut tx, &schema::LISTING_SNAPSHOTS, snapshots).await?;
+        let new_leads = insert_new(&mut tx, &schema::LEADS, leads).await?;
         tx.commit().await?;
         let mut seen = HashSet::new();
         let new_snapshot = snapshot_ids
@@ -431,8 +470,8 @@ impl Store {
         let mut seen = HashSet::new();
         Ok(IngestOutcome {
             added: BatchOutcome {
-                shops: shops_added,
-                listings: listings_added,
+                shops: new_shops.len() as u64,
+                listings: new_listings.len() as u64,
                 snapshots: new_snaps.len() as u64,
                 leads: new_leads.len() as u64,
             },
@@ -537,5 +576,138 @@ impl Store {
         crate::write::write_change(&mut tx, &lead, &events).await?;
         tx.commit().await?;
         Ok((lead.id, true))
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+    use wangjian_detect::{Level, Reason};
+
+    fn input(shop: bool, scan: bool) -> ListingInput {
+        let listing = Listing {
+            id: "L1".into(),
+            title: "耐克 高仿 运动鞋".into(),
+            description: Some("莆田发货".into()),
+            price: Some(59.5),
+            category: Some("运动鞋".into()),
+            shop: wangjian_detect::Shop {
+                id: shop.then(|| "s1".to_string()),
+                name: Some("正品店".into()),
+                ..Default::default()
+            },
+            ship_from: Some("福建省莆田市".into()),
+            url: Some("https://item.example.com/1".into()),
+            ..Listing::default()
+        };
+        let verdict = Verdict {
+            listing_id: "L1".into(),
+            score: 75,
+            level: Level::High,
+            reasons: vec![Reason {
+                code: Code::Mark,
+                field: Field::Title,
+                start: 0,
+                end: 2,
+                matched: "耐克".into(),
+                rule: "mark:耐克".into(),
+                detail: "驰名商标".into(),
+                weight: 30,
+            }],
+        };
+        let org = OrgId::from_u128(7);
+        let lead =
+            scan.then(|| ScanLead::from_scan(org, "v1", &listing, &verdict, Some("350300".into())));
+        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.123456Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        ListingInput::from_listing(listing, OrgId::from_u128(9), at, lead)
+    }
+
+    /// The rows intake builds by hand are the rows the general path (the domain value's
+    /// JSON read through the table's column paths) would write.
+    #[test]
+    fn rows_match_the_schema() {
+        for (shop, scan, by) in [
+            (true, true, Some(OrgId::from_u128(3))),
+            (false, false, None),
+        ] {
+            let l = input(shop, scan);
+            let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
+            let shop_id = l
+                .shop
+                .as_ref()
+                .map(|s| shop_id_for(l.platform, &s.platform_shop_id));
+            let submitter = by.map(|o| Json::String(o.to_string()));
+            if let (Some(id), Some(s)) = (shop_id, &l.shop) {
+                let j = serde_json::json!({
+                    "id": id, "platform": l.platform, "platform_shop_id": s.platform_shop_id,
+                    "name": s.name, "version": 1,
+                });
+                assert_eq!(
+                    shop_row(id, l.platform, s),
+                    schema::SHOPS.values(&j).unwrap()
+                );
+            }
+            let j = serde_json::json!({
+                "id": listing, "platform": l.platform,
+                "platform_listing_id": l.content.platform_listing_id, "shop": shop_id,
+                "first_seen_at": l.captured_at, "version": 1, "submitted_by": submitter,
+            });
+            assert_eq!(
+                listing_row(listing, &l, shop_id, by),
+                schema::LISTINGS.values(&j).unwrap()
+            );
+            let hash = l.content.content_hash();
+            let snap = ListingSnapshot::new(
+                snapshot_id_for(listing, &hash),
+                listing,
+                l.platform,
+                shop_id,
+                l.content.clone(),
+                l.captured_at,
+            );
+            assert_eq!(
+                snapshot_row(&snap),
+                schema::LISTING_SNAPSHOTS
+                    .values(&json_of(&snap).unwrap())
+                    .unwrap()
+            );
+            let key = LeadDedupKey::Scan {
+                snapshot_hash: hash,
+                rule_set_version: "v1".into(),
+            };
+            let lead = Lead {
+                id: lead_id_for(OrgId::from_u128(7), &key),
+                org: OrgId::from_u128(7),
+                source: LeadSource::Scan,
+                summary: "high 75".into(),
+                snapshot: Some(snap.id),
+                shop: shop_id,
+                subject: None,
+                received_at: l.captured_at,
+                status: LeadStatus::New,
+                dismissal: None,
+                version: 1,
+                dedup_key: key,
+            };
+            let scan = l.lead.as_ref().and_then(|s| s.scan.as_ref());
+            let mut j = json_of(&lead).unwrap();
+            j["dedup_key_canonical"] = Json::String(lead.dedup_key.canonical());
+            j["submitted_by"] = submitter.clone().unwrap_or(Json::Null);
+            j["platform"] = Json::String(l.platform.to_string());
+            if let Some(s) = scan {
+                j["region"] = s.region.clone().map(Json::String).unwrap_or(Json::Null);
+                j["level"] = Json::String(s.verdict.level.as_str().to_string());
+                j["score"] = Json::from(s.verdict.score);
+                j["reasons"] = Json::from(s.reason_bits());
+                j["marks"] = Json::String(format!("|{}|", s.marks().join("|")));
+                j["verdict"] = json_of(s).unwrap();
+            }
+            assert_eq!(
+                lead_row(&lead, l.platform, by, scan).unwrap(),
+                schema::LEADS.values(&j).unwrap()
+            );
+        }
     }
 }
