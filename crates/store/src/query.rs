@@ -247,8 +247,10 @@ impl Store {
     }
 
     /// The supervision board of a coordination office: its active supervision marks on
-    /// open cases and the first `limit` running deadlines of its region, overdue or due
-    /// within `within` working days, by due date (`supervision::due_report` in SQL).
+    /// open cases and the running deadlines of its region, overdue or due within `within`
+    /// working days, by due date (`supervision::due_report` in SQL): the first `limit`
+    /// (1–500) of both together, so a province with thousands of marks answers with a
+    /// page, not all of them.
     pub async fn supervision_board(
         &self,
         office: OrgId,
@@ -270,8 +272,9 @@ impl Store {
             "SELECT {}, c.number_prefix, c.number_year, c.number_seq, c.responsible_org \
              FROM supervisions s JOIN cases c ON c.id = s.case_id \
              WHERE s.office = $1 AND s.lifted_at IS NULL AND s.due <= $2 AND c.is_open = $3 \
-             ORDER BY s.due, s.id",
-            t.select_list("s")
+             ORDER BY s.due, s.id LIMIT {}",
+            t.select_list("s"),
+            limit.clamp(1, 500)
         );
         let rows = self
             .pool
@@ -296,6 +299,7 @@ impl Store {
             });
         }
         items.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.number.cmp(&b.number)));
+        items.truncate(limit.clamp(1, 500) as usize);
         Ok(items)
     }
 
@@ -358,7 +362,7 @@ impl Store {
     }
 }
 
-fn stored_event(r: &Row) -> Result<StoredEvent, StoreError> {
+pub(crate) fn stored_event(r: &Row) -> Result<StoredEvent, StoreError> {
     Ok(StoredEvent {
         seq: r.int(0)?,
         event: from_row(&schema::AUDIT_EVENTS, r)?,

@@ -687,6 +687,14 @@ async fn queries_by_region_officer_and_isolation(s: &Store) {
         "{board:?}"
     );
     assert_eq!(s.supervisions_of(hz_cases[0]).await.unwrap().len(), 1);
+    // A page: the first `limit` items of marks and deadlines together, earliest first.
+    let first = s
+        .supervision_board(OFFICE, &hz_region, day(2024, 9, 27), 3, cal, 1)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].due, board.iter().map(|i| i.due).min().unwrap());
+    assert!(board.len() > 1, "{board:?}");
 }
 
 async fn export_and_transfer_round_trip(s: &Store) {
