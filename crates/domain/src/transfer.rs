@@ -267,6 +267,20 @@ pub enum AssistStatus {
     Declined,
 }
 
+impl AssistStatus {
+    /// Every status.
+    pub const ALL: [AssistStatus; 3] = [Self::Sent, Self::Answered, Self::Declined];
+
+    /// Its stored name (`sent`, `answered`, `declined`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Answered => "answered",
+            Self::Declined => "declined",
+        }
+    }
+}
+
 /// A regional assist request (协查). Table `assist_requests`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssistRequest {

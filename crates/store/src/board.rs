@@ -144,21 +144,37 @@ impl Store {
             args.push(Val::from(s));
             conds.push(format!("status = ${}", args.len()));
         }
-        if let Some(a) = after {
-            let id = uuid::Uuid::parse_str(&a.0)
-                .map_err(|_| StoreError::Corrupt(format!("bad cursor {:?}", a.0)))?;
-            args.push(Val::from(id));
+        self.newest_first(t, conds, args, &after, limit, |x: &TransferOrder| {
+            x.id.0.to_string()
+        })
+        .await
+    }
+
+    /// One page of `t`'s rows matching every condition, newest first (by the
+    /// time-ordered id), after the cursor: the keyset page of the incoming lists.
+    pub(crate) async fn newest_first<T: serde::de::DeserializeOwned>(
+        &self,
+        t: &schema::Table,
+        mut conds: Vec<String>,
+        mut args: Vec<Val>,
+        after: &Option<Cursor>,
+        limit: u32,
+        id: impl Fn(&T) -> String,
+    ) -> Result<Page<T>, StoreError> {
+        if let Some(a) = crate::query::cursor_uuid(after)? {
+            args.push(Val::from(a));
             conds.push(format!("id < ${}", args.len()));
         }
         let limit = limit.clamp(1, 500) as usize;
         let sql = format!(
-            "SELECT {} FROM transfer_orders WHERE {} ORDER BY id DESC LIMIT {}",
+            "SELECT {} FROM {} WHERE {} ORDER BY id DESC LIMIT {}",
             t.select_list(""),
+            t.name,
             conds.join(" AND "),
             limit + 1
         );
         let rows = self.pool.fetch(&sql, args).await?;
-        page_of(t, &rows, limit, |x: &TransferOrder| x.id.0.to_string())
+        page_of(t, &rows, limit, id)
     }
 
     /// The office's supervision orders not lifted, on open cases, by due date.

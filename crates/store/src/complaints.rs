@@ -70,14 +70,6 @@ pub struct StoredAccountEvent {
     pub event: AccountEvent,
 }
 
-fn cursor_uuid(c: &Option<Cursor>) -> Result<Option<Uuid>, StoreError> {
-    c.as_ref()
-        .map(|c| {
-            Uuid::parse_str(&c.0).map_err(|_| StoreError::Corrupt(format!("bad cursor {:?}", c.0)))
-        })
-        .transpose()
-}
-
 /// Appends `account.permission_changed` for a granted or revoked role, inside `tx`.
 pub(crate) async fn permission_event(
     tx: &mut crate::backend::Tx,
@@ -192,19 +184,10 @@ impl Store {
             args.push(Val::from(s.as_str()));
             conds.push(format!("state = ${}", args.len()));
         }
-        if let Some(a) = cursor_uuid(&after)? {
-            args.push(Val::from(a));
-            conds.push(format!("id < ${}", args.len()));
-        }
-        let limit = limit.clamp(1, 500) as usize;
-        let sql = format!(
-            "SELECT {} FROM complaints WHERE {} ORDER BY id DESC LIMIT {}",
-            t.select_list(""),
-            conds.join(" AND "),
-            limit + 1
-        );
-        let rows = self.pool.fetch(&sql, args).await?;
-        crate::board::page_of(t, &rows, limit, |c: &Complaint| c.id.to_string())
+        self.newest_first(t, conds, args, &after, limit, |c: &Complaint| {
+            c.id.to_string()
+        })
+        .await
     }
 
     /// Complaints still awaiting the accept-or-refuse decision whose deadline falls on or

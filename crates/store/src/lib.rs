@@ -53,6 +53,7 @@ mod log;
 mod query;
 mod schema;
 mod value;
+mod workflow_reads;
 mod write;
 
 #[cfg(test)]
@@ -76,6 +77,7 @@ pub use log::{
     TreeHead,
 };
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
+pub use workflow_reads::{AssistDirection, AssistQuery};
 pub use write::{Applied, Record};
 
 use backend::Pool;

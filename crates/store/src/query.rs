@@ -93,7 +93,7 @@ pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
     )
 }
 
-fn cursor_uuid(c: &Option<Cursor>) -> Result<Option<Uuid>, StoreError> {
+pub(crate) fn cursor_uuid(c: &Option<Cursor>) -> Result<Option<Uuid>, StoreError> {
     c.as_ref()
         .map(|c| {
             Uuid::parse_str(&c.0).map_err(|_| StoreError::Corrupt(format!("bad cursor {:?}", c.0)))

@@ -1042,3 +1042,4 @@ async fn token_scopes_list_and_revoke(s: &Store) {
 
 mod complaints;
 mod log;
+mod workflow;
