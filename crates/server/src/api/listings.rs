@@ -312,54 +312,64 @@ pub async fn ingest(
     let detector = state.scanner().detector(&store).await?;
     let received = req.listings.len();
     let now = Utc::now();
-    // Validate, scan and route off the async threads: 10 000 listings is CPU work.
+    // Validate, scan and route off the async threads, on every core: 10 000 listings is
+    // CPU work. Items keep their order.
     let (inputs, index_of, rejected) = tokio::task::spawn_blocking(move || {
-        let mut inputs = Vec::with_capacity(received);
-        let mut index_of = Vec::with_capacity(received);
-        let mut rejected = Vec::new();
+        use rayon::prelude::*;
         let fallback = agency_for(&agencies, &platform.region);
-        for (index, v) in req.listings.iter().enumerate() {
-            let (listing, captured_at) = match item(v, &platform, now) {
-                Ok(x) => x,
-                Err((field, message)) => {
-                    rejected.push(Rejection {
+        let items: Vec<Result<ListingInput, Rejection>> = req
+            .listings
+            .par_iter()
+            .enumerate()
+            .map(|(index, v)| {
+                let (listing, captured_at) =
+                    item(v, &platform, now).map_err(|(field, message)| Rejection {
                         index,
                         field: field.to_string(),
                         message,
-                    });
-                    continue;
+                    })?;
+                let verdict = detector.scan(&listing);
+                let lead = if verdict.level >= LEAD_LEVEL {
+                    let region = seller_region(&listing);
+                    let org = region
+                        .as_ref()
+                        .and_then(|r| agency_for(&agencies, r))
+                        .or(fallback);
+                    org.map(|org| {
+                        ScanLead::from_scan(
+                            org,
+                            detector.ruleset_version(),
+                            &listing,
+                            &verdict,
+                            Some(
+                                region
+                                    .unwrap_or_else(|| platform.region.clone())
+                                    .to_string(),
+                            ),
+                        )
+                    })
+                } else {
+                    None
+                };
+                Ok(ListingInput::from_listing(
+                    listing,
+                    platform.id,
+                    captured_at,
+                    lead,
+                ))
+            })
+            .collect();
+        let mut inputs = Vec::with_capacity(received);
+        let mut index_of = Vec::with_capacity(received);
+        let mut rejected = Vec::new();
+        for (index, r) in items.into_iter().enumerate() {
+            match r {
+                Ok(input) => {
+                    inputs.push(input);
+                    index_of.push(index);
                 }
-            };
-            let verdict = detector.scan(&listing);
-            let lead = if verdict.level >= LEAD_LEVEL {
-                let region = seller_region(&listing);
-                let org = region
-                    .as_ref()
-                    .and_then(|r| agency_for(&agencies, r))
-                    .or(fallback);
-                org.map(|org| {
-                    ScanLead::from_scan(
-                        org,
-                        detector.ruleset_version(),
-                        &listing,
-                        &verdict,
-                        Some(
-                            region
-                                .unwrap_or_else(|| platform.region.clone())
-                                .to_string(),
-                        ),
-                    )
-                })
-            } else {
-                None
-            };
-            inputs.push(ListingInput::from_listing(
-                listing,
-                platform.id,
-                captured_at,
-                lead,
-            ));
-            index_of.push(index);
+                Err(rejection) => rejected.push(rejection),
+            }
         }
         (inputs, index_of, rejected)
     })
