@@ -31,6 +31,14 @@
 //! - An **admin** manages the memberships of their own organization and nothing else
 //!   (separation of duties: no case access by being admin).
 //! - **The public** sees published penalty decisions only.
+//! - **Transfer orders and seized goods** are read with their case (whoever reads the
+//!   case reads them; the receiver of a transfer reads the case until it refuses). The
+//!   receiving agency reports a transfer's outcome (feedback); the agency holding seized
+//!   goods records their handovers and destruction. Recording a seizure or sending an
+//!   assist request is a change to the case: the case's write rule.
+//! - An **assist request** (协查) is read by the workers of the asking and the asked
+//!   agency and by the coordination office of either one's region; only the asked
+//!   agency answers it. Platforms, rights holders and the public see none of these.
 //!
 //! Deny by default: a role that does not fit the organization's kind (a platform operator
 //! of an agency) grants nothing.
@@ -179,6 +187,31 @@ pub enum Resource {
         /// The organization.
         org: OrgId,
     },
+    /// A transfer order or criminal referral, read with its case.
+    Transfer {
+        /// Its case.
+        case: CaseFacts,
+        /// The receiving agency (or police).
+        receiver: OrgId,
+    },
+    /// A regional assist request (协查).
+    AssistRequest {
+        /// The asking agency.
+        sender: OrgId,
+        /// Its region.
+        sender_region: RegionCode,
+        /// The asked agency.
+        receiver: OrgId,
+        /// Its region.
+        receiver_region: RegionCode,
+    },
+    /// A seized item (涉案物品), read with its case.
+    SeizedItem {
+        /// Its case.
+        case: CaseFacts,
+        /// The agency that seized and holds it.
+        holder: OrgId,
+    },
 }
 
 /// The kinds of [`Resource`], for list scopes.
@@ -200,11 +233,17 @@ pub enum ResourceKind {
     Decision,
     /// Memberships.
     Memberships,
+    /// Transfer orders.
+    Transfer,
+    /// Assist requests.
+    AssistRequest,
+    /// Seized items.
+    SeizedItem,
 }
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [ResourceKind; 8] = [
+    pub const ALL: [ResourceKind; 11] = [
         Self::Case,
         Self::Lead,
         Self::Listing,
@@ -213,6 +252,9 @@ impl ResourceKind {
         Self::Mark,
         Self::Decision,
         Self::Memberships,
+        Self::Transfer,
+        Self::AssistRequest,
+        Self::SeizedItem,
     ];
 }
 
@@ -228,6 +270,17 @@ impl Resource {
             Self::Mark { .. } => ResourceKind::Mark,
             Self::Decision { .. } => ResourceKind::Decision,
             Self::Memberships { .. } => ResourceKind::Memberships,
+            Self::Transfer { .. } => ResourceKind::Transfer,
+            Self::AssistRequest { .. } => ResourceKind::AssistRequest,
+            Self::SeizedItem { .. } => ResourceKind::SeizedItem,
+        }
+    }
+
+    /// The case an object is read with (transfer orders and seized goods), if any.
+    fn read_with_case(&self) -> Option<&CaseFacts> {
+        match self {
+            Self::Transfer { case, .. } | Self::SeizedItem { case, .. } => Some(case),
+            _ => None,
         }
     }
 }
@@ -343,6 +396,9 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
     };
     let org = m.org();
     let cap = m.capacity();
+    if let Some(c) = what.read_with_case() {
+        return may_read(who, &Resource::Case(c.clone()));
+    }
     match what {
         Resource::Case(c) => match cap {
             Capacity::CaseWorker => {
@@ -389,6 +445,20 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             *published || (cap == Capacity::CaseWorker && *by == org)
         }
         Resource::Memberships { org: of } => *of == org && m.actor.has(Role::Admin),
+        Resource::AssistRequest {
+            sender,
+            sender_region,
+            receiver,
+            receiver_region,
+        } => match cap {
+            Capacity::CaseWorker => *sender == org || *receiver == org,
+            Capacity::Coordinator => {
+                m.region.contains(sender_region) || m.region.contains(receiver_region)
+            }
+            _ => false,
+        },
+        // Read with their case, above.
+        Resource::Transfer { .. } | Resource::SeizedItem { .. } => false,
     }
 }
 
@@ -465,6 +535,27 @@ fn may_write(m: &Member, what: &Resource) -> Verdict {
         }
         // Readable means: admin of this organization.
         Resource::Memberships { .. } => Verdict::Allow,
+        Resource::Transfer { receiver, .. } => {
+            if cap == Capacity::CaseWorker && *receiver == org {
+                Verdict::Allow
+            } else {
+                forbid("only the receiving agency reports on a transfer")
+            }
+        }
+        Resource::AssistRequest { receiver, .. } => {
+            if cap == Capacity::CaseWorker && *receiver == org {
+                Verdict::Allow
+            } else {
+                forbid("only the asked agency answers an assist request")
+            }
+        }
+        Resource::SeizedItem { holder, .. } => {
+            if cap == Capacity::CaseWorker && *holder == org {
+                Verdict::Allow
+            } else {
+                forbid("only the agency holding seized goods records their custody")
+            }
+        }
     }
 }
 
@@ -502,6 +593,10 @@ pub enum Party {
     DecidingOrg,
     /// The organization whose memberships are listed.
     MembersOf,
+    /// `assist_requests.from_org`.
+    AssistSender,
+    /// `assist_requests.to_org`.
+    AssistReceiver,
 }
 
 /// The filter of a list query, as data for the store.
@@ -548,6 +643,14 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
     let org = m.org();
     let cap = m.capacity();
     match (kind, cap) {
+        // Read with their case: the case's filter, applied to the case.
+        (ResourceKind::Transfer | ResourceKind::SeizedItem, _) => {
+            list_scope(who, ResourceKind::Case)
+        }
+        (ResourceKind::AssistRequest, Capacity::CaseWorker) => {
+            parties(org, &[P::AssistSender, P::AssistReceiver])
+        }
+        (ResourceKind::AssistRequest, Capacity::Coordinator) => Scope::Region(m.region.clone()),
         (ResourceKind::Case, Capacity::CaseWorker) => parties(
             org,
             &[
@@ -585,6 +688,9 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
 impl Scope {
     /// Does the filter admit `what`? (What the store's `WHERE` clause must compute.)
     pub fn admits(&self, what: &Resource) -> bool {
+        if let Some(c) = what.read_with_case() {
+            return self.admits(&Resource::Case(c.clone()));
+        }
         match self {
             Self::Nothing => false,
             Self::All => true,
@@ -597,6 +703,11 @@ impl Scope {
             ),
             Self::Region(r) => match what {
                 Resource::Case(c) => r.contains(&c.region) || r.contains(&c.originating_region),
+                Resource::AssistRequest {
+                    sender_region,
+                    receiver_region,
+                    ..
+                } => r.contains(sender_region) || r.contains(receiver_region),
                 _ => false,
             },
             Self::AnyOf(v) => v.iter().any(|s| s.admits(what)),
@@ -624,6 +735,8 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::Owner, Resource::Mark { owner }) => *owner == org,
         (P::DecidingOrg, Resource::Decision { org: by, .. }) => *by == org,
         (P::MembersOf, Resource::Memberships { org: of }) => *of == org,
+        (P::AssistSender, Resource::AssistRequest { sender, .. }) => *sender == org,
+        (P::AssistReceiver, Resource::AssistRequest { receiver, .. }) => *receiver == org,
         _ => false,
     }
 }

@@ -1567,3 +1567,695 @@ async fn incoming_transfers_by_every_principal() {
     assert!(!home.contains("id=\"new-transfers\""));
     f.finish().await;
 }
+
+impl Fixture {
+    /// GET `uri`, or POST `body` to it.
+    async fn call(
+        &self,
+        who: &str,
+        uri: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (StatusCode, String) {
+        match body {
+            Some(b) => self.post_json(who, uri, b).await,
+            None => self.get(who, uri).await,
+        }
+    }
+
+    /// Every principal calls `template` (its `{id}` replaced) on `id` and on an unknown
+    /// id: GET when `body` is `None`, else POST, skipping the `allowed` (so refused
+    /// writes are all that runs). The allowed get `ok`; a reader who may not act 403; the
+    /// public 401 on reads and 403 (no CSRF token) on writes; everyone else exactly the
+    /// unknown id's answer, a 404. Returns the allowed callers' bodies.
+    async fn walk(
+        &self,
+        template: &str,
+        id: &str,
+        body: Option<&serde_json::Value>,
+        allowed: &BTreeSet<String>,
+        readers: &BTreeSet<String>,
+        ok: StatusCode,
+    ) -> BTreeMap<String, String> {
+        let unknown = uuid::Uuid::now_v7().to_string();
+        let mut bodies = BTreeMap::new();
+        for who in self.principals() {
+            if body.is_some() && allowed.contains(&who) {
+                continue;
+            }
+            let what = format!("{template} {id}");
+            let (us, ub) = self
+                .call(&who, &template.replace("{id}", &unknown), body)
+                .await;
+            let (s, b) = self.call(&who, &template.replace("{id}", id), body).await;
+            if allowed.contains(&who) {
+                assert_eq!(s, ok, "{who} {what}: {b}");
+                bodies.insert(who, b);
+            } else if who == "public" {
+                let want = if body.is_some() {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::UNAUTHORIZED
+                };
+                assert_eq!(s, want, "{who} {what}: {b}");
+            } else if readers.contains(&who) {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{who} {what}: {b}");
+            } else {
+                assert_eq!((s, &b), (us, &ub), "{who} {what}: no existence oracle");
+                assert_eq!(s, StatusCode::NOT_FOUND, "{who} {what}");
+            }
+        }
+        bodies
+    }
+}
+
+fn json(b: &str) -> serde_json::Value {
+    serde_json::from_str(b).unwrap_or_else(|e| panic!("{e}: {b}"))
+}
+
+/// The workflow endpoints of issue 6 by every principal: seized goods
+/// (`/cases/{id}/seized`, `/seized/{id}/handovers`, `/seized/{id}/destruction`), assist
+/// requests (`/cases/{id}/assist-requests`, `/assist-requests`, `/assist-requests/{id}`,
+/// `/assist-requests/{id}/answer`), a transfer's feedback (`/transfers/{id}/feedback`)
+/// and one object's audit trail (`/audit`). Refused writes change nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seized_assist_feedback_and_audit_by_every_principal() {
+    let f = fixture().await;
+    let case_hz = f.world.case_hz.to_string();
+    let hz_workers = set(&["hz.officer", "hz.officer2", "hz.supervisor"]);
+    let case_readers = set(&[
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "zjoffice.supervisor",
+    ]);
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/cases/{case_hz}/transitions"),
+            &serde_json::json!({"command": {"action": "start_verification", "verifier": world::user_id("hz.officer").to_string()}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let created = StatusCode::CREATED;
+    let ok = StatusCode::OK;
+
+    // Record a seizure: the case's workers; everyone else refused, nothing written.
+    let seizure = serde_json::json!({"description": "假冒耐克运动鞋", "quantity": 120, "unit": "双", "custody": "公物仓A"});
+    let seized_url = "/api/v1/cases/{id}/seized";
+    f.walk(
+        seized_url,
+        &case_hz,
+        Some(&seizure),
+        &hz_workers,
+        &case_readers,
+        created,
+    )
+    .await;
+    assert!(f
+        .store
+        .seized_items_of_case(f.world.case_hz)
+        .await
+        .unwrap()
+        .is_empty());
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &seized_url.replace("{id}", &case_hz),
+            &seizure,
+        )
+        .await;
+    assert_eq!(s, created, "{b}");
+    let item = json(&b)["id"].as_str().unwrap().to_string();
+    let lists = f
+        .walk(seized_url, &case_hz, None, &case_readers, &case_readers, ok)
+        .await;
+    assert!(
+        lists.values().all(|b| b.contains("假冒耐克运动鞋")),
+        "{lists:?}"
+    );
+
+    // Handover and destruction: the holding agency's workers.
+    let handover = serde_json::json!({"from": "公物仓A", "to": "检验所", "note": "交接单001"});
+    let destruction = serde_json::json!({"on": "2026-01-05", "method": "粉碎", "place": "某危废处置中心", "witnesses": ["王五", "赵六"]});
+    for (url, body) in [
+        ("/api/v1/seized/{id}/handovers", &handover),
+        ("/api/v1/seized/{id}/destruction", &destruction),
+    ] {
+        f.walk(url, &item, Some(body), &hz_workers, &case_readers, ok)
+            .await;
+    }
+    // Refused writes changed nothing: version 1 still holds.
+    let (s, b) = f
+        .post_json(
+            "hz.officer2",
+            &format!("/api/v1/seized/{item}/handovers"),
+            &serde_json::json!({"expected_version": 1, "from": "公物仓A", "to": "检验所", "note": "交接单001"}),
+        )
+        .await;
+    assert_eq!(s, ok, "{b}");
+    assert_eq!(json(&b)["custody"], "检验所");
+    assert_eq!(json(&b)["handovers"].as_array().unwrap().len(), 1);
+
+    // Assist requests: Hangzhou asks Nanjing (another province).
+    let ask = serde_json::json!({"to_org": world::org_id("nj").to_string(),
+        "target": {"target": "shipment", "carrier": "顺丰", "waybill": "SF1234567890"},
+        "question": "请核查收件地址是否为仓库", "legal_basis": "《市场监督管理行政处罚程序规定》第二十条"});
+    let ask_url = "/api/v1/cases/{id}/assist-requests";
+    f.walk(
+        ask_url,
+        &case_hz,
+        Some(&ask),
+        &hz_workers,
+        &case_readers,
+        created,
+    )
+    .await;
+    let (s, b) = f
+        .post_json("hz.officer", &ask_url.replace("{id}", &case_hz), &ask)
+        .await;
+    assert_eq!(s, created, "{b}");
+    let assist = json(&b)["request"]["id"].as_str().unwrap().to_string();
+    assert!(json(&b)["reply_deadline"]["due"].is_string(), "{b}");
+    let assist_readers = set(&[
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "zjoffice.supervisor",
+        "nj.officer",
+        "jsoffice.supervisor",
+    ]);
+    f.walk(
+        "/api/v1/assist-requests/{id}",
+        &assist,
+        None,
+        &assist_readers,
+        &assist_readers,
+        ok,
+    )
+    .await;
+    // The lists: incoming for the asked side, outgoing for the asking side.
+    for (direction, sides) in [
+        ("incoming", set(&["nj.officer", "jsoffice.supervisor"])),
+        ("outgoing", case_readers.clone()),
+    ] {
+        for who in f.principals() {
+            let (s, b) = f
+                .get(
+                    &who,
+                    &format!("/api/v1/assist-requests?direction={direction}&status=sent"),
+                )
+                .await;
+            if who == "public" {
+                assert_eq!(s, StatusCode::UNAUTHORIZED);
+                continue;
+            }
+            assert_eq!(s, ok, "{who}: {b}");
+            let n = json(&b)["items"].as_array().unwrap().len();
+            assert_eq!(
+                n,
+                usize::from(sides.contains(&who)),
+                "{who} {direction}: {b}"
+            );
+        }
+    }
+    let answer = serde_json::json!({"answer": "收件地址为仓库，已拍照固定", "reference": "宁市监协〔2026〕3号"});
+    let answer_url = "/api/v1/assist-requests/{id}/answer";
+    let nj = set(&["nj.officer"]);
+    f.walk(answer_url, &assist, Some(&answer), &nj, &assist_readers, ok)
+        .await;
+    let (s, b) = f
+        .post_json(
+            "nj.officer",
+            &answer_url.replace("{id}", &assist),
+            &serde_json::json!({"expected_version": 1, "answer": "收件地址为仓库，已拍照固定"}),
+        )
+        .await;
+    assert_eq!(s, ok, "{b}");
+    assert_eq!(json(&b)["request"]["status"], "answered");
+    // The console's case page shows both, with the custody history, in Chinese.
+    let (s, page) = f.get("hz.officer", &format!("/cases/{case_hz}")).await;
+    assert_eq!(s, ok);
+    for text in [
+        "id=\"seized\"",
+        "涉案物品",
+        "公物仓A → 检验所",
+        "交接单001",
+        "id=\"assist-requests\"",
+        "协查请求",
+        "南京市市场监督管理局",
+        "快递运单: 顺丰 SF1234567890",
+        "已答复",
+    ] {
+        assert!(page.contains(text), "case page lacks {text}: {page}");
+    }
+
+    // A transfer to Ningbo, accepted; the receiver reports back.
+    let (s, b) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/cases/{case_hz}/transitions"),
+            &serde_json::json!({"command": {"action": "transfer_out", "to_org": world::org_id("nb").to_string(),
+                "legal_basis": "《市场监督管理行政处罚程序规定》第十八条", "reason": "违法行为发生地在宁波", "materials": []}}),
+        )
+        .await;
+    assert_eq!(s, ok, "{b}");
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &format!("/api/v1/cases/{case_hz}/transitions"),
+            &serde_json::json!({"command": {"action": "accept_transfer"}}),
+        )
+        .await;
+    assert_eq!(s, ok, "{b}");
+    let transfer = f.store.case_file(f.world.case_hz).await.unwrap().transfers[0]
+        .id
+        .to_string();
+    let moved_readers: BTreeSet<String> =
+        case_readers.union(&set(&["nb.officer"])).cloned().collect();
+    let feedback =
+        serde_json::json!({"outcome": "已立案", "reference_number": "甬市监立〔2026〕12号"});
+    let feedback_url = "/api/v1/transfers/{id}/feedback";
+    let nb = set(&["nb.officer"]);
+    f.walk(
+        feedback_url,
+        &transfer,
+        Some(&feedback),
+        &nb,
+        &moved_readers,
+        ok,
+    )
+    .await;
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &feedback_url.replace("{id}", &transfer),
+            &feedback,
+        )
+        .await;
+    assert_eq!(s, ok, "{b}");
+    assert_eq!(json(&b)["status"], "feedback_reported");
+    assert_eq!(json(&b)["feedback"]["outcome"], "已立案");
+
+    // The audit trail of each object, behind its read rule (seized goods and transfer
+    // orders are read with the case, now also Ningbo's).
+    let lead_readers = hz_workers.clone();
+    for (ty, id, readers, action) in [
+        ("case", &case_hz, &moved_readers, "case.register"),
+        ("seized_item", &item, &moved_readers, "seized.hand_over"),
+        ("assist_request", &assist, &assist_readers, "assist.answer"),
+        (
+            "transfer_order",
+            &transfer,
+            &moved_readers,
+            "transfer.feedback",
+        ),
+        (
+            "lead",
+            &f.world.lead_hz.to_string(),
+            &lead_readers,
+            "\"items\"",
+        ),
+    ] {
+        let trails = f
+            .walk(
+                &format!("/api/v1/audit?object_type={ty}&object_id={{id}}"),
+                id,
+                None,
+                readers,
+                readers,
+                ok,
+            )
+            .await;
+        assert_eq!(trails.len(), readers.len());
+        assert!(
+            trails.values().all(|b| b.contains(action)),
+            "{ty}: {trails:?}"
+        );
+    }
+
+    let (_, doc) = f.get("public", "/api/v1/openapi.json").await;
+    let doc = json(&doc);
+    for p in [
+        "/cases/{id}/seized",
+        "/seized/{id}/handovers",
+        "/seized/{id}/destruction",
+        "/cases/{id}/assist-requests",
+        "/assist-requests",
+        "/assist-requests/{id}",
+        "/assist-requests/{id}/answer",
+        "/transfers/{id}/feedback",
+        "/audit",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "OpenAPI names {p}");
+    }
+    f.finish().await;
+}
+
+/// Asserts a 400 `invalid_input` naming `field`.
+fn assert_bad_field((s, b): (StatusCode, String), field: &str) {
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {b}");
+    let v = json(&b);
+    assert_eq!(v["error"]["code"], "invalid_input", "{b}");
+    assert_eq!(v["error"]["field"], field, "{b}");
+}
+
+/// Seized goods: happy path with the custody history, another region's agency refused as
+/// unknown, each bad field named, a stale version and a second destruction refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seized_goods_fields_and_conflicts() {
+    let f = fixture().await;
+    let case = f.world.case_hz.to_string();
+    let url = format!("/api/v1/cases/{case}/seized");
+    let good = serde_json::json!({"description": "假冒手表", "quantity": 3, "unit": "块", "custody": "公物仓"});
+    for (field, body) in [
+        (
+            "quantity",
+            serde_json::json!({"description": "x", "quantity": 0, "unit": "块", "custody": "公物仓"}),
+        ),
+        (
+            "description",
+            serde_json::json!({"description": " ", "quantity": 1, "unit": "块", "custody": "公物仓"}),
+        ),
+        (
+            "unit",
+            serde_json::json!({"description": "x", "quantity": 1, "unit": "", "custody": "公物仓"}),
+        ),
+        (
+            "custody",
+            serde_json::json!({"description": "x", "quantity": 1, "unit": "块", "custody": ""}),
+        ),
+    ] {
+        assert_bad_field(f.post_json("hz.officer", &url, &body).await, field);
+    }
+    let (s, b) = f.post_json("nj.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    let (s, b) = f.post_json("hz.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let item = json(&b)["id"].as_str().unwrap().to_string();
+    let hand = format!("/api/v1/seized/{item}/handovers");
+    assert_bad_field(
+        f.post_json(
+            "hz.officer",
+            &hand,
+            &serde_json::json!({"from": "别处", "to": "检验所"}),
+        )
+        .await,
+        "from",
+    );
+    assert_bad_field(
+        f.post_json(
+            "hz.officer",
+            &hand,
+            &serde_json::json!({"from": "公物仓", "to": " "}),
+        )
+        .await,
+        "to",
+    );
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &hand,
+            &serde_json::json!({"expected_version": 1, "from": "公物仓", "to": "检验所", "note": "交接单7"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &hand,
+            &serde_json::json!({"expected_version": 1, "from": "检验所", "to": "公物仓"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    let destroy = format!("/api/v1/seized/{item}/destruction");
+    let d = |on: &str, w: serde_json::Value| serde_json::json!({"on": on, "method": "粉碎", "place": "某处置中心", "witnesses": w});
+    assert_bad_field(
+        f.post_json(
+            "hz.officer",
+            &destroy,
+            &d("2026-01-05", serde_json::json!(["王五", " 王五 "])),
+        )
+        .await,
+        "witnesses",
+    );
+    assert_bad_field(
+        f.post_json(
+            "hz.officer",
+            &destroy,
+            &d("2999-01-05", serde_json::json!(["王五", "赵六"])),
+        )
+        .await,
+        "on",
+    );
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &destroy,
+            &d("2026-01-05", serde_json::json!(["王五", "赵六"])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        json(&b)["destruction"]["witnesses"],
+        serde_json::json!(["王五", "赵六"])
+    );
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &destroy,
+            &d("2026-01-05", serde_json::json!(["王五", "赵六"])),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    // The custody history reads back in order, and the trail has all three steps.
+    let (_, b) = f.get("hz.officer", &url).await;
+    let items = json(&b);
+    assert_eq!(items[0]["handovers"][0]["to"], "检验所", "{b}");
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/audit?object_type=seized_item&object_id={item}"),
+        )
+        .await;
+    let actions: Vec<String> = json(&b)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        ["seized.record", "seized.hand_over", "seized.destroy"]
+    );
+    f.finish().await;
+}
+
+/// Assist requests and the audit query: bad fields named, a wrong agency refused, an
+/// answer from a stale version a conflict, a second answer a rule violation, the trail
+/// paged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assist_requests_fields_conflicts_and_audit_pages() {
+    let f = fixture().await;
+    let case = f.world.case_hz.to_string();
+    let url = format!("/api/v1/cases/{case}/assist-requests");
+    let nb = world::org_id("nb").to_string();
+    let ask = |to: &str, target: serde_json::Value, q: &str| serde_json::json!({"to_org": to, "target": target, "question": q});
+    let ship = serde_json::json!({"target": "shipment", "carrier": "顺丰", "waybill": "SF1"});
+    for (field, body) in [
+        (
+            "to_org",
+            ask(&uuid::Uuid::now_v7().to_string(), ship.clone(), "查"),
+        ),
+        (
+            "to_org",
+            ask(&world::org_id("plata").to_string(), ship.clone(), "查"),
+        ),
+        (
+            "to_org",
+            ask(&world::org_id("hz").to_string(), ship.clone(), "查"),
+        ),
+        (
+            "target.waybill",
+            ask(
+                &nb,
+                serde_json::json!({"target": "shipment", "carrier": "顺丰", "waybill": " "}),
+                "查",
+            ),
+        ),
+        (
+            "target.subject",
+            ask(
+                &nb,
+                serde_json::json!({"target": "subject", "subject": uuid::Uuid::now_v7().to_string()}),
+                "查",
+            ),
+        ),
+        ("question", ask(&nb, ship.clone(), "  ")),
+    ] {
+        assert_bad_field(f.post_json("hz.officer", &url, &body).await, field);
+    }
+    let (s, b) = f
+        .post_json("nj.officer", &url, &ask(&nb, ship.clone(), "查"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    let (s, b) = f
+        .post_json("hz.officer", &url, &ask(&nb, ship.clone(), "请核查"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = json(&b)["request"]["id"].as_str().unwrap().to_string();
+    let answer = format!("/api/v1/assist-requests/{id}/answer");
+    assert_bad_field(
+        f.post_json("nb.officer", &answer, &serde_json::json!({"answer": " "}))
+            .await,
+        "answer",
+    );
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &answer,
+            &serde_json::json!({"expected_version": 7, "answer": "已核查"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &answer,
+            &serde_json::json!({"answer": "非本局管辖", "declined": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(json(&b)["request"]["status"], "declined");
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &answer,
+            &serde_json::json!({"answer": "已核查"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    for (q, field) in [
+        ("direction=sideways", "direction"),
+        ("status=lost", "status"),
+        ("after=nope", "after"),
+    ] {
+        assert_bad_field(
+            f.get("nb.officer", &format!("/api/v1/assist-requests?{q}"))
+                .await,
+            field,
+        );
+    }
+    let (_, b) = f
+        .get("nb.officer", "/api/v1/assist-requests?status=declined")
+        .await;
+    assert_eq!(json(&b)["items"][0]["id"], id.as_str(), "{b}");
+    // The audit query: bad fields, then the trail one event per page.
+    for (q, field) in [
+        (
+            format!("object_type=deadline&object_id={id}"),
+            "object_type",
+        ),
+        (
+            "object_type=assist_request&object_id=x".to_string(),
+            "object_id",
+        ),
+        (
+            format!("object_type=assist_request&object_id={id}&after=z"),
+            "after",
+        ),
+        (
+            format!("object_type=assist_request&object_id={id}&limit=0"),
+            "limit",
+        ),
+    ] {
+        assert_bad_field(
+            f.get("hz.officer", &format!("/api/v1/audit?{q}")).await,
+            field,
+        );
+    }
+    let mut actions = vec![];
+    let mut after = String::new();
+    loop {
+        let (s, b) = f
+            .get(
+                "hz.officer",
+                &format!("/api/v1/audit?object_type=assist_request&object_id={id}&limit=1{after}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let v = json(&b);
+        for e in v["items"].as_array().unwrap() {
+            actions.push(e["action"].as_str().unwrap().to_string());
+        }
+        match v["next"].as_str() {
+            Some(n) => after = format!("&after={n}"),
+            None => break,
+        }
+    }
+    assert_eq!(actions, ["assist.send", "assist.answer"]);
+    f.finish().await;
+}
+
+/// Transfer feedback: only after acceptance, only by the receiver, the outcome required,
+/// a stale version a conflict, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_feedback_fields_and_conflicts() {
+    let f = fixture().await;
+    let case = f.world.case_hz.to_string();
+    let cmd = |who: &str, c: serde_json::Value| {
+        let url = format!("/api/v1/cases/{case}/transitions");
+        let who = who.to_string();
+        let f = &f;
+        async move {
+            f.post_json(&who, &url, &serde_json::json!({"command": c}))
+                .await
+        }
+    };
+    let (s, b) = cmd("hz.officer", serde_json::json!({"action": "start_verification", "verifier": world::user_id("hz.officer").to_string()})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = cmd("hz.supervisor", serde_json::json!({"action": "transfer_out", "to_org": world::org_id("nb").to_string(),
+        "legal_basis": "《市场监督管理行政处罚程序规定》第十八条", "reason": "管辖", "materials": []})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let t = f.store.case_file(f.world.case_hz).await.unwrap().transfers[0].clone();
+    let url = format!("/api/v1/transfers/{}/feedback", t.id);
+    let good = serde_json::json!({"outcome": "已立案", "reference_number": "甬市监立〔2026〕1号"});
+    // Not accepted yet.
+    let (s, b) = f.post_json("nb.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b) = cmd(
+        "nb.officer",
+        serde_json::json!({"action": "accept_transfer"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f.post_json("nj.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    let (s, b) = f.post_json("hz.officer", &url, &good).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "the sender reads but does not report: {b}"
+    );
+    assert_bad_field(
+        f.post_json("nb.officer", &url, &serde_json::json!({"outcome": ""}))
+            .await,
+        "outcome",
+    );
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &url,
+            &serde_json::json!({"expected_version": t.version, "outcome": "已立案"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "accepted since: {b}");
+    let (s, b) = f.post_json("nb.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        json(&b)["feedback"]["reference_number"],
+        "甬市监立〔2026〕1号"
+    );
+    let (s, b) = f.post_json("nb.officer", &url, &good).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "once: {b}");
+    f.finish().await;
+}

@@ -36,7 +36,7 @@ fn path_id(s: &str) -> Result<Uuid, ApiError> {
 }
 
 /// The policy's view of a stored case.
-async fn case_facts(store: &Store, file: &CaseFile) -> Result<CaseFacts, ApiError> {
+pub(crate) async fn case_facts(store: &Store, file: &CaseFile) -> Result<CaseFacts, ApiError> {
     let c = &file.case;
     let summary = store.case_summary(c.id).await?;
     let originating_region = match store.organization(c.originating_org).await? {

@@ -10,10 +10,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use wangjian_domain::org::Role;
 
+pub mod assist;
 pub mod cases;
 pub mod complaints;
 pub mod leads;
 pub mod listings;
+pub mod seized;
 pub mod tokens;
 pub mod workflow;
 
@@ -52,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/errors", get(errors))
         .merge(complaints::routes())
         .merge(workflow::routes())
+        .merge(assist::routes())
+        .merge(seized::routes())
 }
 
 /// One entry of the error catalog.
@@ -134,6 +138,8 @@ pub fn openapi_document() -> String {
     // Route modules that describe their own paths.
     doc.merge(complaints::ComplaintsDoc::openapi());
     doc.merge(workflow::WorkflowDoc::openapi());
+    doc.merge(assist::AssistDoc::openapi());
+    doc.merge(seized::SeizedDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

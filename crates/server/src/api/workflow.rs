@@ -1,9 +1,11 @@
 //! The case workflow beyond transitions, over JSON: a case's audit trail and its
 //! supervision orders (督办: listed for whoever reads the case, created by a coordination
-//! office's supervisor of the case's region). Transfers and referrals are case
-//! transitions (`transfer_out`, `accept_transfer`, `refuse_transfer`, …) on
-//! `/cases/{id}/transitions`. Behind the policy: a case the caller may not read is the
-//! unknown id's 404.
+//! office's supervisor of the case's region), the receiver's feedback on a transfer, and
+//! the audit trail of any one object behind that object's read rule. Transfers and
+//! referrals are case transitions (`transfer_out`, `accept_transfer`, `refuse_transfer`,
+//! …) on `/cases/{id}/transitions`. Behind the policy: an object the caller may not read
+//! is the unknown id's 404. Assist requests are in `assist.rs`, seized goods in
+//! `seized.rs`.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -15,9 +17,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wangjian_domain::org::OrgKind;
 use wangjian_domain::supervision::{self, Supervision, SupervisionError, SupervisionLevel};
-use wangjian_domain::{Context, RequestId};
+use wangjian_domain::transfer::{self, TransferOrder};
+use wangjian_domain::{Context, ObjectType, RequestId, TransferId};
 
-use super::cases::{load_visible_case, store};
+use super::cases::{case_facts, load_visible_case, store};
 use super::complaints::{trail_events, TrailEvent};
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
@@ -27,10 +30,12 @@ use crate::web::caller::Caller;
 
 /// The routes (mounted under `/api/v1`).
 pub fn routes() -> axum::Router<AppState> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     axum::Router::new()
         .route("/cases/{id}/trail", get(case_trail))
         .route("/transfers", get(incoming_transfers))
+        .route("/transfers/{id}/feedback", post(report_feedback))
+        .route("/audit", get(object_audit))
         .route(
             "/cases/{id}/supervisions",
             get(list_supervisions).post(create_supervision),
@@ -40,8 +45,9 @@ pub fn routes() -> axum::Router<AppState> {
 /// The OpenAPI part of these routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(case_trail, list_supervisions, create_supervision, incoming_transfers),
-    components(schemas(NewSupervision, TransferPage)),
+    paths(case_trail, list_supervisions, create_supervision, incoming_transfers,
+        report_feedback, object_audit),
+    components(schemas(NewSupervision, TransferPage, FeedbackRequest, TrailPage)),
     tags((name = "workflow", description = "A case's audit trail and supervision orders (督办)"))
 )]
 pub struct WorkflowDoc;
@@ -199,8 +205,7 @@ pub async fn create_supervision(
     let Json(req) = body?;
     let s = store(&state)?;
     let summary = s.case_summary(file.case.id).await?;
-    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
-    let ctx = Context::new_v7(RequestId(request), Utc::now(), 4);
+    let ctx = context(&caller, 4);
     let change = supervision::mark(
         &m.actor,
         &m.region,
@@ -213,4 +218,211 @@ pub async fn create_supervision(
     )
     .map_err(supervision_error)?;
     Ok((StatusCode::CREATED, Json(s.apply(change).await?.value)))
+}
+
+/// The context of one command of the caller: the request id, now, and `ids` fresh ids.
+pub(crate) fn context(caller: &Caller, ids: usize) -> Context {
+    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
+    Context::new_v7(RequestId(request), Utc::now(), ids)
+}
+
+/// Loads a transfer order the caller may read (with its case), else the unknown id's
+/// 404, with its policy resource.
+async fn load_visible_transfer(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(TransferOrder, Resource), ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let s = store(state)?;
+    let order = s
+        .transfer_order(TransferId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let file = s.case_file(order.case).await?;
+    let res = Resource::Transfer {
+        case: case_facts(s, &file).await?,
+        receiver: order.to_org,
+    };
+    decide(&caller.principal, Action::Read, &res).into_result()?;
+    Ok((order, res))
+}
+
+/// The receiver's report on a transfer (domain `Feedback`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FeedbackRequest {
+    /// The order version the caller saw; a different stored version answers 409.
+    pub expected_version: Option<i64>,
+    /// The outcome in words (立案 / 不予立案 / 已处罚 …).
+    pub outcome: String,
+    /// The receiver's reference number (its case number, 立案决定书号).
+    #[serde(default)]
+    pub reference_number: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// The receiving agency reports the outcome of an accepted transfer by its feedback
+/// deadline (a criminal referral is answered by the police's filing decision on the
+/// case instead).
+#[utoipa::path(post, path = "/transfers/{id}/feedback", tag = "workflow",
+    params(("id" = String, Path, description = "Transfer order id")),
+    request_body = FeedbackRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The order after the report (domain `TransferOrder`)", body = Object),
+        (status = 400, description = "`invalid_input` naming `outcome`, or `malformed_json`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: you read it but did not receive it", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`conflict`: changed by someone else", body = ErrorBody),
+        (status = 422, description = "`rule_violation`: not accepted, already reported, or a criminal referral", body = ErrorBody)))]
+pub async fn report_feedback(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Json<FeedbackRequest>, JsonRejection>,
+) -> Result<Json<TransferOrder>, ApiError> {
+    caller.require_scope(TokenScope::Write)?;
+    let m = caller.member()?.clone();
+    let (order, res) = load_visible_transfer(&state, &caller, &id).await?;
+    decide(&caller.principal, Action::Write, &res).into_result()?;
+    let Json(req) = body?;
+    if req.expected_version.is_some_and(|v| v != order.version) {
+        return Err(ApiError::new(ErrorCode::Conflict));
+    }
+    let s = store(&state)?;
+    let deadline = match order.feedback_deadline {
+        Some(d) => s
+            .deadline(d)
+            .await?
+            .ok_or_else(|| ApiError::internal(&"a transfer order without its deadline"))?,
+        None => {
+            return Err(ApiError::with_message(
+                ErrorCode::RuleViolation,
+                "the transfer order has not been accepted, it cannot take feedback",
+            ))
+        }
+    };
+    let change = transfer::report_feedback(
+        &order,
+        &deadline,
+        &m.actor,
+        &req.outcome,
+        &req.reference_number,
+        &req.notes,
+        &context(&caller, 8),
+        wangjian_calendar::Calendar::china(),
+    )
+    .map_err(super::assist::transfer_error)?;
+    Ok(Json(s.apply(change).await?.value.0))
+}
+
+/// Query of one object's audit trail.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// `case`, `transfer_order`, `assist_request`, `seized_item`, `complaint` or `lead`.
+    pub object_type: Option<String>,
+    /// The object's id.
+    pub object_id: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// One page of an audit trail, in order.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct TrailPage {
+    /// The events.
+    pub items: Vec<TrailEvent>,
+    /// Cursor of the next page, or null on the last.
+    pub next: Option<String>,
+}
+
+/// Checks that the caller may read the object (its own read rule), else the unknown
+/// id's 404.
+async fn check_readable(
+    state: &AppState,
+    caller: &Caller,
+    ty: ObjectType,
+    id: &str,
+) -> Result<(), ApiError> {
+    match ty {
+        ObjectType::Case => load_visible_case(state, caller, id).await.map(drop),
+        ObjectType::TransferOrder => load_visible_transfer(state, caller, id).await.map(drop),
+        ObjectType::AssistRequest => super::assist::load_visible(state, caller, id)
+            .await
+            .map(drop),
+        ObjectType::SeizedItem => super::seized::load_visible(state, caller, id)
+            .await
+            .map(drop),
+        ObjectType::Complaint => super::complaints::load_visible(state, caller, id)
+            .await
+            .map(drop),
+        ObjectType::Lead => super::leads::load_visible_lead(state, caller, id)
+            .await
+            .map(drop),
+        _ => Err(ApiError::invalid(
+            "object_type",
+            "no audit trail is served for this kind",
+        )),
+    }
+}
+
+/// The audit trail of one object (a case, transfer order, assist request, seized item,
+/// complaint or lead), readable exactly when the object is, in order, paged.
+#[utoipa::path(get, path = "/audit", tag = "workflow", params(AuditQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of its audit events", body = TrailPage),
+        (status = 400, description = "`invalid_input` naming `object_type`, `object_id`, `after` or `limit`", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown, or not yours to see", body = ErrorBody)))]
+pub async fn object_audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Result<Json<TrailPage>, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    let ty = match q.object_type.as_deref().unwrap_or_default() {
+        "case" => ObjectType::Case,
+        "transfer_order" => ObjectType::TransferOrder,
+        "assist_request" => ObjectType::AssistRequest,
+        "seized_item" => ObjectType::SeizedItem,
+        "complaint" => ObjectType::Complaint,
+        "lead" => ObjectType::Lead,
+        other => {
+            return Err(ApiError::invalid(
+                "object_type",
+                format!(
+                    "unknown object type {other:?} (case, transfer_order, assist_request, \
+                     seized_item, complaint, lead)"
+                ),
+            ))
+        }
+    };
+    let raw = q.object_id.as_deref().unwrap_or_default();
+    let id = Uuid::parse_str(raw).map_err(|_| ApiError::invalid("object_id", "not an id"))?;
+    if let Some(a) = &q.after {
+        if a.parse::<u64>().is_err() {
+            return Err(ApiError::invalid("after", "not a cursor of this list"));
+        }
+    }
+    if q.limit == Some(0) || q.limit.is_some_and(|l| l > 500) {
+        return Err(ApiError::invalid("limit", "between 1 and 500"));
+    }
+    check_readable(&state, &caller, ty, raw).await?;
+    let page = store(&state)?
+        .object_trail_page(
+            ty,
+            id,
+            q.after.map(wangjian_store::Cursor),
+            q.limit.unwrap_or(100),
+        )
+        .await?;
+    Ok(Json(TrailPage {
+        items: trail_events(page.items),
+        next: page.next.map(|c| c.0),
+    }))
 }

@@ -1,5 +1,6 @@
 //! The case page: number, title, state, officers, deadlines with working days left, the
-//! actions the caller may take, and the timeline (the case's audit trail). Behind the
+//! actions the caller may take, the assist requests sent for it (协查) and its seized goods
+//! with their custody history, and the timeline (the case's audit trail). Behind the
 //! same policy check as the API: a case the caller may not see is the 404 page.
 
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use maud::html;
 use wangjian_domain::deadline::DeadlineStatus;
+use wangjian_domain::transfer::AssistTarget;
 use wangjian_domain::{UserId, TRANSITIONS};
 
 use super::{error_page, page, to_login};
@@ -33,6 +35,16 @@ fn object_name(t: wangjian_domain::ObjectType) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// What an assist request asks to check, in one line.
+fn assist_target(lang: Lang, target: &AssistTarget) -> String {
+    let (kind, what) = match target {
+        AssistTarget::Subject { subject } => ("subject", subject.to_string()),
+        AssistTarget::Shipment { carrier, waybill } => ("shipment", format!("{carrier} {waybill}")),
+        AssistTarget::Identification { items } => ("identification", items.clone()),
+    };
+    format!("{}: {what}", t(lang, &format!("assist_target.{kind}")))
 }
 
 /// Beijing time (UTC+8, no daylight saving since 1991), to the minute.
@@ -148,6 +160,26 @@ pub(super) async fn show(
             return error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
         }
     };
+    let (assists, seized) = match (
+        store.assist_requests_of_case(file.case.id).await,
+        store.seized_items_of_case(file.case.id).await,
+    ) {
+        (Ok(a), Ok(s)) => (a, s),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "case assist requests and seized goods");
+            return error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
+        }
+    };
+    let mut org_names: HashMap<wangjian_domain::OrgId, String> = HashMap::new();
+    for o in assists.iter().map(|a| a.to_org) {
+        if let std::collections::hash_map::Entry::Vacant(v) = org_names.entry(o) {
+            let name = match store.organization(o).await {
+                Ok(Some(org)) => org.name,
+                _ => o.to_string(),
+            };
+            v.insert(name);
+        }
+    }
     // Names of the people on the case and in its timeline.
     let mut names: HashMap<UserId, String> = HashMap::new();
     let c = &file.case;
@@ -271,6 +303,61 @@ pub(super) async fn show(
                                 }
                                 td { (t(lang, &format!("deadline_status.{status}"))) }
                                 td.basis { (d.rule.legal_basis) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !assists.is_empty() {
+                div.card #assist-requests style="margin-top:16px" {
+                    h2 { (t(lang, "case.assist_requests")) }
+                    table {
+                        thead { tr {
+                            th { (t(lang, "case.assist_to")) } th { (t(lang, "case.assist_target")) }
+                            th { (t(lang, "case.assist_question")) } th { (t(lang, "case.assist_due")) }
+                            th { (t(lang, "case.status")) } th { (t(lang, "case.assist_answer")) }
+                        } }
+                        tbody {
+                            @for a in &assists {
+                                tr data-assist=(a.id) {
+                                    td { (org_names.get(&a.to_org).cloned().unwrap_or_default()) }
+                                    td { (assist_target(lang, &a.target)) }
+                                    td { (a.question) }
+                                    td { (file.deadlines.iter().find(|d| d.id == a.reply_deadline).map(|d| d.due.to_string()).unwrap_or_default()) }
+                                    td { (t(lang, &format!("assist_status.{}", a.status.as_str()))) }
+                                    td { (a.answer.as_deref().unwrap_or_default()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !seized.is_empty() {
+                div.card #seized style="margin-top:16px" {
+                    h2 { (t(lang, "case.seized")) }
+                    ul.items {
+                        @for i in &seized {
+                            li data-seized=(i.id) {
+                                strong { (i.description) } " "
+                                span { (t(lang, "case.seized_quantity")) " " (i.quantity) (i.unit) } " · "
+                                @if let Some(d) = &i.destruction {
+                                    span.badge { (t(lang, "case.destroyed")) " " (d.on) }
+                                    " " (d.method) " · " (d.place) " · "
+                                    (t(lang, "case.witnesses")) " " (d.witnesses.join("、"))
+                                } @else {
+                                    (t(lang, "case.custody")) " " strong { (i.custody) }
+                                }
+                                @if !i.handovers.is_empty() {
+                                    div.muted { (t(lang, "case.custody_history")) }
+                                    ol.custody {
+                                        @for h in &i.handovers {
+                                            li {
+                                                time { (shanghai_time(h.at)) } " " (h.from) " → " (h.to)
+                                                @if !h.note.is_empty() { " " span.muted { (h.note) } }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

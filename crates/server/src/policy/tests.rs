@@ -241,6 +241,41 @@ fn resources() -> BTreeMap<&'static str, Resource> {
         },
     );
     m.insert("members_hz", Resource::Memberships { org: org_id("hz") });
+    let facts = |r: Resource| match r {
+        Resource::Case(c) => c,
+        _ => unreachable!("a case"),
+    };
+    m.insert(
+        "transfer_hz_to_nb",
+        Resource::Transfer {
+            case: facts(case("nb", "hz", S::Verifying, None, None, &[], &["nb"])),
+            receiver: org_id("nb"),
+        },
+    );
+    m.insert(
+        "seized_hz",
+        Resource::SeizedItem {
+            case: facts(case(
+                "hz",
+                "hz",
+                S::Investigating,
+                Some("hz.officer"),
+                None,
+                &[],
+                &[],
+            )),
+            holder: org_id("hz"),
+        },
+    );
+    m.insert(
+        "assist_hz_to_nj",
+        Resource::AssistRequest {
+            sender: org_id("hz"),
+            sender_region: region("330100"),
+            receiver: org_id("nj"),
+            receiver_region: region("320100"),
+        },
+    );
     m
 }
 
@@ -335,6 +370,17 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
     everyone.push("public".into());
     m.insert("decision_hz_published", set(everyone));
     m.insert("members_hz", set(s("hz.admin")));
+    // Read with the case: like case_moved_to_nb and case_hz.
+    m.insert(
+        "transfer_hz_to_nb",
+        join(&[hz.clone(), workers("nb"), zj.clone()]),
+    );
+    m.insert("seized_hz", join(&[hz.clone(), zj.clone()]));
+    // Both agencies and both regions' offices; nobody else.
+    m.insert(
+        "assist_hz_to_nj",
+        join(&[hz.clone(), workers("nj"), zj.clone(), jso.clone()]),
+    );
     m
 }
 
@@ -367,6 +413,10 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
     m.insert("decision_hz_draft", set(s("hz.supervisor")));
     m.insert("decision_hz_published", set(s("hz.supervisor")));
     m.insert("members_hz", set(s("hz.admin")));
+    // The receiver reports; the holder records custody; the asked agency answers.
+    m.insert("transfer_hz_to_nb", set(workers("nb")));
+    m.insert("seized_hz", set(hz_all.clone()));
+    m.insert("assist_hz_to_nj", set(workers("nj")));
     m
 }
 
