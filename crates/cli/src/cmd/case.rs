@@ -13,7 +13,9 @@ use uuid::Uuid;
 use wangjian_calendar::{shanghai_date, Calendar};
 use wangjian_domain::case::Env;
 use wangjian_domain::deadline::RuleSet;
+use wangjian_domain::seized::{self, SeizedItem};
 use wangjian_domain::supervision::{self, SupervisionLevel};
+use wangjian_domain::transfer::{self, AssistTarget};
 use wangjian_domain::{
     Actor, CaseCommand, CaseId, CaseState, Context as Ctx, LeadId, OrgKind, RegionCode, RequestId,
     UserId,
@@ -151,7 +153,123 @@ enum CaseCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Show a case: its state, officers, deadlines, transfers and audit trail.
+    /// Send an assist request (协查) for a case to another agency: check a subject, a
+    /// shipment or goods; the asked agency owes the answer by its reply deadline.
+    Assist {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// The agency asked (case prefix or name).
+        #[arg(long)]
+        to: String,
+        /// What to ask.
+        #[arg(long)]
+        question: String,
+        /// Legal basis.
+        #[arg(long, default_value = "")]
+        basis: String,
+        /// Check this subject (id).
+        #[arg(long, conflicts_with_all = ["waybill", "items"])]
+        subject: Option<Uuid>,
+        /// Check this shipment: its carrier (with --waybill).
+        #[arg(long, requires = "waybill")]
+        carrier: Option<String>,
+        /// Check this shipment: its waybill number (with --carrier).
+        #[arg(long, requires = "carrier", conflicts_with = "items")]
+        waybill: Option<String>,
+        /// Identify these goods (鉴定认定互助).
+        #[arg(long)]
+        items: Option<String>,
+    },
+    /// Answer (or, with --decline, decline) an assist request asked of your agency.
+    AnswerAssist {
+        /// Assist request id.
+        request: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// The findings, or why it is declined.
+        #[arg(long)]
+        answer: String,
+        /// The answer's document number.
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// Decline instead of answering.
+        #[arg(long)]
+        decline: bool,
+    },
+    /// Report the outcome of an accepted transfer, as its receiver.
+    Feedback {
+        /// Transfer order id (see `case show`).
+        transfer: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// The outcome (立案 / 不予立案 / 已处罚 …).
+        #[arg(long)]
+        outcome: String,
+        /// Your reference number (立案决定书号).
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// Notes.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Record goods seized in a case (涉案物品).
+    Seize {
+        /// Case id.
+        case: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// What (goods, mark, model).
+        #[arg(long)]
+        description: String,
+        /// How many units.
+        #[arg(long)]
+        quantity: u64,
+        /// The unit (件, 双, 箱, 千克).
+        #[arg(long)]
+        unit: String,
+        /// Where it is kept (公物仓 …).
+        #[arg(long)]
+        custody: String,
+    },
+    /// Record a handover of custody of a seized item.
+    HandOver {
+        /// Seized item id.
+        item: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// Where it is now.
+        #[arg(long)]
+        from: String,
+        /// Where it goes.
+        #[arg(long)]
+        to: String,
+        /// The handover document number.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record the destruction (无害化销毁) of a seized item, with at least two witnesses.
+    Destroy {
+        /// Seized item id.
+        item: Uuid,
+        #[command(flatten)]
+        who: AsArg,
+        /// The day destroyed, YYYY-MM-DD.
+        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        on: NaiveDate,
+        /// How (焚烧, 粉碎 …).
+        #[arg(long)]
+        method: String,
+        /// Where.
+        #[arg(long)]
+        place: String,
+        /// A witness's name (repeat; at least two).
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+    },
+    /// Show a case: its state, officers, deadlines, transfers, assist requests, seized
+    /// goods and audit trail.
     Show {
         /// Case id.
         case: Uuid,
@@ -451,6 +569,162 @@ async fn dispatch(
             Ok(ExitCode::SUCCESS)
         }
         CaseCmd::Show { case, json } => show(store, CaseId(case), json, now).await,
+        CaseCmd::Assist {
+            case,
+            who,
+            to,
+            question,
+            basis,
+            subject,
+            carrier,
+            waybill,
+            items,
+        } => {
+            let target = match (subject, carrier.zip(waybill), items) {
+                (Some(s), None, None) => AssistTarget::Subject {
+                    subject: wangjian_domain::SubjectId(s),
+                },
+                (None, Some((carrier, waybill)), None) => {
+                    AssistTarget::Shipment { carrier, waybill }
+                }
+                (None, None, Some(items)) => AssistTarget::Identification { items },
+                _ => bail!("name what to check: --subject, --carrier with --waybill, or --items"),
+            };
+            let actor = actor(store, &who).await?;
+            let case = works_case(store, &actor, CaseId(case)).await?;
+            let to = wangjian_domain::OrgId(org_id(store, &to).await?);
+            if to == actor.org {
+                bail!("--to: ask another agency than your own");
+            }
+            let change = transfer::send_assist_request(
+                &actor,
+                Some(case),
+                to,
+                target,
+                &question,
+                &basis,
+                RuleSet::defaults().context("loading the deadline rules")?,
+                &[],
+                &ctx(now),
+                Calendar::china(),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            let (r, d) = store.apply(change).await?.value;
+            out!("{}\tsent\tdue {}", r.id, d.due);
+            Ok(ExitCode::SUCCESS)
+        }
+        CaseCmd::AnswerAssist {
+            request,
+            who,
+            answer,
+            reference,
+            decline,
+        } => {
+            let actor = actor(store, &who).await?;
+            let r = store
+                .assist_request(wangjian_domain::AssistRequestId(request))
+                .await?
+                .ok_or_else(|| anyhow!("no assist request {request}"))?;
+            let d = deadline(store, r.reply_deadline).await?;
+            let change = transfer::answer_assist_request(
+                &r,
+                &d,
+                &actor,
+                &answer,
+                &reference,
+                decline,
+                &ctx(now),
+                Calendar::china(),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            let (r, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
+            print_status(r.id, &r.status, r.version)
+        }
+        CaseCmd::Feedback {
+            transfer: id,
+            who,
+            outcome,
+            reference,
+            notes,
+        } => {
+            let actor = actor(store, &who).await?;
+            let t = store
+                .transfer_order(wangjian_domain::TransferId(id))
+                .await?
+                .ok_or_else(|| anyhow!("no transfer order {id}"))?;
+            let d = match t.feedback_deadline {
+                Some(d) => deadline(store, d).await?,
+                None => bail!(
+                    "the transfer order is {}, it cannot take feedback",
+                    status_name(&t.status)?
+                ),
+            };
+            let change = transfer::report_feedback(
+                &t,
+                &d,
+                &actor,
+                &outcome,
+                &reference,
+                &notes,
+                &ctx(now),
+                Calendar::china(),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            let (t, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
+            print_status(t.id, &t.status, t.version)
+        }
+        CaseCmd::Seize {
+            case,
+            who,
+            description,
+            quantity,
+            unit,
+            custody,
+        } => {
+            let actor = actor(store, &who).await?;
+            let case = works_case(store, &actor, CaseId(case)).await?;
+            let change = seized::record_seizure(
+                &actor,
+                case,
+                &description,
+                quantity,
+                &unit,
+                &custody,
+                &ctx(now),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            print_item(&store.apply(change).await?.value)
+        }
+        CaseCmd::HandOver {
+            item,
+            who,
+            from,
+            to,
+            note,
+        } => {
+            let actor = actor(store, &who).await?;
+            let item = seized_item(store, item).await?;
+            let change = seized::hand_over(&actor, &item, &from, &to, &note, &ctx(now))
+                .map_err(|e| anyhow!("{e}"))?;
+            print_item(&store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value)
+        }
+        CaseCmd::Destroy {
+            item,
+            who,
+            on,
+            method,
+            place,
+            witnesses,
+        } => {
+            let actor = actor(store, &who).await?;
+            if on > shanghai_date(now) {
+                bail!("--on: the day of destruction {on} is in the future");
+            }
+            let item = seized_item(store, item).await?;
+            let change = seized::destroy(&actor, &item, on, &method, &place, &witnesses, &ctx(now))
+                .map_err(|e| anyhow!("{e}"))?;
+            print_item(&store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value)
+        }
         CaseCmd::List {
             org,
             region,
@@ -529,6 +803,70 @@ async fn dispatch(
     }
 }
 
+/// The case, when the actor's agency is responsible for it (an agency works its own
+/// cases; the server's policy says the same for these commands).
+async fn works_case(store: &Store, actor: &Actor, case: CaseId) -> anyhow::Result<CaseId> {
+    let summary = store.case_summary(case).await?;
+    if summary.responsible_org != actor.org {
+        bail!(
+            "case {} is not your agency's: only the responsible agency records seizures and sends assist requests for it",
+            summary.number
+        );
+    }
+    Ok(case)
+}
+
+async fn deadline(
+    store: &Store,
+    id: wangjian_domain::DeadlineId,
+) -> anyhow::Result<wangjian_domain::Deadline> {
+    store
+        .deadline(id)
+        .await?
+        .ok_or_else(|| anyhow!("deadline {id} is missing from the database"))
+}
+
+async fn seized_item(store: &Store, id: Uuid) -> anyhow::Result<SeizedItem> {
+    store
+        .seized_item(wangjian_domain::SeizedItemId(id))
+        .await?
+        .ok_or_else(|| anyhow!("no seized item {id}"))
+}
+
+/// A status as its stored name (`sent`, `feedback_reported`, …).
+fn status_name<T: serde::Serialize>(status: &T) -> anyhow::Result<String> {
+    Ok(serde_json::to_value(status)?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// `ID\tSTATUS\tversion N` of a transfer order or assist request after a command.
+fn print_status<S: serde::Serialize>(
+    id: impl std::fmt::Display,
+    status: &S,
+    version: i64,
+) -> anyhow::Result<ExitCode> {
+    out!("{id}\t{}\tversion {version}", status_name(status)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_item(i: &SeizedItem) -> anyhow::Result<ExitCode> {
+    let state = match &i.destruction {
+        Some(d) => format!("destroyed {}", d.on),
+        None => format!("held at {}", i.custody),
+    };
+    out!(
+        "{}\t{} {}{}\t{state}\tversion {}",
+        i.id,
+        i.description,
+        i.quantity,
+        i.unit,
+        i.version
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn show(
     store: &Store,
     id: CaseId,
@@ -542,10 +880,14 @@ async fn show(
         .into_iter()
         .map(|e| json!({ "seq": e.seq, "event": e.event }))
         .collect();
+    let seized = store.seized_items_of_case(id).await?;
+    let assists = store.assist_requests_of_case(id).await?;
     if as_json {
         out!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "file": file, "trail": trail }))?
+            serde_json::to_string_pretty(&json!({
+                "file": file, "trail": trail, "seized": seized, "assist_requests": assists
+            }))?
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -569,6 +911,12 @@ async fn show(
     }
     for t in &file.transfers {
         out!("transfer {}", serde_json::to_string(t)?);
+    }
+    for r in &assists {
+        out!("assist   {}", serde_json::to_string(r)?);
+    }
+    for i in &seized {
+        out!("seized   {}", serde_json::to_string(i)?);
     }
     out!("trail:");
     for e in &trail {
