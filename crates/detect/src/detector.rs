@@ -500,6 +500,9 @@ struct Scratch {
     pinyin: MatchForm,
     stripped: String,
     spaces: Vec<usize>,
+    /// Automaton hits of one field: (value, match-form start, end).
+    found: Vec<(u32, usize, usize)>,
+    hits: Vec<Hit>,
 }
 
 thread_local! {
@@ -539,17 +542,24 @@ fn run_automaton(
 ) {
     stripped.clear();
     spaces.clear();
-    for (i, c) in form.char_indices() {
-        if c == ' ' && strip {
+    // A space is one ASCII byte, never inside a multi-byte character: copy the runs
+    // between spaces whole. Without spaces the form is its own stripped view.
+    let view: &str = if strip && form.as_bytes().contains(&b' ') {
+        let mut from = 0;
+        for (i, _) in form.match_indices(' ') {
+            stripped.push_str(&form[from..i]);
             // The stripped position where the space would be.
             spaces.push(i - spaces.len());
-        } else {
-            stripped.push(c);
+            from = i + 1;
         }
-    }
+        stripped.push_str(&form[from..]);
+        stripped.as_str()
+    } else {
+        form
+    };
     let fb = form.as_bytes();
-    let sb = stripped.as_bytes();
-    for m in ac.find_overlapping_iter(stripped.as_str()) {
+    let sb = view.as_bytes();
+    for m in ac.find_overlapping_iter(view) {
         let (s, e) = (m.start(), m.end());
         // A removed space at stripped position p stands before the character at p.
         let fs = s + spaces.partition_point(|&p| p <= s);
@@ -617,12 +627,14 @@ impl Detector {
                 text: c,
             });
         }
-        let mut hits: Vec<Hit> = Vec::new();
+        let mut hits = std::mem::take(&mut sc.hits);
+        hits.clear();
         for f in &fields {
             wangjian_text::normalize_into(f.text, &mut sc.form);
             let form = &sc.form;
             let targets = &self.tables.targets;
-            let mut found: Vec<(u32, usize, usize)> = Vec::new();
+            let found = &mut sc.found;
+            found.clear();
             run_automaton(
                 &self.ac,
                 true,
@@ -631,7 +643,7 @@ impl Detector {
                 &mut sc.spaces,
                 |v, s, e| found.push((v, s, e)),
             );
-            for (v, s, e) in found {
+            for &(v, s, e) in found.iter() {
                 let r = form.original_range(s..e);
                 for t in targets.get(v as usize).into_iter().flatten() {
                     hits.push(Hit {
@@ -647,7 +659,8 @@ impl Detector {
                 if let Some(pac) = &self.pinyin_ac {
                     if f.text.chars().any(is_han) {
                         wangjian_text::pinyin_into(f.text, &mut sc.pinyin);
-                        let mut found: Vec<(u32, usize, usize)> = Vec::new();
+                        let found = &mut sc.found;
+                        found.clear();
                         run_automaton(
                             pac,
                             false,
@@ -656,7 +669,7 @@ impl Detector {
                             &mut sc.spaces,
                             |v, s, e| found.push((v, s, e)),
                         );
-                        for (v, s, e) in found {
+                        for &(v, s, e) in found.iter() {
                             let r = sc.pinyin.original_range(s..e);
                             let Some(orig) = f.text.get(r.clone()) else {
                                 continue;
@@ -694,13 +707,15 @@ impl Detector {
                 .find(|f| f.field == field)
                 .map_or("", |f| f.text)
         };
-        self.decide(listing, hits, &text_of)
+        let verdict = self.decide(listing, &mut hits, &text_of);
+        sc.hits = hits;
+        verdict
     }
 
     fn decide<'t>(
         &self,
         listing: &ListingRef<'_>,
-        mut hits: Vec<Hit>,
+        hits: &mut Vec<Hit>,
         text_of: &dyn Fn(Field) -> &'t str,
     ) -> Verdict {
         let pack = &self.canon.pack;
@@ -783,13 +798,21 @@ impl Detector {
                       detail: String| {
             let text = text_of(field);
             let matched = text.get(orig.0..orig.1).unwrap_or("").to_string();
+            let start = wangjian_text::char_offset(text, orig.0);
+            // Count on from the start instead of from the beginning of the field.
+            let end = match text.get(orig.0..) {
+                Some(rest) if orig.0 <= orig.1 => {
+                    start + wangjian_text::char_offset(rest, orig.1 - orig.0)
+                }
+                _ => wangjian_text::char_offset(text, orig.1),
+            };
             Reason {
                 code,
                 detail,
                 field,
                 matched,
-                start: wangjian_text::char_offset(text, orig.0),
-                end: wangjian_text::char_offset(text, orig.1),
+                start,
+                end,
                 rule,
                 weight,
             }
@@ -799,7 +822,7 @@ impl Detector {
         let mut seen_marks: Vec<(u32, Field)> = Vec::new();
         // mark → true when at least one hit is not descriptive.
         let mut marks_used: BTreeMap<u32, bool> = BTreeMap::new();
-        for h in &hits {
+        for h in hits.iter() {
             let Target::Mark { mark, form } = h.target else {
                 continue;
             };
@@ -979,7 +1002,7 @@ impl Detector {
         }
         // Terms, once per rule and field.
         let mut seen_terms: Vec<(TermList, u32, Field)> = Vec::new();
-        for h in &hits {
+        for h in hits.iter() {
             let Target::Term { list, rule } = h.target else {
                 continue;
             };
@@ -1032,7 +1055,7 @@ impl Detector {
         // Where the listing is, looked up only when a GI is named.
         let mut location: Option<Option<(Vec<String>, String)>> = None;
         let mut seen_gi: Vec<u32> = Vec::new();
-        for h in &hits {
+        for h in hits.iter() {
             let Target::Gi { gi } = h.target else {
                 continue;
             };
@@ -1080,7 +1103,7 @@ impl Detector {
         }
         // Regulated categories without a valid licence, once per licence kind.
         let mut seen_kind: Vec<&str> = Vec::new();
-        for h in &hits {
+        for h in hits.iter() {
             let Target::Regulated { rule } = h.target else {
                 continue;
             };
