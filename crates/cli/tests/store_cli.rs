@@ -118,6 +118,11 @@ fn import_patrol_export_backup_round_trip() {
     assert_eq!(count(&copy, "leads", &dir), leads);
     let (code, out, _) = run(&["db", "check", "--db", &copy], &dir);
     assert_eq!((code, out.trim()), (0, "ok"));
+    let (code, _, err) = run(&["db", "analyze", "--db", &db], &dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("statistics of"), "{err}");
+    let (code, _, err) = run(&["db", "analyze", "--db", "mysql://nowhere"], &dir);
+    assert_ne!(code, 0, "{err}");
     let (code, _, err) = run(&["export", "--db", &db, "nope"], &dir);
     assert_eq!(code, 2, "{err}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,4 +1,4 @@
-//! `wangjian db migrate`, `wangjian export TABLE`, `wangjian backup PATH`: the store's
+//! `wangjian db migrate|check|analyze`, `wangjian export TABLE`, `wangjian backup PATH`: the store's
 //! housekeeping from the command line. Every command takes `--db URL` (`sqlite:PATH`,
 //! `postgres://…`; default `sqlite:wangjian.db`).
 
@@ -51,6 +51,9 @@ pub enum DbCommand {
     Migrate(DbArg),
     /// Check the database (`PRAGMA integrity_check` on SQLite).
     Check(DbArg),
+    /// Refresh the query planner's statistics (`ANALYZE`); `patrol` and `import listings`
+    /// do it after storing 10 000 listings or more.
+    Analyze(DbArg),
 }
 
 /// Runs `wangjian db`.
@@ -68,6 +71,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 } else {
                     eprintln!("wangjian: applied migrations {applied:?} to {}", db.db);
                 }
+                store.close().await;
+                Ok(ExitCode::SUCCESS)
+            }
+            DbCommand::Analyze(db) => {
+                let store = open(&db).await?;
+                store.analyze().await.context("analyzing")?;
+                eprintln!("wangjian: statistics of {} refreshed", db.db);
                 store.close().await;
                 Ok(ExitCode::SUCCESS)
             }

@@ -131,6 +131,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )
 }
 
+/// Listings stored in one run after which the planner's statistics are refreshed.
+const ANALYZE_AFTER: u64 = 10_000;
+
 enum Parsed {
     Line(String),
     Csv(Box<Result<Listing, String>>),
@@ -224,6 +227,11 @@ fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode>
             .with_context(|| format!("reading {source}"))?;
         }
         flush(&mut pending, &mut bad)?;
+    }
+    if stored >= ANALYZE_AFTER {
+        // The lead queue's filters plan well only with fresh statistics.
+        rt.block_on(store.analyze())
+            .context("refreshing statistics (wangjian db analyze)")?;
     }
     rt.block_on(store.close());
     eprintln!(
