@@ -77,6 +77,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "intake",
         include_str!("../migrations/sqlite/0006_intake.sql"),
     ),
+    (
+        7,
+        "assist_lists",
+        include_str!("../migrations/sqlite/0007_assist_lists.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -108,6 +113,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "intake",
         include_str!("../migrations/postgres/0006_intake.sql"),
+    ),
+    (
+        7,
+        "assist_lists",
+        include_str!("../migrations/postgres/0007_assist_lists.sql"),
     ),
 ];
 
