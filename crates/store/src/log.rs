@@ -597,6 +597,40 @@ impl Store {
         Ok(Some((bytes, r.text(1)?.unwrap_or_default())))
     }
 
+    /// The evidence captured for `case`: each `evidence_captured` entry naming it, with its
+    /// leaf index, oldest first (decoded from the log, so what is answered is what the
+    /// log proves).
+    pub async fn case_evidence(
+        &self,
+        case: Uuid,
+    ) -> Result<Vec<(u64, EvidenceCaptured)>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                "SELECT leaf_index, entry FROM log_entries WHERE case_id = $1 AND kind = $2 \
+                 ORDER BY leaf_index",
+                vec![
+                    Val::from(case),
+                    Val::Int(Some(wangjian_ledger::EntryKind::EvidenceCaptured as i64)),
+                ],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let i = r.int(0)? as u64;
+            match Entry::decode(&r.bytes(1)?.unwrap_or_default()) {
+                Ok(Entry::EvidenceCaptured(ev)) => out.push((i, ev)),
+                Ok(_) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "entry {i}: its kind column says evidence_captured, its bytes do not"
+                    )))
+                }
+                Err(e) => return Err(StoreError::Corrupt(format!("entry {i}: {e}"))),
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of entries in the log.
     pub async fn log_size(&self) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin_read().await?;

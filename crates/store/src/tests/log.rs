@@ -197,6 +197,30 @@ async fn blobs_once_capture_and_package_verify(s: &Store) {
     assert_eq!(s.blob(&[7; 32]).await.unwrap(), None);
     let bad = s.capture(cap(vec![1], Some(case), " ")).await.unwrap_err();
     assert!(bad.to_string().contains("source"), "{bad}");
+    // The case's evidence, read back from the log: its two captures in log order (not the
+    // other case's, not the audit entries).
+    let evidence = s.case_evidence(case).await.unwrap();
+    let found: Vec<(u64, [u8; 32], &str)> = evidence
+        .iter()
+        .map(|(i, e)| (*i, e.blob, e.source.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                first.leaf_index,
+                first.sha256,
+                "https://shop.example.com/item/0"
+            ),
+            (shot.leaf_index, shot.sha256, "shot.png"),
+        ]
+    );
+    assert_eq!(evidence[1].1.media_type, "image/png");
+    assert!(s
+        .case_evidence(uuid::Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_empty());
 
     let pkg: Package = s
         .evidence_package(
