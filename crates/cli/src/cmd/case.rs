@@ -398,6 +398,8 @@ async fn command_from(store: &Store, action: &str, set: &[String]) -> anyhow::Re
     let mut obj = serde_json::Map::new();
     obj.insert("action".into(), json!(action));
     let mut seen = BTreeMap::new();
+    // Values that read as a number or a boolean: the action's field may want the text.
+    let mut ambiguous = Vec::new();
     for pair in set {
         let (name, value) = pair
             .split_once('=')
@@ -426,17 +428,39 @@ async fn command_from(store: &Store, action: &str, set: &[String]) -> anyhow::Re
         } else if LIST_FIELDS.contains(&name) {
             json!(items)
         } else if let Ok(n) = value.trim().parse::<i64>() {
+            ambiguous.push((name.to_string(), json!(value)));
             json!(n)
         } else if let Ok(b) = value.trim().parse::<bool>() {
+            ambiguous.push((name.to_string(), json!(value)));
             json!(b)
         } else {
             json!(value)
         };
         obj.insert(name.to_string(), v);
     }
-    serde_json::from_value(Value::Object(obj)).map_err(|e| {
-        anyhow!("action {action:?}: {e} (see `wangjian case transition --help` for the fields)")
-    })
+    let first = match serde_json::from_value(Value::Object(obj.clone())) {
+        Ok(cmd) => return Ok(cmd),
+        Err(e) => e,
+    };
+    // `--set reason=2024` is text to a text field: try each ambiguous value as text, then
+    // all of them.
+    let mut all = obj.clone();
+    for (name, text) in &ambiguous {
+        let mut one = obj.clone();
+        one.insert(name.clone(), text.clone());
+        all.insert(name.clone(), text.clone());
+        if let Ok(cmd) = serde_json::from_value(Value::Object(one)) {
+            return Ok(cmd);
+        }
+    }
+    if ambiguous.len() > 1 {
+        if let Ok(cmd) = serde_json::from_value(Value::Object(all)) {
+            return Ok(cmd);
+        }
+    }
+    Err(anyhow!(
+        "action {action:?}: {first} (see `wangjian case transition --help` for the fields)"
+    ))
 }
 
 async fn transition(
