@@ -1,5 +1,5 @@
-//! `wangjian serve` as a process: it binds, prints its URL, answers, and stops cleanly
-//! on SIGTERM.
+//! `wangjian serve` as a process: it binds, prints its URL, answers, signs the evidence
+//! log's checkpoint with the key `wangjian log` would use, and stops cleanly on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,6 +12,7 @@ fn serve_answers_health_and_stops_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wangjian"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(format!("sqlite:{}", db.display()))
+        .env_remove("WANGJIAN_LOG_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -26,13 +27,26 @@ fn serve_answers_health_and_stops_on_sigterm() {
         .and_then(|s| s.split('/').next())
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .to_string();
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
         .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        resp
+    };
+    let resp = get("/api/v1/health");
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("\"status\":\"ok\""));
+    // The public checkpoint, signed with `<database file>.log-key` (made on first use),
+    // the key `wangjian log checkpoint` finds by default.
+    let resp = get("/api/v1/log/checkpoint");
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(resp.contains("wangjian.local/evidence\n"), "{resp}");
+    let key = format!("{}.log-key", db.display());
+    assert!(std::path::Path::new(&key).exists(), "{key}");
 
     let pid = child.id().to_string();
     assert!(Command::new("kill")
@@ -51,7 +65,7 @@ fn serve_answers_health_and_stops_on_sigterm() {
     }
     // The schema was created on first use.
     assert!(db.exists());
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".log-key"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }

@@ -141,7 +141,9 @@ impl ErrorCode {
             Self::RuleViolation => "The rules forbid this now; the message says why.",
             Self::NotAvailable => "Not available in this build or configuration.",
             Self::Internal => "A server fault; report the request id.",
-            Self::Unavailable => "The database is unavailable; retry later.",
+            Self::Unavailable => {
+                "The database, or the evidence log's signing key, is unavailable; the message says which."
+            }
         }
     }
 

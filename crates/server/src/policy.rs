@@ -36,6 +36,9 @@
 //!   receiving agency reports a transfer's outcome (feedback); the agency holding seized
 //!   goods records their handovers and destruction. Recording a seizure or sending an
 //!   assist request is a change to the case: the case's write rule.
+//! - **Evidence** (证据: captured snapshots, the case's evidence package) is read with its
+//!   case; adding evidence is a change to the case: the case's write rule. The evidence
+//!   log's signed tree heads and public keys are public ([`may_read_log_head`]).
 //! - An **assist request** (协查) is read by the workers of the asking and the asked
 //!   agency and by the coordination office of either one's region; only the asked
 //!   agency answers it. Platforms, rights holders and the public see none of these.
@@ -377,6 +380,16 @@ pub fn may_push_listings(who: &Principal) -> Verdict {
         Principal::Member(m) if m.capacity() == Capacity::PlatformOperator => Verdict::Allow,
         Principal::Member(_) => forbid("only a platform's operators push its listings"),
         Principal::Public => forbid("sign in first"),
+    }
+}
+
+/// May `who` read the evidence log's public face: its signed tree heads (checkpoints) and
+/// its public keys? Everyone, signed in or not: whoever holds an evidence package must be
+/// able to pin the log and check its signatures without an account (FORMAT.md §3-§4 of
+/// `wangjian-ledger`). Entries, blobs and packages are read with their case instead.
+pub fn may_read_log_head(who: &Principal) -> Verdict {
+    match who {
+        Principal::Public | Principal::Member(_) => Verdict::Allow,
     }
 }
 

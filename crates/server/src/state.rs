@@ -1,5 +1,6 @@
 //! The server's shared state and configuration.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::auth::session::{SessionLimits, Sessions};
@@ -18,6 +19,12 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// Session lifetimes.
     pub sessions: SessionLimits,
+    /// The evidence log's private signing key file (created on first use, mode 0600), as
+    /// `wangjian log` resolves it: `--log-key`, else `$WANGJIAN_LOG_KEY`, else
+    /// `<database file>.log-key`. `None`: routes that sign a tree head answer 503.
+    pub log_key: Option<PathBuf>,
+    /// The log's name (checkpoint origin and key name) when the key is created.
+    pub log_origin: String,
 }
 
 impl Default for ServerConfig {
@@ -27,6 +34,8 @@ impl Default for ServerConfig {
             trust_forwarded_for: false,
             body_limit: 1024 * 1024,
             sessions: SessionLimits::default(),
+            log_key: None,
+            log_origin: "wangjian.local/evidence".to_string(),
         }
     }
 }

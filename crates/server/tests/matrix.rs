@@ -34,7 +34,8 @@ struct Fixture {
 async fn body(resp: Response) -> (StatusCode, String) {
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    // Lossy: downloads (evidence packages) are bytes; every JSON and HTML body is UTF-8.
+    (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 async fn send(router: &Router, req: Request<Body>) -> Response {
@@ -103,7 +104,11 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
     let world = world::build(&store, &hash).await;
-    let state = AppState::new(Directory::Store(store.clone()), ServerConfig::default());
+    let config = ServerConfig {
+        log_key: Some(db_path.with_extension("log-key")),
+        ..ServerConfig::default()
+    };
+    let state = AppState::new(Directory::Store(store.clone()), config);
     let router = router(state);
     let mut sessions = BTreeMap::new();
     for (login, ..) in world::users() {
@@ -160,6 +165,7 @@ impl Fixture {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.db_path.display()));
         }
+        let _ = std::fs::remove_file(self.db_path.with_extension("log-key"));
     }
 }
 
@@ -905,28 +911,17 @@ async fn ingest_tokens_and_their_scopes() {
     f.finish().await;
 }
 
-/// A `multipart/form-data` body: text fields, then files (name, bytes).
+/// A `multipart/form-data` body: text fields, then files (name, bytes) as the portal's
+/// `attachments`.
 fn multipart(fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
-    let boundary = "----wjtestboundary7MA4YWxkTrZu0gW";
-    let mut b = Vec::new();
-    for (k, v) in fields {
-        b.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
+    let mut parts: Vec<Part> = fields
+        .iter()
+        .map(|(k, v)| (*k, None, None, v.as_bytes()))
+        .collect();
     for (name, bytes) in files {
-        b.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        b.extend_from_slice(bytes);
-        b.extend_from_slice(b"\r\n");
+        parts.push(("attachments", Some(name), Some("image/png"), bytes));
     }
-    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), b)
+    form_data(&parts)
 }
 
 /// The public's pre-session CSRF cookie, from the portal page.
@@ -1456,18 +1451,18 @@ async fn case_trail_and_supervision_by_every_principal() {
         .await;
     assert!(b.contains("supervision.mark"), "{b}");
 
-    let (_, doc) = f.get("public", "/api/v1/openapi.json").await;
-    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
-    for p in [
-        "/complaints",
-        "/complaints/{id}",
-        "/complaints/{id}/decisions",
-        "/complaints/{id}/trail",
-        "/cases/{id}/trail",
-        "/cases/{id}/supervisions",
-    ] {
-        assert!(doc["paths"].get(p).is_some(), "OpenAPI names {p}");
-    }
+    assert_documented(
+        &f,
+        &[
+            "/complaints",
+            "/complaints/{id}",
+            "/complaints/{id}/decisions",
+            "/complaints/{id}/trail",
+            "/cases/{id}/trail",
+            "/cases/{id}/supervisions",
+        ],
+    )
+    .await;
     f.finish().await;
 }
 
@@ -1569,17 +1564,30 @@ async fn incoming_transfers_by_every_principal() {
 }
 
 impl Fixture {
-    /// GET `uri`, or POST `body` to it.
-    async fn call(
+    /// GET `uri`, or POST a JSON or multipart body to it.
+    async fn call(&self, who: &str, uri: &str, req: Req<'_>) -> (StatusCode, String) {
+        match req {
+            Req::Get => self.get(who, uri).await,
+            Req::Json(b) => self.post_json(who, uri, b).await,
+            Req::Multipart(ct, b) => self.post_multipart(who, uri, ct, b).await,
+        }
+    }
+
+    /// POST a `multipart/form-data` body (content type `ct`) to `uri`.
+    async fn post_multipart(
         &self,
         who: &str,
         uri: &str,
-        body: Option<&serde_json::Value>,
+        ct: &str,
+        bytes: &[u8],
     ) -> (StatusCode, String) {
-        match body {
-            Some(b) => self.post_json(who, uri, b).await,
-            None => self.get(who, uri).await,
+        let mut req = Request::post(uri).header(header::CONTENT_TYPE, ct);
+        if let Some((sid, csrf)) = self.sessions.get(who) {
+            req = req
+                .header(header::COOKIE, format!("wj_session={sid}"))
+                .header("x-csrf-token", csrf.as_str());
         }
+        body(send(&self.router, req.body(Body::from(bytes.to_vec())).unwrap()).await).await
     }
 
     /// Every principal calls `template` (its `{id}` replaced) on `id` and on an unknown
@@ -1596,22 +1604,37 @@ impl Fixture {
         readers: &BTreeSet<String>,
         ok: StatusCode,
     ) -> BTreeMap<String, String> {
+        let req = body.map_or(Req::Get, Req::Json);
+        self.walk_req(template, id, req, allowed, readers, ok).await
+    }
+
+    /// [`Fixture::walk`] with any request ([`Req`]).
+    async fn walk_req(
+        &self,
+        template: &str,
+        id: &str,
+        req: Req<'_>,
+        allowed: &BTreeSet<String>,
+        readers: &BTreeSet<String>,
+        ok: StatusCode,
+    ) -> BTreeMap<String, String> {
+        let write = !matches!(req, Req::Get);
         let unknown = uuid::Uuid::now_v7().to_string();
         let mut bodies = BTreeMap::new();
         for who in self.principals() {
-            if body.is_some() && allowed.contains(&who) {
+            if write && allowed.contains(&who) {
                 continue;
             }
             let what = format!("{template} {id}");
             let (us, ub) = self
-                .call(&who, &template.replace("{id}", &unknown), body)
+                .call(&who, &template.replace("{id}", &unknown), req)
                 .await;
-            let (s, b) = self.call(&who, &template.replace("{id}", id), body).await;
+            let (s, b) = self.call(&who, &template.replace("{id}", id), req).await;
             if allowed.contains(&who) {
                 assert_eq!(s, ok, "{who} {what}: {b}");
                 bodies.insert(who, b);
             } else if who == "public" {
-                let want = if body.is_some() {
+                let want = if write {
                     StatusCode::FORBIDDEN
                 } else {
                     StatusCode::UNAUTHORIZED
@@ -1628,6 +1651,26 @@ impl Fixture {
     }
 }
 
+/// A request of [`Fixture::walk_req`].
+#[derive(Clone, Copy)]
+enum Req<'a> {
+    /// GET.
+    Get,
+    /// POST JSON.
+    Json(&'a serde_json::Value),
+    /// POST `multipart/form-data`: the content type (with its boundary) and the body.
+    Multipart(&'a str, &'a [u8]),
+}
+
+/// The OpenAPI document names every path of `paths`.
+async fn assert_documented(f: &Fixture, paths: &[&str]) {
+    let (_, doc) = f.get("public", "/api/v1/openapi.json").await;
+    let doc = json(&doc);
+    for p in paths {
+        assert!(doc["paths"].get(p).is_some(), "OpenAPI names {p}");
+    }
+}
+
 fn json(b: &str) -> serde_json::Value {
     serde_json::from_str(b).unwrap_or_else(|e| panic!("{e}: {b}"))
 }
@@ -1641,21 +1684,8 @@ fn json(b: &str) -> serde_json::Value {
 async fn seized_assist_feedback_and_audit_by_every_principal() {
     let f = fixture().await;
     let case_hz = f.world.case_hz.to_string();
-    let hz_workers = set(&["hz.officer", "hz.officer2", "hz.supervisor"]);
-    let case_readers = set(&[
-        "hz.officer",
-        "hz.officer2",
-        "hz.supervisor",
-        "zjoffice.supervisor",
-    ]);
-    let (s, b) = f
-        .post_json(
-            "hz.officer",
-            &format!("/api/v1/cases/{case_hz}/transitions"),
-            &serde_json::json!({"command": {"action": "start_verification", "verifier": world::user_id("hz.officer").to_string()}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    let (hz_workers, case_readers) = hz_case_people();
+    start_verification(&f).await;
     let created = StatusCode::CREATED;
     let ok = StatusCode::OK;
 
@@ -1893,21 +1923,21 @@ async fn seized_assist_feedback_and_audit_by_every_principal() {
         );
     }
 
-    let (_, doc) = f.get("public", "/api/v1/openapi.json").await;
-    let doc = json(&doc);
-    for p in [
-        "/cases/{id}/seized",
-        "/seized/{id}/handovers",
-        "/seized/{id}/destruction",
-        "/cases/{id}/assist-requests",
-        "/assist-requests",
-        "/assist-requests/{id}",
-        "/assist-requests/{id}/answer",
-        "/transfers/{id}/feedback",
-        "/audit",
-    ] {
-        assert!(doc["paths"].get(p).is_some(), "OpenAPI names {p}");
-    }
+    assert_documented(
+        &f,
+        &[
+            "/cases/{id}/seized",
+            "/seized/{id}/handovers",
+            "/seized/{id}/destruction",
+            "/cases/{id}/assist-requests",
+            "/assist-requests",
+            "/assist-requests/{id}",
+            "/assist-requests/{id}/answer",
+            "/transfers/{id}/feedback",
+            "/audit",
+        ],
+    )
+    .await;
     f.finish().await;
 }
 
@@ -2257,5 +2287,383 @@ async fn transfer_feedback_fields_and_conflicts() {
     );
     let (s, b) = f.post_json("nb.officer", &url, &good).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "once: {b}");
+    f.finish().await;
+}
+
+/// One part of a multipart body: name, file name, content type, bytes.
+type Part<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body of `parts`: its content type (with the boundary) and
+/// bytes.
+fn form_data(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "wj-test-boundary-7a1c";
+    let mut b = Vec::new();
+    for (name, file, ct, bytes) in parts {
+        b.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disp = format!("Content-Disposition: form-data; name=\"{name}\"");
+        if let Some(f) = file {
+            disp.push_str(&format!("; filename=\"{f}\""));
+        }
+        b.extend_from_slice(disp.as_bytes());
+        b.extend_from_slice(b"\r\n");
+        if let Some(ct) = ct {
+            b.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+        }
+        b.extend_from_slice(b"\r\n");
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+/// Who works the Hangzhou case (its agency's officers and supervisor), and who reads it
+/// (they and Zhejiang's coordination office).
+fn hz_case_people() -> (BTreeSet<String>, BTreeSet<String>) {
+    let workers = set(&["hz.officer", "hz.officer2", "hz.supervisor"]);
+    let readers = workers
+        .union(&set(&["zjoffice.supervisor"]))
+        .cloned()
+        .collect();
+    (workers, readers)
+}
+
+/// Starts verification of the Hangzhou case (its workers may then change it).
+async fn start_verification(f: &Fixture) {
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/cases/{}/transitions", f.world.case_hz),
+            &serde_json::json!({"command": {"action": "start_verification", "verifier": world::user_id("hz.officer").to_string()}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+/// Evidence (issue 6) by every principal: upload (the case's write rule; refused uploads
+/// append nothing), the list, a download and the evidence package (the case's read rule),
+/// unknown and forbidden alike; the log's checkpoint and keys are public.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_by_every_principal() {
+    let f = fixture().await;
+    start_verification(&f).await;
+    let case_hz = f.world.case_hz.to_string();
+    let (hz_workers, case_readers) = hz_case_people();
+    let ok = StatusCode::OK;
+    let page = "<html><title>高仿 N1ke 运动鞋</title></html>";
+    let (ct, upload) = form_data(&[
+        (
+            "file",
+            Some("item.html"),
+            Some("text/html"),
+            page.as_bytes(),
+        ),
+        ("source", None, None, b"https://shop.example.com/item/1"),
+    ]);
+    let url = "/api/v1/cases/{id}/evidence";
+    let size = f.store.log_size().await.unwrap();
+    f.walk_req(
+        url,
+        &case_hz,
+        Req::Multipart(&ct, &upload),
+        &hz_workers,
+        &case_readers,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(f.store.log_size().await.unwrap(), size, "refused uploads");
+    assert!(f
+        .store
+        .case_evidence(f.world.case_hz.0)
+        .await
+        .unwrap()
+        .is_empty());
+    let (s, b) = f
+        .post_multipart("hz.officer2", &url.replace("{id}", &case_hz), &ct, &upload)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let sha = json(&b)["sha256"].as_str().unwrap().to_string();
+    let lists = f
+        .walk(url, &case_hz, None, &case_readers, &case_readers, ok)
+        .await;
+    assert_eq!(lists.len(), case_readers.len());
+    assert!(lists.values().all(|b| b.contains(&sha)), "{lists:?}");
+    let downloads = f
+        .walk(
+            &format!("/api/v1/cases/{{id}}/evidence/{sha}"),
+            &case_hz,
+            None,
+            &case_readers,
+            &case_readers,
+            ok,
+        )
+        .await;
+    assert!(downloads.values().all(|b| b == page), "{downloads:?}");
+    let packages = f
+        .walk(
+            "/api/v1/cases/{id}/evidence-package",
+            &case_hz,
+            None,
+            &case_readers,
+            &case_readers,
+            ok,
+        )
+        .await;
+    assert_eq!(packages.len(), case_readers.len());
+    // A hash the case does not name answers as an unknown case does, for its readers too.
+    let (us, ub) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/cases/{}/evidence/{sha}", uuid::Uuid::now_v7()),
+        )
+        .await;
+    for other in [&"0".repeat(64), "../../etc/passwd", "zz"] {
+        let (s, b) = f
+            .get(
+                "hz.officer",
+                &format!("/api/v1/cases/{case_hz}/evidence/{other}"),
+            )
+            .await;
+        assert_eq!((s, &b), (us, &ub), "{other}");
+    }
+    assert_eq!(us, StatusCode::NOT_FOUND);
+    // The log's public face: everyone, the public included.
+    for who in f.principals() {
+        let (s, note) = f.get(&who, "/api/v1/log/checkpoint").await;
+        assert_eq!(s, ok, "{who}: {note}");
+        assert!(
+            note.starts_with("wangjian.local/evidence\n"),
+            "{who}: {note}"
+        );
+        let (s, keys) = f.get(&who, "/api/v1/log/keys").await;
+        assert_eq!(s, ok, "{who}: {keys}");
+        let keys = json(&keys);
+        assert_eq!(keys.as_array().unwrap().len(), 1, "{keys}");
+        assert!(keys[0]["public_text"]
+            .as_str()
+            .unwrap()
+            .starts_with("wangjian.local/evidence+"));
+    }
+    assert_documented(
+        &f,
+        &[
+            "/cases/{id}/evidence",
+            "/cases/{id}/evidence/{sha256}",
+            "/cases/{id}/evidence-package",
+            "/log/checkpoint",
+            "/log/keys",
+        ],
+    )
+    .await;
+    f.finish().await;
+}
+
+/// GET `uri` as `who`, keeping the bytes and headers.
+async fn get_raw(f: &Fixture, who: &str, uri: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+    let mut req = Request::get(uri);
+    if let Some((sid, _)) = f.sessions.get(who) {
+        req = req.header(header::COOKIE, format!("wj_session={sid}"));
+    }
+    let resp = send(&f.router, req.body(Body::empty()).unwrap()).await;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+/// Evidence round trip: upload (the file name cut to its last path component, the media
+/// type from the part, a listing), list, download with safe headers, a repeat kept once;
+/// another agency and a platform get 404; a file too large (413), none (400), a bad
+/// listing or media type (400 naming it), not multipart (415); the package verifies
+/// offline, with the published key too, and fails with one byte flipped; without a key
+/// the signing routes answer 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_upload_download_and_package() {
+    let f = fixture().await;
+    start_verification(&f).await;
+    let case = f.world.case_hz.to_string();
+    let url = format!("/api/v1/cases/{case}/evidence");
+    let page = "<html><script>alert(1)</script>仿冒商品页面 marker-7f3e</html>";
+    let (ct, up) = form_data(&[(
+        "file",
+        Some("../../etc/passwd"),
+        Some("text/html"),
+        page.as_bytes(),
+    )]);
+    let (s, b) = f.post_multipart("hz.officer", &url, &ct, &up).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let html = json(&b);
+    assert_eq!(html["source"], "passwd", "only the last path component");
+    assert_eq!(html["media_type"], "text/html");
+    assert_eq!(html["size"], page.len());
+    assert_eq!(
+        html["captured_by"],
+        world::user_id("hz.officer").to_string()
+    );
+    assert!(html["leaf_index"].is_u64() && html["captured_at"].is_string());
+    let sha = html["sha256"].as_str().unwrap().to_string();
+    // Downloads: an attachment, never rendered; HTML served as bytes.
+    let (s, h, bytes) = get_raw(&f, "hz.officer", &format!("{url}/{sha}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(bytes, page.as_bytes());
+    assert_eq!(h[header::CONTENT_TYPE], "application/octet-stream");
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let disp = h[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disp.starts_with("attachment;") && disp.contains("passwd") && !disp.contains(".."),
+        "{disp}"
+    );
+    // A screenshot of a listing, with the page's URL: its own type is kept.
+    let listing = uuid::Uuid::now_v7();
+    let png = [0x89, b'P', b'N', b'G', 13, 10, 26, 10, 1, 2, 3];
+    let (ct, up) = form_data(&[
+        ("listing", None, None, listing.to_string().as_bytes()),
+        ("file", Some("shot.png"), Some("image/png"), &png),
+        ("source", None, None, b"https://shop.example.com/item/9"),
+    ]);
+    let (s, b) = f.post_multipart("hz.supervisor", &url, &ct, &up).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let shot = json(&b);
+    assert_eq!(shot["listing"], listing.to_string());
+    assert_eq!(shot["source"], "https://shop.example.com/item/9");
+    let shot_sha = shot["sha256"].as_str().unwrap().to_string();
+    let (_, h, bytes) = get_raw(&f, "hz.officer", &format!("{url}/{shot_sha}")).await;
+    assert_eq!(bytes, png);
+    assert_eq!(h[header::CONTENT_TYPE], "image/png");
+    // The same bytes again: the earlier entry, nothing appended.
+    let size = f.store.log_size().await.unwrap();
+    let (s, b) = f.post_multipart("hz.officer", &url, &ct, &up).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(json(&b)["already_captured"], true);
+    assert_eq!(json(&b)["leaf_index"], shot["leaf_index"]);
+    assert_eq!(f.store.log_size().await.unwrap(), size);
+    let (s, b) = f.get("hz.officer", &url).await;
+    assert_eq!(s, StatusCode::OK);
+    let list: Vec<String> = json(&b)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sha256"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(list, [sha.clone(), shot_sha.clone()]);
+    // Another province's agency and a platform: the unknown id's 404, for every route.
+    for who in ["nj.officer", "plata.operator"] {
+        for uri in [
+            url.clone(),
+            format!("{url}/{sha}"),
+            format!("/api/v1/cases/{case}/evidence-package"),
+        ] {
+            let (s, b) = f.get(who, &uri).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{who} {uri}: {b}");
+        }
+        let (s, _) = f.post_multipart(who, &url, &ct, &up).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{who} uploads");
+    }
+    // Bad uploads, each naming its field; nothing appended.
+    let size = f.store.log_size().await.unwrap();
+    let big = vec![b'x'; 20 * 1024 * 1024 + 1];
+    let (ct, up) = form_data(&[("file", Some("big.bin"), None, &big)]);
+    let (s, b) = f.post_multipart("hz.officer", &url, &ct, &up).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    assert_eq!(json(&b)["error"]["field"], "file", "{b}");
+    let (ct, up) = form_data(&[("source", None, None, b"https://shop.example.com/x")]);
+    assert_bad_field(f.post_multipart("hz.officer", &url, &ct, &up).await, "file");
+    let (ct, up) = form_data(&[("file", Some("e.txt"), Some("text/plain"), b"")]);
+    assert_bad_field(f.post_multipart("hz.officer", &url, &ct, &up).await, "file");
+    let (ct, up) = form_data(&[
+        ("file", Some("a.txt"), Some("text/plain"), b"abc"),
+        ("listing", None, None, b"not-an-id"),
+    ]);
+    assert_bad_field(
+        f.post_multipart("hz.officer", &url, &ct, &up).await,
+        "listing",
+    );
+    let (ct, up) = form_data(&[
+        ("file", Some("a.txt"), None, b"abc"),
+        ("media_type", None, None, b"text/plain\r\nX-Evil: 1"),
+    ]);
+    assert_bad_field(
+        f.post_multipart("hz.officer", &url, &ct, &up).await,
+        "media_type",
+    );
+    let (s, b) = f
+        .post_json("hz.officer", &url, &serde_json::json!({"file": "x"}))
+        .await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{b}");
+    assert_eq!(f.store.log_size().await.unwrap(), size, "bad uploads");
+
+    // The package verifies offline, with the key the log publishes too.
+    let (s, h, pkg) = get_raw(
+        &f,
+        "zjoffice.supervisor",
+        &format!("/api/v1/cases/{case}/evidence-package"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    let report = wangjian_ledger::verify_package(&pkg, None);
+    assert!(report.is_valid(), "{:?}", report.problems);
+    assert_eq!(report.summary.blobs, 2);
+    let (_, keys) = f.get("public", "/api/v1/log/keys").await;
+    let mut ring = wangjian_ledger::Keyring::default();
+    for k in json(&keys).as_array().unwrap() {
+        ring.add(wangjian_ledger::VerifierKey::parse(k["public_text"].as_str().unwrap()).unwrap());
+    }
+    assert!(wangjian_ledger::verify_package(&pkg, Some(&ring)).is_valid());
+    let (_, note) = f.get("public", "/api/v1/log/checkpoint").await;
+    assert_eq!(
+        report.summary.tree_size,
+        Some(
+            wangjian_ledger::SignedCheckpoint::parse(&note)
+                .unwrap()
+                .checkpoint
+                .size
+        ),
+        "the public checkpoint is the package's head (nothing appended since)"
+    );
+    // One byte of the captured page flipped: the package fails.
+    let at = pkg
+        .windows(11)
+        .position(|w| w == b"marker-7f3e")
+        .expect("the page is in the package");
+    let mut bad = pkg.clone();
+    bad[at] ^= 0x01;
+    let report = wangjian_ledger::verify_package(&bad, None);
+    assert!(!report.is_valid(), "a flipped byte must fail");
+
+    // No signing key: 503 naming it, on both signing routes.
+    let keyless = router(AppState::new(
+        Directory::Store(f.store.clone()),
+        ServerConfig::default(),
+    ));
+    let (sid, _) = sign_in(&keyless, "hz.officer").await;
+    for uri in [
+        format!("/api/v1/cases/{case}/evidence-package"),
+        "/api/v1/log/checkpoint".to_string(),
+    ] {
+        let (s, b) = body(
+            send(
+                &keyless,
+                Request::get(&uri)
+                    .header(header::COOKIE, format!("wj_session={sid}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {b}");
+        assert_eq!(json(&b)["error"]["code"], "unavailable", "{b}");
+        assert!(b.contains("--log-key"), "{b}");
+    }
     f.finish().await;
 }

@@ -28,6 +28,11 @@ pub struct Args {
     /// login throttle counts per address).
     #[arg(long)]
     trust_forwarded_for: bool,
+    /// The evidence log's signing key, for the evidence packages and checkpoints the
+    /// server signs (as `wangjian log checkpoint` finds it). Without one (PostgreSQL and no
+    /// `--log-key` or `$WANGJIAN_LOG_KEY`) those routes answer 503.
+    #[command(flatten)]
+    key: crate::cmd::log::KeyArg,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -36,6 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = ServerConfig {
         secure_cookies: args.secure_cookies,
         trust_forwarded_for: args.trust_forwarded_for,
+        log_key: args.key.path(&args.db).ok(),
+        log_origin: args.key.origin.clone(),
         ..ServerConfig::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

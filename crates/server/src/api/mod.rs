@@ -13,6 +13,7 @@ use wangjian_domain::org::Role;
 pub mod assist;
 pub mod cases;
 pub mod complaints;
+pub mod evidence;
 pub mod leads;
 pub mod listings;
 pub mod seized;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(workflow::routes())
         .merge(assist::routes())
         .merge(seized::routes())
+        .merge(evidence::routes())
 }
 
 /// One entry of the error catalog.
@@ -140,6 +142,7 @@ pub fn openapi_document() -> String {
     doc.merge(workflow::WorkflowDoc::openapi());
     doc.merge(assist::AssistDoc::openapi());
     doc.merge(seized::SeizedDoc::openapi());
+    doc.merge(evidence::EvidenceDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 
