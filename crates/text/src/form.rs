@@ -137,6 +137,7 @@ impl MatchForm {
     }
 
     /// Records that original `o0..o1` produced the match-form bytes from `m0` to the end.
+    #[inline]
     fn add_segment(&mut self, o0: usize, o1: usize, m0: usize, linear: bool) {
         let m1 = self.text.len();
         if let Some(last) = self.segments.last_mut() {
@@ -170,10 +171,21 @@ impl MatchForm {
         });
     }
 
+    #[inline(always)]
     fn push_char(&mut self, ch: char, o0: usize, o1: usize, whole: bool) {
         let m0 = self.text.len();
         self.text.push(ch);
-        self.add_segment(o0, o1, m0, whole && ch.len_utf8() == o1 - o0);
+        let linear = whole && ch.len_utf8() == o1 - o0;
+        // The common case first: the next character of a one-to-one run (what
+        // `add_segment` would do; `o0 < o1` here, so it cannot be the same character).
+        if let Some(last) = self.segments.last_mut() {
+            if linear && last.linear && last.m1 == m0 && last.o1 == o0 {
+                last.o1 = o1;
+                last.m1 = self.text.len();
+                return;
+            }
+        }
+        self.add_segment(o0, o1, m0, linear);
     }
 
     /// A space standing for the separators in original `o0..o1` (ends in either order).
