@@ -7,6 +7,7 @@
 #
 #   bash bench/server.sh              # LEADS=1000000 INGEST=100000 BATCH=5000 QUERIES=300
 #   LEADS=100000 bash bench/server.sh # a quicker run; PG_LEADS sets PostgreSQL's apart
+#   OUT=bench/results-server-ingest.md LEADS=200000 bash bench/server.sh  # another table
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,7 +20,7 @@ PG_LEADS="${PG_LEADS:-$LEADS}"
 PG="${WANGJIAN_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo build --quiet --release -p wangjian-server --example bench_server
 bin="$CARGO_TARGET_DIR/release/examples/bench_server"
-out="$root/bench/results-server.md"
+out="${OUT:-$root/bench/results-server.md}"
 tmp="$(mktemp -d)"
 schema="wjbench_$$"
 cleanup() {

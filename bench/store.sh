@@ -13,6 +13,7 @@
 #   env: LISTINGS=1000000 CASES=1000000 ROUNDS=50 BACKENDS=sqlite,postgres
 #        WANGJIAN_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres BENCH_DIR=/tmp/wangjian-bench
 #        STORE_BENCH_BIN= (a binary built before: no build)
+#        OUT=bench/results-store.md (where the table goes)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -26,7 +27,7 @@ if [ -z "${STORE_BENCH_BIN:-}" ]; then
   cargo build --release -q -p wangjian-store --example store_bench
 fi
 BIN=${STORE_BENCH_BIN:-$CARGO_TARGET_DIR/release/examples/store_bench}
-OUT=bench/results-store.md
+OUT=${OUT:-bench/results-store.md}
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 BODY=$(mktemp)
