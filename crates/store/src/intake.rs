@@ -286,8 +286,9 @@ pub struct IngestOutcome {
     /// For each item of the batch, in order: true when its snapshot is new (false: the
     /// same listing with the same content was stored before).
     pub new_snapshot: Vec<bool>,
-    /// The leads this push created, in batch order.
-    pub new_leads: Vec<LeadId>,
+    /// The leads this push created, in batch order, each with the index of the item that
+    /// made it (a repeat of that item in the same push made nothing).
+    pub new_leads: Vec<(usize, LeadId)>,
 }
 
 // The rows of a batch, built straight from the inputs in each table's insert-column
@@ -407,7 +408,7 @@ impl Store {
         let mut snapshot_ids = Vec::with_capacity(batch.len());
         let mut leads = Vec::new();
         let mut lead_ids = Vec::new();
-        for l in batch {
+        for (item, l) in batch.iter().enumerate() {
             let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
             let shop = l.shop.as_ref().map(|s| {
                 let id = shop_id_for(l.platform, &s.platform_shop_id);
@@ -447,7 +448,7 @@ impl Store {
                     version: 1,
                     dedup_key: key,
                 };
-                lead_ids.push(lead.id);
+                lead_ids.push((item, lead.id));
                 leads.push(lead_row(
                     &lead,
                     l.platform,
@@ -478,7 +479,7 @@ impl Store {
             new_snapshot,
             new_leads: lead_ids
                 .into_iter()
-                .filter(|id| new_leads.contains(&id.0) && seen.insert(*id))
+                .filter(|(_, id)| new_leads.contains(&id.0) && seen.insert(*id))
                 .collect(),
         })
     }

@@ -958,7 +958,7 @@ async fn ingest_queue_filters_and_dismissal(s: &Store) {
     );
 
     // The listing page's detail: the whole verdict and the snapshot.
-    let id = out.new_leads[0];
+    let id = out.new_leads[0].1;
     let d = s.lead_detail(id).await.unwrap().unwrap();
     assert_eq!(d.scan.as_ref().unwrap().verdict.reasons.len(), 2);
     assert_eq!(d.snapshot.as_ref().unwrap().title, "高仿 N1ke 0");
@@ -995,7 +995,7 @@ async fn ingest_queue_filters_and_dismissal(s: &Store) {
     .await;
     assert_eq!(dismissed.len(), 1);
     // Registering a case from a lead links it.
-    let other = out.new_leads[1];
+    let other = out.new_leads[1].1;
     register(s, &officer, other, 700).await;
     assert_eq!(
         s.lead(other).await.unwrap().unwrap().status,

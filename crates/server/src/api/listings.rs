@@ -22,7 +22,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use wangjian_detect::{Detector, Level, Listing, RulePack, Shop};
 use wangjian_domain::org::{AgencyType, OrgKind, Organization};
-use wangjian_domain::{LeadId, OrgId, RegionCode};
+use wangjian_domain::{OrgId, RegionCode};
 use wangjian_store::{ListingInput, ScanLead, Store};
 
 use crate::api::cases::store;
@@ -376,30 +376,24 @@ pub async fn ingest(
     .await
     .map_err(|e| ApiError::internal(&e))?;
     let out = store.ingest_listings(member.actor.org, &inputs).await?;
-    let mut created: std::collections::HashSet<LeadId> = out.new_leads.iter().copied().collect();
-    let mut leads = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let Some(scan) = &input.lead else { continue };
-        let key = wangjian_domain::lead::LeadDedupKey::Scan {
-            snapshot_hash: input.content.content_hash(),
-            rule_set_version: scan.rule_set_version.clone(),
-        };
-        let id = wangjian_store::lead_id_for(scan.org, &key);
-        // Reported once, at the first item that made it (a repeat in the same push is a
-        // duplicate).
-        if created.remove(&id) {
-            leads.push(IngestLead {
+    let leads: Vec<IngestLead> = out
+        .new_leads
+        .iter()
+        .map(|&(i, id)| {
+            let input = &inputs[i];
+            IngestLead {
                 index: index_of[i],
                 listing_id: input.content.platform_listing_id.clone(),
                 lead: id.0,
-                level: scan
-                    .scan
+                level: input
+                    .lead
                     .as_ref()
+                    .and_then(|l| l.scan.as_ref())
                     .map(|s| s.verdict.level.as_str().to_string())
                     .unwrap_or_default(),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let accepted = out.new_snapshot.iter().filter(|n| **n).count();
     tracing::info!(
         received,

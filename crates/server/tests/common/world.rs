@@ -324,5 +324,5 @@ pub async fn scanned_lead(store: &Store) -> LeadId {
         .ingest_listings(org_id("plata"), &[input])
         .await
         .unwrap();
-    out.new_leads[0]
+    out.new_leads[0].1
 }
