@@ -45,6 +45,25 @@ pub(crate) async fn lock(tx: &mut Tx) -> Result<(), StoreError> {
 const ENTRY_ROWS: usize = 128;
 const NODE_ROWS: usize = 256;
 
+/// Inserts perfect nodes, [`NODE_ROWS`] per statement.
+async fn insert_nodes(tx: &mut Tx, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
+    for chunk in nodes.chunks(NODE_ROWS) {
+        let mut sql = String::from("INSERT INTO log_nodes (level, idx, hash) VALUES ");
+        let mut args = Vec::with_capacity(chunk.len() * 3);
+        for (k, (id, h)) in chunk.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", 3 * k + 1, 3 * k + 2, 3 * k + 3));
+            args.push(Val::Int(Some(i64::from(id.level))));
+            args.push(int(id.index));
+            args.push(Val::from(h.as_slice()));
+        }
+        tx.exec(&sql, args).await?;
+    }
+    Ok(())
+}
+
 /// One entry to append, with the audit event it records (if any).
 pub(crate) struct NewEntry {
     pub(crate) entry: Entry,
@@ -191,20 +210,7 @@ pub(crate) async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<Appended
         }
         tx.exec(&sql, args).await?;
     }
-    for chunk in batch.nodes.chunks(NODE_ROWS) {
-        let mut sql = String::from("INSERT INTO log_nodes (level, idx, hash) VALUES ");
-        let mut args = Vec::with_capacity(chunk.len() * 3);
-        for (k, (id, h)) in chunk.iter().enumerate() {
-            if k > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${}, ${})", 3 * k + 1, 3 * k + 2, 3 * k + 3));
-            args.push(Val::Int(Some(i64::from(id.level))));
-            args.push(int(id.index));
-            args.push(Val::from(h.as_slice()));
-        }
-        tx.exec(&sql, args).await?;
-    }
+    insert_nodes(tx, &batch.nodes).await?;
     Ok(Appended {
         first_index: batch.first_index,
         size: batch.size,
@@ -1209,20 +1215,7 @@ pub mod bench {
     /// Inserts perfect nodes as given (generated elsewhere), in one transaction.
     pub async fn insert_nodes(store: &Store, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
         let mut tx = store.pool.begin_write().await?;
-        for chunk in nodes.chunks(2000) {
-            let mut sql = String::from("INSERT INTO log_nodes (level, idx, hash) VALUES ");
-            let mut args = Vec::with_capacity(chunk.len() * 3);
-            for (k, (id, h)) in chunk.iter().enumerate() {
-                if k > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, ${})", 3 * k + 1, 3 * k + 2, 3 * k + 3));
-                args.push(Val::Int(Some(i64::from(id.level))));
-                args.push(int(id.index));
-                args.push(Val::from(h.as_slice()));
-            }
-            tx.exec(&sql, args).await?;
-        }
+        super::insert_nodes(&mut tx, nodes).await?;
         tx.commit().await
     }
 
