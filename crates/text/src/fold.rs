@@ -110,6 +110,49 @@ fn build_table() -> Table {
     }
 }
 
+/// What one character folds to.
+pub(crate) enum Fold {
+    /// Nothing (an invisible character).
+    Nothing,
+    /// Exactly one character: the common case, answered by one table read.
+    One(Folded),
+    /// Several characters (`½` → `1/2`).
+    Many(&'static [Folded]),
+    /// Folded on the fly (code points past the table).
+    Owned(Vec<Folded>),
+}
+
+/// What `c` folds to. Returns the result instead of calling back, so the caller's loop
+/// handles the one-character case inline.
+#[inline(always)]
+pub(crate) fn fold(c: char) -> Fold {
+    let cp = c as u32;
+    if cp < TABLE_END {
+        let t = table();
+        let e = t.entries[cp as usize];
+        let code = e >> KIND_SHIFT;
+        if code == MULTI {
+            return t
+                .spans
+                .get((e & CHAR_MASK) as usize)
+                .and_then(|&(start, len)| t.multi.get(start as usize..(start + len) as usize))
+                .map_or(Fold::Nothing, Fold::Many);
+        }
+        match (Kind::from_code(code), char::from_u32(e & CHAR_MASK)) {
+            (Some(kind), Some(ch)) => Fold::One(Folded { ch, kind }),
+            _ => Fold::Nothing,
+        }
+    } else {
+        let mut out = Vec::new();
+        fold_fixed(c, &mut out);
+        match out.as_slice() {
+            [] => Fold::Nothing,
+            [one] => Fold::One(*one),
+            _ => Fold::Owned(out),
+        }
+    }
+}
+
 /// Calls `each` with every folded character `c` turns into (none for invisible characters),
 /// and whether it is the only one.
 #[inline]

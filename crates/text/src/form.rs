@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use pinyin::ToPinyin;
 
-use crate::fold::{fold_char, Folded, Kind};
+use crate::fold::{fold, fold_char, Fold, Folded, Kind};
 
 /// One folded character with the byte range of the original character it came from.
 #[derive(Clone, Copy, Debug)]
@@ -212,10 +212,140 @@ impl MatchForm {
     pub(crate) fn build(&mut self, input: &str, pinyin: bool) {
         self.clear();
         let mut atoms = std::mem::take(&mut self.atoms);
-        collect_atoms(input, &mut atoms);
-        let mode = if pinyin { Mode::Pinyin } else { Mode::Match };
-        self.assemble(&atoms, mode);
+        if pinyin {
+            collect_atoms(input, &mut atoms);
+            self.assemble(&atoms, Mode::Pinyin);
+        } else {
+            self.build_match(input, &mut atoms);
+        }
         self.atoms = atoms;
+    }
+
+    /// The match form in one pass: what [`collect_atoms`] then [`Self::assemble`] write,
+    /// without gathering the (mostly Han) wide characters first. In match mode nothing
+    /// carries across a wide character: it is written as it comes, separators before it
+    /// vanish, and a Latin run ends there. So only the atoms since the last wide
+    /// character are gathered, and assembled alone when the next one (or the end) comes.
+    ///
+    /// Most characters of Chinese text fold to themselves: a run of those is copied whole
+    /// and its segment extended once, exactly what writing them one by one would do.
+    fn build_match(&mut self, input: &str, pending: &mut Vec<Atom>) {
+        pending.clear();
+        self.text.reserve(input.len());
+        // Original bytes `run.0..run.1` of characters that fold to themselves, written
+        // (with their segment) only when something else comes: it continues the last
+        // segment, which is linear and ends at `run.0` and at the end of the text.
+        let mut run: Option<(usize, usize)> = None;
+        for (o0, c) in input.char_indices() {
+            let o1 = o0 + c.len_utf8();
+            match fold(c) {
+                Fold::One(f) => {
+                    // The hot case: a character that folds to itself continues the run.
+                    if f.kind == Kind::Wide && f.ch == c && pending.is_empty() {
+                        if let Some((_, end)) = &mut run {
+                            if *end == o0 {
+                                *end = o1;
+                                continue;
+                            }
+                        }
+                    }
+                    self.match_step(input, pending, &mut run, f, true, c, o0, o1);
+                }
+                Fold::Nothing => {}
+                Fold::Many(fs) => {
+                    for &f in fs {
+                        self.match_step(input, pending, &mut run, f, false, c, o0, o1);
+                    }
+                }
+                Fold::Owned(fs) => {
+                    for &f in &fs {
+                        self.match_step(input, pending, &mut run, f, false, c, o0, o1);
+                    }
+                }
+            }
+        }
+        self.flush_run(input, run.take());
+        if !pending.is_empty() {
+            self.assemble(pending, Mode::Match);
+        }
+    }
+
+    /// One folded character `f` of original `c` (bytes `o0..o1`) in `build_match`.
+    #[allow(clippy::too_many_arguments)]
+    fn match_step(
+        &mut self,
+        input: &str,
+        pending: &mut Vec<Atom>,
+        run: &mut Option<(usize, usize)>,
+        f: Folded,
+        whole: bool,
+        c: char,
+        o0: usize,
+        o1: usize,
+    ) {
+        match f.kind {
+            Kind::Wide if whole && f.ch == c && pending.is_empty() => {
+                self.flush_run(input, run.take());
+                self.push_char(c, o0, o1, true);
+                if self
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.linear && s.o1 == o1 && s.m1 == self.text.len())
+                {
+                    *run = Some((o1, o1));
+                }
+            }
+            Kind::Wide => {
+                self.flush_run(input, run.take());
+                if !pending.is_empty() {
+                    self.assemble(pending, Mode::Match);
+                    pending.clear();
+                }
+                self.push_char(f.ch, o0, o1, whole);
+            }
+            Kind::Sep => match pending.last_mut() {
+                // One separator stands for a run of them (as in `collect_atoms`).
+                Some(last) if last.kind == Kind::Sep => {
+                    last.ch = ' ';
+                    last.o1 = o1;
+                }
+                Some(_) => pending.push(Atom {
+                    ch: f.ch,
+                    kind: f.kind,
+                    whole,
+                    o0,
+                    o1,
+                }),
+                // Separators before a run write nothing: `assemble` skips them.
+                None => {}
+            },
+            _ => {
+                self.flush_run(input, run.take());
+                pending.push(Atom {
+                    ch: f.ch,
+                    kind: f.kind,
+                    whole,
+                    o0,
+                    o1,
+                })
+            }
+        }
+    }
+
+    /// Writes the characters of `run` (see `build_match`) and extends the last segment.
+    #[inline]
+    fn flush_run(&mut self, input: &str, run: Option<(usize, usize)>) {
+        let Some((start, end)) = run else {
+            return;
+        };
+        if start == end {
+            return;
+        }
+        self.text.push_str(input.get(start..end).unwrap_or(""));
+        if let Some(last) = self.segments.last_mut() {
+            last.o1 = end;
+            last.m1 = self.text.len();
+        }
     }
 
     fn assemble(&mut self, atoms: &[Atom], mode: Mode) {
@@ -446,5 +576,107 @@ fn collect_atoms(input: &str, atoms: &mut Vec<Atom>) {
                 o1,
             });
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The two-pass match form (gather every atom, then assemble): the reference for the
+    /// one-pass `build_match`.
+    fn two_pass(input: &str) -> MatchForm {
+        let mut f = MatchForm::new();
+        let mut atoms = Vec::new();
+        collect_atoms(input, &mut atoms);
+        f.assemble(&atoms, Mode::Match);
+        f
+    }
+
+    fn same(input: &str) -> Result<(), TestCaseError> {
+        let want = two_pass(input);
+        let mut got = MatchForm::new();
+        // Twice into the same form: reuse must not leak state from the last build.
+        got.build("前一个 Text 1,000 ", false);
+        got.build(input, false);
+        prop_assert_eq!(got.as_str(), want.as_str(), "{:?}", input);
+        prop_assert_eq!(&got.segments, &want.segments, "{:?}", input);
+        Ok(())
+    }
+
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "耐克",
+            "高仿",
+            "N1KE",
+            "ｎｉｋｅ",
+            "a",
+            "b",
+            "1",
+            "9",
+            ".",
+            ",",
+            " ",
+            "  ",
+            "-",
+            "·",
+            "、",
+            "\u{200B}",
+            "\u{0301}",
+            "😍",
+            "㈱",
+            "㍿",
+            "½",
+            "ⓝ",
+            "@",
+            "$",
+            "'",
+            "\t",
+            "i phone",
+            "99.9%",
+            "1:1",
+            "Ａ",
+            "乾",
+            "ｶﾞ",
+            "한",
+            "𠀀",
+            "\u{E0041}",
+            "0",
+            "lv",
+        ]);
+        prop::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn one_pass_equals_two_pass_on_listing_pieces(s in pieces()) {
+            same(&s)?;
+        }
+
+        #[test]
+        fn one_pass_equals_two_pass_on_any_chars(v in prop::collection::vec(any::<char>(), 0..40)) {
+            same(&v.into_iter().collect::<String>())?;
+        }
+    }
+
+    #[test]
+    fn one_pass_equals_two_pass_on_every_char_between_han_and_latin() {
+        for cp in (0..0x3_0000u32).step_by(7) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            for s in [
+                format!("耐{c}克"),
+                format!("a{c}b"),
+                format!("{c}"),
+                format!("1{c}2 耐"),
+            ] {
+                same(&s)
+                    .map_err(|e| format!("U+{cp:04X}: {e}"))
+                    .expect("same");
+            }
+        }
     }
 }
