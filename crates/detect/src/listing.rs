@@ -161,18 +161,43 @@ fn opt_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, st
     Ok(Option::<Text<'a>>::deserialize(d)?.map(|t| t.0))
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum IdValue<'a> {
-    Text(#[serde(borrow)] Text<'a>),
-    Int(i64),
-    UInt(u64),
+/// A listing id: a JSON string (borrowed when it has no escapes) or an integer, kept as its
+/// decimal text. One visitor instead of an untagged enum: the enum buffered every id and
+/// built (then dropped) a type error for each integer id before trying the next variant.
+struct Id<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or an integer")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_string()))
+            }
+        }
+        d.deserialize_any(V).map(Id)
+    }
 }
 
 #[derive(Deserialize)]
 struct RawListing<'a> {
     #[serde(default, borrow)]
-    id: Option<IdValue<'a>>,
+    id: Option<Id<'a>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
     platform: Option<Cow<'a, str>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
@@ -199,11 +224,8 @@ impl<'a> ListingRef<'a> {
     pub fn from_json(line: &'a str) -> Result<ListingRef<'a>, ListingError> {
         let raw: RawListing<'a> =
             serde_json::from_str(line).map_err(|e| ListingError::Json(e.to_string()))?;
-        let id = match raw.id {
-            Some(IdValue::Text(s)) => s.0,
-            Some(IdValue::Int(n)) => Cow::Owned(n.to_string()),
-            Some(IdValue::UInt(n)) => Cow::Owned(n.to_string()),
-            None => return Err(ListingError::Missing("id")),
+        let Some(Id(id)) = raw.id else {
+            return Err(ListingError::Missing("id"));
         };
         let listing = ListingRef {
             id,
@@ -426,6 +448,32 @@ mod tests {
     fn integer_ids_become_strings() {
         let l = Listing::from_json(r#"{"id":42,"title":"t","x":1}"#).unwrap();
         assert_eq!(l.id, "42");
+        let l = Listing::from_json(r#"{"id":-7,"title":"t"}"#).unwrap();
+        assert_eq!(l.id, "-7");
+        let l = Listing::from_json(r#"{"id":18446744073709551615,"title":"t"}"#).unwrap();
+        assert_eq!(l.id, "18446744073709551615");
+        let l = ListingRef::from_json(r#"{"id":"a\"b","title":"t"}"#).unwrap();
+        assert_eq!(l.id, "a\"b");
+        assert!(matches!(l.id, Cow::Owned(_)));
+        let l = ListingRef::from_json(r#"{"id":"ab","title":"t"}"#).unwrap();
+        assert!(matches!(l.id, Cow::Borrowed("ab")));
+    }
+
+    #[test]
+    fn ids_that_are_neither_text_nor_integers_are_refused() {
+        assert_eq!(
+            Listing::from_json(r#"{"id":null,"title":"t"}"#),
+            Err(ListingError::Missing("id"))
+        );
+        for bad in ["1.5", "true", "[1]", "{}"] {
+            let line = format!(r#"{{"id":{bad},"title":"t"}}"#);
+            match Listing::from_json(&line) {
+                Err(ListingError::Json(m)) => {
+                    assert!(m.contains("expected a string or an integer"), "{bad}: {m}")
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
     }
 
     #[test]
