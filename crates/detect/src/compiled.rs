@@ -133,23 +133,20 @@ impl Detector {
                 payload.len()
             )));
         }
-        if Sha256::digest(payload).as_slice() != &bytes[20..52] {
-            return Err(CompiledError::Checksum);
-        }
-        let mut rest = payload;
-        let canon_bytes = take(&mut rest, "rules")?;
-        let tables_bytes = take(&mut rest, "tables")?;
-        let ac_bytes = take(&mut rest, "automaton")?;
-        let py_bytes = take(&mut rest, "pinyin automaton")?;
-        if !rest.is_empty() {
-            return Err(CompiledError::Length("bytes after the last section".into()));
-        }
-        let json = |section: &'static str, e: serde_json::Error| CompiledError::Section {
-            section,
-            message: e.to_string(),
+        let checksum = &bytes[20..52];
+        let [canon_bytes, tables_bytes, ac_bytes, py_bytes] = match split(payload) {
+            Ok(sections) => sections,
+            // A corrupt file says so before its sections are read.
+            Err(_) if Sha256::digest(payload).as_slice() != checksum => {
+                return Err(CompiledError::Checksum)
+            }
+            Err(e) => return Err(e),
         };
-        let canon: Canon = serde_json::from_slice(canon_bytes).map_err(|e| json("rules", e))?;
-        let tables: Tables = serde_json::from_slice(tables_bytes).map_err(|e| json("tables", e))?;
+        // The checksum first: the automata sections are read without validation.
+        let automata = automata(checksum, payload, ac_bytes, py_bytes);
+        let sections = json_sections(canon_bytes, tables_bytes);
+        let (ac, pinyin_ac) = automata?;
+        let (canon, tables, version) = sections?;
         if tables.mark_categories.len() != canon.marks.len()
             || tables.authorized.len() != canon.marks.len()
         {
@@ -158,31 +155,6 @@ impl Detector {
                 message: "do not match the marks".into(),
             });
         }
-        // SAFETY: daachorse reads these bytes without validation. They are exactly the
-        // bytes `serialize` wrote: the format version matched and the SHA-256 of the whole
-        // payload, which covers them, matched the header.
-        let (ac, tail) =
-            unsafe { CharwiseDoubleArrayAhoCorasick::<u32>::deserialize_unchecked(ac_bytes) };
-        if !tail.is_empty() {
-            return Err(CompiledError::Length(
-                "automaton section has extra bytes".into(),
-            ));
-        }
-        let pinyin_ac = if py_bytes.is_empty() {
-            None
-        } else {
-            // SAFETY: as above.
-            let (a, tail) =
-                unsafe { CharwiseDoubleArrayAhoCorasick::<u32>::deserialize_unchecked(py_bytes) };
-            if !tail.is_empty() {
-                return Err(CompiledError::Length(
-                    "pinyin automaton section has extra bytes".into(),
-                ));
-            }
-            Some(a)
-        };
-        // The canonical section is exactly what the version digests.
-        let version = hex(&Sha256::digest(canon_bytes));
         Ok(Detector {
             canon,
             tables,
@@ -190,5 +162,106 @@ impl Detector {
             pinyin_ac,
             version,
         })
+    }
+}
+
+/// The four sections of a payload.
+fn split(payload: &[u8]) -> Result<[&[u8]; 4], CompiledError> {
+    let mut rest = payload;
+    let sections = [
+        take(&mut rest, "rules")?,
+        take(&mut rest, "tables")?,
+        take(&mut rest, "automaton")?,
+        take(&mut rest, "pinyin automaton")?,
+    ];
+    if !rest.is_empty() {
+        return Err(CompiledError::Length("bytes after the last section".into()));
+    }
+    Ok(sections)
+}
+
+/// The rule set and the match tables, with the rule-set version (the SHA-256 of the
+/// canonical section, exactly the bytes it digests).
+fn json_sections(
+    canon_bytes: &[u8],
+    tables_bytes: &[u8],
+) -> Result<(Canon, Tables, String), CompiledError> {
+    let json = |section: &'static str, e: serde_json::Error| CompiledError::Section {
+        section,
+        message: e.to_string(),
+    };
+    let canon: Canon = serde_json::from_slice(canon_bytes).map_err(|e| json("rules", e))?;
+    let tables: Tables = serde_json::from_slice(tables_bytes).map_err(|e| json("tables", e))?;
+    let version = hex(&Sha256::digest(canon_bytes));
+    Ok((canon, tables, version))
+}
+
+type Automata = (
+    CharwiseDoubleArrayAhoCorasick<u32>,
+    Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+);
+
+/// Checks the payload against its checksum and only then reads the automata sections.
+fn automata(
+    checksum: &[u8],
+    payload: &[u8],
+    ac_bytes: &[u8],
+    py_bytes: &[u8],
+) -> Result<Automata, CompiledError> {
+    if Sha256::digest(payload).as_slice() != checksum {
+        return Err(CompiledError::Checksum);
+    }
+    // SAFETY: daachorse reads these bytes without validation. They are exactly the
+    // bytes `serialize` wrote: the format version matched and the SHA-256 of the whole
+    // payload, which covers them, matched the header.
+    let (ac, tail) =
+        unsafe { CharwiseDoubleArrayAhoCorasick::<u32>::deserialize_unchecked(ac_bytes) };
+    if !tail.is_empty() {
+        return Err(CompiledError::Length(
+            "automaton section has extra bytes".into(),
+        ));
+    }
+    let pinyin_ac = if py_bytes.is_empty() {
+        None
+    } else {
+        // SAFETY: as above.
+        let (a, tail) =
+            unsafe { CharwiseDoubleArrayAhoCorasick::<u32>::deserialize_unchecked(py_bytes) };
+        if !tail.is_empty() {
+            return Err(CompiledError::Length(
+                "pinyin automaton section has extra bytes".into(),
+            ));
+        }
+        Some(a)
+    };
+    Ok((ac, pinyin_ac))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::RulePack;
+
+    #[test]
+    fn any_changed_payload_byte_is_a_checksum_error() {
+        let pack = RulePack::embedded().expect("default pack");
+        let good = Detector::build(pack, Vec::new())
+            .expect("detector")
+            .to_compiled();
+        assert!(Detector::from_compiled(&good).is_ok());
+        // Every section length, and bytes spread over the whole payload.
+        let step = (good.len() / 199).max(1);
+        for i in (52..good.len()).step_by(step).chain(52..60) {
+            let mut bad = good.clone();
+            bad[i] ^= 0x20;
+            assert!(
+                matches!(Detector::from_compiled(&bad), Err(CompiledError::Checksum)),
+                "byte {i}"
+            );
+        }
+        assert!(matches!(
+            Detector::from_compiled(&good[..good.len() - 1]),
+            Err(CompiledError::Length(_))
+        ));
     }
 }
