@@ -53,6 +53,7 @@
 
 mod compiled;
 mod detector;
+mod fastjson;
 mod listing;
 mod pack;
 mod verdict;

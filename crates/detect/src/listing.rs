@@ -164,7 +164,7 @@ fn opt_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, st
 /// A listing id: a JSON string (borrowed when it has no escapes) or an integer, kept as its
 /// decimal text. One visitor instead of an untagged enum: the enum buffered every id and
 /// built (then dropped) a type error for each integer id before trying the next variant.
-struct Id<'a>(Cow<'a, str>);
+pub(crate) struct Id<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -194,36 +194,50 @@ impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
     }
 }
 
-#[derive(Deserialize)]
-struct RawListing<'a> {
+/// The fields of a listing line as read, before the required ones are checked.
+#[derive(Default, Deserialize)]
+pub(crate) struct RawListing<'a> {
     #[serde(default, borrow)]
-    id: Option<Id<'a>>,
+    pub(crate) id: Option<Id<'a>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    platform: Option<Cow<'a, str>>,
+    pub(crate) platform: Option<Cow<'a, str>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    title: Option<Cow<'a, str>>,
+    pub(crate) title: Option<Cow<'a, str>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    description: Option<Cow<'a, str>>,
+    pub(crate) description: Option<Cow<'a, str>>,
     #[serde(default)]
-    price: Option<f64>,
+    pub(crate) price: Option<f64>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    category: Option<Cow<'a, str>>,
+    pub(crate) category: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    shop: Option<ShopRef<'a>>,
+    pub(crate) shop: Option<ShopRef<'a>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    ship_from: Option<Cow<'a, str>>,
+    pub(crate) ship_from: Option<Cow<'a, str>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    url: Option<Cow<'a, str>>,
+    pub(crate) url: Option<Cow<'a, str>>,
     #[serde(default, borrow, deserialize_with = "opt_text")]
-    captured_at: Option<Cow<'a, str>>,
+    pub(crate) captured_at: Option<Cow<'a, str>>,
 }
 
 impl<'a> ListingRef<'a> {
     /// Parses one JSON Lines record, borrowing from `line`. `id` may be a string or an
     /// integer; `title` is required; unknown fields are ignored; `null` counts as absent.
     pub fn from_json(line: &'a str) -> Result<ListingRef<'a>, ListingError> {
+        match crate::fastjson::listing(line) {
+            Some(raw) => Self::from_raw(raw),
+            None => Self::from_json_serde(line),
+        }
+    }
+
+    /// [`ListingRef::from_json`] by serde_json alone: what the fast path must agree with,
+    /// and the path for every line it leaves (escapes, errors, duplicates).
+    fn from_json_serde(line: &'a str) -> Result<ListingRef<'a>, ListingError> {
         let raw: RawListing<'a> =
             serde_json::from_str(line).map_err(|e| ListingError::Json(e.to_string()))?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawListing<'a>) -> Result<ListingRef<'a>, ListingError> {
         let Some(Id(id)) = raw.id else {
             return Err(ListingError::Missing("id"));
         };
@@ -443,6 +457,165 @@ impl<R: Read> CsvListings<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of listing lines: every field, right and wrong types, escapes, nesting,
+    /// duplicates, odd numbers and whitespace.
+    fn line() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "id",
+            "platform",
+            "title",
+            "description",
+            "price",
+            "category",
+            "shop",
+            "ship_from",
+            "url",
+            "captured_at",
+            "x",
+            "Title",
+            "",
+            "名",
+        ]);
+        let shop_key = prop::sample::select(vec![
+            "id",
+            "name",
+            "province",
+            "city",
+            "license_no",
+            "uscc",
+            "y",
+        ]);
+        let good = prop::sample::select(vec![
+            r#""耐克 高仿 AJ1""#,
+            r#""a""#,
+            r#""""#,
+            r#""s1""#,
+            "0",
+            "42",
+            "12.5",
+            "1e3",
+            "null",
+        ]);
+        let odd = prop::sample::select(vec![
+            r#""含\"引号""#,
+            r#""\u00e9\n""#,
+            r#""\ud800""#,
+            "\"\u{1}\"",
+            "-7",
+            "-0",
+            "1E-2",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1e400",
+            "true",
+            "false",
+            "[]",
+            "[1,[2,{}]]",
+            "{}",
+            r#"{"a":[null]}"#,
+            "nul",
+            "tru",
+        ]);
+        let scalar = prop_oneof![3 => good, 1 => odd].prop_map(str::to_string);
+        let ws = prop::sample::select(vec!["", "", "", " ", "  ", "\t", "\r\n"]);
+        let shop = prop::collection::vec((shop_key, scalar.clone()), 0..4).prop_map(|kv| {
+            let body: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            format!("{{{}}}", body.join(","))
+        });
+        let value = prop_oneof![4 => scalar, 1 => shop];
+        // Often a usable id and title first, so that many lines are listings.
+        let head = prop::sample::select(vec![
+            "",
+            r#""id":1,"title":"耐克 高仿""#,
+            r#""id":"a","title":"t""#,
+            r#""title":"苹果手机壳","id":7"#,
+        ]);
+        (
+            head,
+            prop::collection::vec((key, value, ws.clone()), 0..9),
+            ws,
+            prop::sample::select(vec!["", "", "", "", "", "", "", "x"]),
+        )
+            .prop_map(|(head, kv, w, trailing)| {
+                let body: Vec<String> = (!head.is_empty())
+                    .then(|| head.to_string())
+                    .into_iter()
+                    .chain(
+                        kv.iter()
+                            .map(|(k, v, w)| format!("{w}\"{k}\"{w}:{w}{v}{w}")),
+                    )
+                    .collect();
+                format!("{w}{{{}}}{w}{trailing}", body.join(","))
+            })
+    }
+
+    fn agree(line: &str) -> Result<(), TestCaseError> {
+        let fast = ListingRef::from_json(line);
+        let serde = ListingRef::from_json_serde(line);
+        prop_assert_eq!(fast, serde, "{}", line);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn fast_path_agrees_with_serde_json(l in line()) {
+            agree(&l)?;
+        }
+
+        #[test]
+        fn fast_path_agrees_on_cut_and_spliced_lines(l in line(), cut in any::<prop::sample::Index>(), b in any::<u8>()) {
+            let bytes = l.as_bytes();
+            let at = cut.index(bytes.len() + 1);
+            agree(&String::from_utf8_lossy(&bytes[..at]))?;
+            let mut spliced = bytes.to_vec();
+            spliced.insert(at, b);
+            agree(&String::from_utf8_lossy(&spliced))?;
+        }
+    }
+
+    /// The property above only means something if many generated lines take the fast path.
+    #[test]
+    fn generated_lines_often_take_the_fast_path() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = line();
+        let (mut fast, mut ok) = (0, 0);
+        for _ in 0..2000 {
+            let l = strategy.new_tree(&mut runner).expect("tree").current();
+            fast += usize::from(crate::fastjson::listing(&l).is_some());
+            ok += usize::from(ListingRef::from_json(&l).is_ok());
+        }
+        assert!(fast > 200, "only {fast} of 2000 lines took the fast path");
+        assert!(ok > 100, "only {ok} of 2000 lines were listings");
+    }
+
+    #[test]
+    fn plain_lines_take_the_fast_path() {
+        for line in [
+            r#"{"id":1,"title":"耐克 高仿","price":99.5,"shop":{"id":"s1","name":"店"},"x":[1,{"y":null}]}"#,
+            r#" { "id" : "a-1" , "title" : "t" , "description" : null } "#,
+        ] {
+            assert!(crate::fastjson::listing(line).is_some(), "{line}");
+            agree(line).expect("agree");
+        }
+        for line in [
+            r#"{"id":1,"title":"a\"b"}"#,
+            r#"{"id":1,"id":2,"title":"t"}"#,
+            r#"{"id":-1,"title":"t"}"#,
+            r#"{"id":1,"title":"t"} x"#,
+            r#"["1","p","t"]"#,
+        ] {
+            assert!(crate::fastjson::listing(line).is_none(), "{line}");
+            agree(line).expect("agree");
+        }
+    }
 
     #[test]
     fn integer_ids_become_strings() {
