@@ -138,10 +138,24 @@ pub fn char_offset(s: &str, byte: usize) -> usize {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    s.as_bytes()[..end]
+    // Characters are the bytes that do not continue one (`10xxxxxx`), counted eight at
+    // a time.
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = &s.as_bytes()[..end];
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuing = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = u64::from_le_bytes(w);
+        continuing += (w & !(w << 1) & HIGH).count_ones() as usize;
+    }
+    continuing += chunks
+        .remainder()
         .iter()
-        .filter(|&&b| (b as i8) >= -0x40)
-        .count()
+        .filter(|&&b| b & 0xC0 == 0x80)
+        .count();
+    end - continuing
 }
 
 /// True when `byte` of a match form is a Latin word boundary: the start or end of the form,

@@ -158,3 +158,11 @@ fn every_char_alone_and_between_letters() {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn char_offset_counts_the_characters_before_the_offset(s in "\\PC{0,40}", at in 0usize..200) {
+        let want = s.char_indices().take_while(|(i, c)| i + c.len_utf8() <= at).count();
+        prop_assert_eq!(char_offset(&s, at), want);
+    }
+}
