@@ -142,11 +142,37 @@ impl Detector {
             }
             Err(e) => return Err(e),
         };
-        // The checksum first: the automata sections are read without validation.
-        let automata = automata(checksum, payload, ac_bytes, py_bytes);
-        let sections = json_sections(canon_bytes, tables_bytes);
+        // Three parts at once: the rule set, the tables, and the checksum followed by the
+        // automata (read without validation, so only once the checksum holds). Parsing the
+        // JSON sections of a corrupt file is harmless: they are thrown away.
+        let json = |section: &'static str, e: serde_json::Error| CompiledError::Section {
+            section,
+            message: e.to_string(),
+        };
+        let stopped = |section: &'static str| CompiledError::Section {
+            section,
+            message: "its reader stopped".into(),
+        };
+        let (automata, canon, tables) = std::thread::scope(|scope| {
+            let canon = scope.spawn(|| {
+                let canon: Canon =
+                    serde_json::from_slice(canon_bytes).map_err(|e| json("rules", e))?;
+                Ok((canon, hex(&Sha256::digest(canon_bytes))))
+            });
+            let tables = scope.spawn(|| {
+                serde_json::from_slice::<Tables>(tables_bytes).map_err(|e| json("tables", e))
+            });
+            let automata = automata(checksum, payload, ac_bytes, py_bytes);
+            (
+                automata,
+                canon.join().unwrap_or_else(|_| Err(stopped("rules"))),
+                tables.join().unwrap_or_else(|_| Err(stopped("tables"))),
+            )
+        });
         let (ac, pinyin_ac) = automata?;
-        let (canon, tables, version) = sections?;
+        // The canonical section is exactly what the version digests.
+        let (canon, version) = canon?;
+        let tables = tables?;
         if tables.mark_categories.len() != canon.marks.len()
             || tables.authorized.len() != canon.marks.len()
         {
@@ -178,22 +204,6 @@ fn split(payload: &[u8]) -> Result<[&[u8]; 4], CompiledError> {
         return Err(CompiledError::Length("bytes after the last section".into()));
     }
     Ok(sections)
-}
-
-/// The rule set and the match tables, with the rule-set version (the SHA-256 of the
-/// canonical section, exactly the bytes it digests).
-fn json_sections(
-    canon_bytes: &[u8],
-    tables_bytes: &[u8],
-) -> Result<(Canon, Tables, String), CompiledError> {
-    let json = |section: &'static str, e: serde_json::Error| CompiledError::Section {
-        section,
-        message: e.to_string(),
-    };
-    let canon: Canon = serde_json::from_slice(canon_bytes).map_err(|e| json("rules", e))?;
-    let tables: Tables = serde_json::from_slice(tables_bytes).map_err(|e| json("tables", e))?;
-    let version = hex(&Sha256::digest(canon_bytes));
-    Ok((canon, tables, version))
 }
 
 type Automata = (

@@ -503,6 +503,18 @@ struct Scratch {
     /// Automaton hits of one field: (value, match-form start, end).
     found: Vec<(u32, usize, usize)>,
     hits: Vec<Hit>,
+    decide: DecideScratch,
+}
+
+/// Reusable buffers of [`Detector::decide`] (one listing's hits, rearranged).
+#[derive(Default)]
+struct DecideScratch {
+    exceptions: Vec<(Field, (usize, usize), TermList, u32)>,
+    written: Vec<(Field, (usize, usize))>,
+    snapshot: Vec<(Field, (usize, usize), u8)>,
+    categories: Vec<u32>,
+    seen_marks: Vec<(u32, Field)>,
+    seen_terms: Vec<(TermList, u32, Field)>,
 }
 
 thread_local! {
@@ -757,7 +769,7 @@ impl Detector {
                 .find(|f| f.field == field)
                 .map_or("", |f| f.text)
         };
-        let verdict = self.decide(listing, &mut hits, &text_of);
+        let verdict = self.decide(listing, &mut hits, &text_of, &mut sc.decide);
         sc.hits = hits;
         verdict
     }
@@ -767,18 +779,18 @@ impl Detector {
         listing: &ListingRef<'_>,
         hits: &mut Vec<Hit>,
         text_of: &dyn Fn(Field) -> &'t str,
+        bufs: &mut DecideScratch,
     ) -> Verdict {
         let pack = &self.canon.pack;
         let policy = &pack.policy;
         let marks = &self.canon.marks;
         // 1. Exceptions silence the terms they contain.
-        let exceptions: Vec<(Field, (usize, usize), TermList, u32)> = hits
-            .iter()
-            .filter_map(|h| match h.target {
-                Target::Exception { list, rule } => Some((h.field, h.form, list, rule)),
-                _ => None,
-            })
-            .collect();
+        let exceptions = &mut bufs.exceptions;
+        exceptions.clear();
+        exceptions.extend(hits.iter().filter_map(|h| match h.target {
+            Target::Exception { list, rule } => Some((h.field, h.form, list, rule)),
+            _ => None,
+        }));
         hits.retain(|h| match h.target {
             Target::Exception { .. } => false,
             Target::Term { list, rule } => !exceptions.iter().any(|(f, r, l, ru)| {
@@ -787,11 +799,15 @@ impl Detector {
             _ => true,
         });
         // 2. Homophone hits where the text already names a mark are not homophones.
-        let written: Vec<(Field, (usize, usize))> = hits
-            .iter()
-            .filter(|h| matches!(h.target, Target::Mark { form, .. } if form != Form::Homophone))
-            .map(|h| (h.field, h.orig))
-            .collect();
+        let written = &mut bufs.written;
+        written.clear();
+        written.extend(
+            hits.iter()
+                .filter(
+                    |h| matches!(h.target, Target::Mark { form, .. } if form != Form::Homophone),
+                )
+                .map(|h| (h.field, h.orig)),
+        );
         hits.retain(|h| match h.target {
             Target::Mark {
                 form: Form::Homophone,
@@ -816,10 +832,9 @@ impl Detector {
                 Target::Exception { .. } => 9,
             }
         };
-        let snapshot: Vec<(Field, (usize, usize), u8)> = hits
-            .iter()
-            .map(|h| (h.field, h.form, kind(&h.target)))
-            .collect();
+        let snapshot = &mut bufs.snapshot;
+        snapshot.clear();
+        snapshot.extend(hits.iter().map(|h| (h.field, h.form, kind(&h.target))));
         hits.retain(|h| {
             let k = kind(&h.target);
             k == 8
@@ -829,13 +844,12 @@ impl Detector {
         });
         hits.sort_by_key(|h| (h.field, h.orig.0, h.orig.1, h.target));
 
-        let categories: Vec<u32> = hits
-            .iter()
-            .filter_map(|h| match h.target {
-                Target::Category { word } => Some(word),
-                _ => None,
-            })
-            .collect();
+        let categories = &mut bufs.categories;
+        categories.clear();
+        categories.extend(hits.iter().filter_map(|h| match h.target {
+            Target::Category { word } => Some(word),
+            _ => None,
+        }));
         // The shop's keys, normalized only when a mark has an authorized list to check.
         let mut shop_keys: Option<Vec<String>> = None;
 
@@ -869,7 +883,8 @@ impl Detector {
         };
 
         // Marks: category fit, authorized shops, descriptive use.
-        let mut seen_marks: Vec<(u32, Field)> = Vec::new();
+        let seen_marks = &mut bufs.seen_marks;
+        seen_marks.clear();
         // mark → true when at least one hit is not descriptive.
         let mut marks_used: BTreeMap<u32, bool> = BTreeMap::new();
         for h in hits.iter() {
@@ -1077,7 +1092,8 @@ impl Detector {
             }
         }
         // Terms, once per rule and field.
-        let mut seen_terms: Vec<(TermList, u32, Field)> = Vec::new();
+        let seen_terms = &mut bufs.seen_terms;
+        seen_terms.clear();
         for h in hits.iter() {
             let Target::Term { list, rule } = h.target else {
                 continue;
