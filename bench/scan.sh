@@ -12,6 +12,8 @@
 #   - wangjian scan --marks marks.csv listings.jsonl (all cores, output to /dev/null)
 #   - wangjian scan --compiled (rule set compiled once by `wangjian rules compile`)
 #   - with BASELINE_BIN=/path/to/older/wangjian: the same two scans with that binary
+#   (rg and the scans take turns, one run each per round, RUNS rounds: this machine is
+#   shared, and its speed drifts by half within minutes)
 #   - the memory case: BIG_MARKS (default 100 000) marks, `rules compile`, and both scans
 #     over the same listings (peak RSS is the figure that matters there)
 # and writes a markdown table (wall time, listings/s, MB/s per core, peak RSS, ratio to rg,
@@ -83,16 +85,37 @@ measure() {
 "$BIN" rules compile --marks "$WORK/marks.csv" -o "$WORK/rules.wjc" 2> "$WORK/compile.txt"
 /usr/bin/time -f %e -o "$WORK/load.txt" "$BIN" scan --compiled "$WORK/rules.wjc" < /dev/null > /dev/null 2>&1 || true
 LOAD=$(tail -1 "$WORK/load.txt")
-ROWS=()
-ROWS+=("$(measure "rg -F -c -f patterns.txt" "0 1" rg -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
-ROWS+=("$(RUNS=1 OUT="$WORK/grep.out" measure "grep -F -c -f patterns.txt (1 run, cap ${GREP_TIMEOUT} s)" "0 1" timeout "$GREP_TIMEOUT" grep -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
-if [ -n "${BASELINE_BIN:-}" ]; then
+# faster OLD NEW: of two measure rows of one command, the one with the shorter wall time (a
+# failed run wins: its failure is what gets reported).
+faster() {
+  local old=$1 new=$2
+  if [ -z "$old" ]; then echo "$new"; return; fi
+  if [ "$(echo "$old" | cut -d'|' -f4)" != ok ]; then echo "$old"; return; fi
+  if [ "$(echo "$new" | cut -d'|' -f4)" != ok ]; then echo "$new"; return; fi
+  if (( $(echo "$(echo "$new" | cut -d'|' -f2) < $(echo "$old" | cut -d'|' -f2)" | bc -l) )); then
+    echo "$new"
+  else
+    echo "$old"
+  fi
+}
+[ -n "${BASELINE_BIN:-}" ] &&
   "$BASELINE_BIN" rules compile --marks "$WORK/marks.csv" -o "$WORK/rules-baseline.wjc" 2> /dev/null
-  ROWS+=("$(measure "baseline: wangjian scan --marks" "0" "$BASELINE_BIN" scan --marks "$WORK/marks.csv" "$WORK/listings.jsonl")")
-  ROWS+=("$(measure "baseline: wangjian scan --compiled" "0" "$BASELINE_BIN" scan --compiled "$WORK/rules-baseline.wjc" "$WORK/listings.jsonl")")
-fi
-ROWS+=("$(measure "wangjian scan --marks" "0" "$BIN" scan --marks "$WORK/marks.csv" "$WORK/listings.jsonl")")
-ROWS+=("$(measure "wangjian scan --compiled" "0" "$BIN" scan --compiled "$WORK/rules.wjc" "$WORK/listings.jsonl")")
+# The commands take turns, one run each per round, so that a slow spell of this shared
+# machine hits all of them alike instead of whichever ran during it.
+R_RG="" R_BM="" R_BC="" R_M="" R_C=""
+for ((round = 0; round < RUNS; round++)); do
+  R_RG=$(faster "$R_RG" "$(RUNS=1 measure "rg -F -c -f patterns.txt" "0 1" rg -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    R_BM=$(faster "$R_BM" "$(RUNS=1 measure "baseline: wangjian scan --marks" "0" "$BASELINE_BIN" scan --marks "$WORK/marks.csv" "$WORK/listings.jsonl")")
+    R_BC=$(faster "$R_BC" "$(RUNS=1 measure "baseline: wangjian scan --compiled" "0" "$BASELINE_BIN" scan --compiled "$WORK/rules-baseline.wjc" "$WORK/listings.jsonl")")
+  fi
+  R_M=$(faster "$R_M" "$(RUNS=1 measure "wangjian scan --marks" "0" "$BIN" scan --marks "$WORK/marks.csv" "$WORK/listings.jsonl")")
+  R_C=$(faster "$R_C" "$(RUNS=1 measure "wangjian scan --compiled" "0" "$BIN" scan --compiled "$WORK/rules.wjc" "$WORK/listings.jsonl")")
+done
+ROWS=("$R_RG")
+ROWS+=("$(RUNS=1 OUT="$WORK/grep.out" measure "grep -F -c -f patterns.txt (1 run, cap ${GREP_TIMEOUT} s)" "0 1" timeout "$GREP_TIMEOUT" grep -F -c -f "$WORK/patterns.txt" "$WORK/listings.jsonl")")
+[ -n "${BASELINE_BIN:-}" ] && ROWS+=("$R_BM" "$R_BC")
+ROWS+=("$R_M" "$R_C")
 # The memory case, each once: compile, then scan with the compiled set and from source.
 BIGROWS=()
 BIGROWS+=("$(RUNS=1 measure "wangjian rules compile ($BIG_MARKS marks)" "0" "$BIN" rules compile --marks "$BIG/marks.csv" -o "$BIG/rules.wjc")")
@@ -118,7 +141,7 @@ row() { # name|wall|rss|status|cpu, listings
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $CORES cores, $N listings ($(printf %.0f "$MB") MB), $M marks (3 forms each, $(wc -l < "$WORK/patterns.txt") literal patterns)."
   echo "Compiled rule set: $(stat -c %s "$WORK/rules.wjc") bytes; empty scan with --compiled (load time): ${LOAD}s."
-  echo "Best wall time of $RUNS runs (grep: one run, capped, output to a file; the rest to /dev/null); CPU (user + sys) and peak RSS of that run."
+  echo "Best wall time of $RUNS runs, the commands taking turns run by run (grep: one run, capped, output to a file; the rest to /dev/null); CPU (user + sys) and peak RSS of that run."
   echo "MB/s per core = MB / wall / $CORES; MB per CPU-s = MB / CPU time (what one busy core does, whatever else the machine runs)."
   echo "Load average when the run started: $LOADAVG (other builds share this machine)."
   echo
