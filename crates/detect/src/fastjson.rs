@@ -324,8 +324,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A number or `null`, converted by serde_json itself so that every digit rounds the
-    /// same way.
+    /// A number or `null`, rounded exactly as serde_json rounds it: short decimals by one
+    /// exact division (as serde_json does), the rest by serde_json itself.
     fn price(&mut self) -> Option<Option<f64>> {
         if self.null() {
             return Some(None);
