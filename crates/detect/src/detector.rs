@@ -628,7 +628,7 @@ fn fmt_price(p: f64) -> String {
             if cents < 0 {
                 s.push('-');
             }
-            s.push_str(itoa(units, &mut [0u8; 20]));
+            s.push_str(&units.to_string());
             if frac != 0 {
                 s.push('.');
                 s.push(char::from(b'0' + (frac / 10) as u8));
@@ -642,20 +642,6 @@ fn fmt_price(p: f64) -> String {
     let s = format!("{p:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
-}
-
-/// The decimal digits of `n`, written into `buf`.
-fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// `parts` joined into one string with one allocation. Reasons are built from a few pieces

@@ -85,6 +85,13 @@ fn exact_decimal(n: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
+/// Marks field `bit` as seen; `None` when it already was (a duplicate field).
+fn first(seen: &mut u32, bit: u32) -> Option<()> {
+    let fresh = *seen & (1 << bit) == 0;
+    *seen |= 1 << bit;
+    fresh.then_some(())
+}
+
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -255,55 +262,34 @@ impl<'a> Parser<'a> {
         let mut raw = RawListing::default();
         // Fields seen, to leave duplicates to serde_json (which refuses them).
         let mut seen = 0u32;
-        let mut once = |bit: u32| -> Option<()> {
-            let fresh = seen & (1 << bit) == 0;
-            seen |= 1 << bit;
-            fresh.then_some(())
-        };
         self.object(|p, key| {
-            match key {
+            let (bit, slot) = match key {
                 "id" => {
-                    once(0)?;
+                    first(&mut seen, 0)?;
                     raw.id = p.id()?;
-                }
-                "platform" => {
-                    once(1)?;
-                    raw.platform = p.text()?;
-                }
-                "title" => {
-                    once(2)?;
-                    raw.title = p.text()?;
-                }
-                "description" => {
-                    once(3)?;
-                    raw.description = p.text()?;
+                    return Some(());
                 }
                 "price" => {
-                    once(4)?;
+                    first(&mut seen, 1)?;
                     raw.price = p.price()?;
-                }
-                "category" => {
-                    once(5)?;
-                    raw.category = p.text()?;
+                    return Some(());
                 }
                 "shop" => {
-                    once(6)?;
+                    first(&mut seen, 2)?;
                     raw.shop = p.shop()?;
+                    return Some(());
                 }
-                "ship_from" => {
-                    once(7)?;
-                    raw.ship_from = p.text()?;
-                }
-                "url" => {
-                    once(8)?;
-                    raw.url = p.text()?;
-                }
-                "captured_at" => {
-                    once(9)?;
-                    raw.captured_at = p.text()?;
-                }
-                _ => p.skip_value(1)?,
-            }
+                "platform" => (3, &mut raw.platform),
+                "title" => (4, &mut raw.title),
+                "description" => (5, &mut raw.description),
+                "category" => (6, &mut raw.category),
+                "ship_from" => (7, &mut raw.ship_from),
+                "url" => (8, &mut raw.url),
+                "captured_at" => (9, &mut raw.captured_at),
+                _ => return p.skip_value(1),
+            };
+            first(&mut seen, bit)?;
+            *slot = p.text()?;
             Some(())
         })?;
         Some(raw)
@@ -353,10 +339,7 @@ impl<'a> Parser<'a> {
                 "uscc" => (5, &mut shop.uscc),
                 _ => return p.skip_value(2),
             };
-            if seen & (1 << bit) != 0 {
-                return None;
-            }
-            seen |= 1 << bit;
+            first(&mut seen, bit)?;
             *slot = p.text()?;
             Some(())
         })?;

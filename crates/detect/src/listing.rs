@@ -125,35 +125,57 @@ pub struct ShopRef<'a> {
     pub uscc: Option<Cow<'a, str>>,
 }
 
-/// A JSON string, borrowed from the input when it has no escapes. (serde's own
-/// `Option<Cow<str>>` always copies; this visits the borrowed string. Its type errors
-/// read like `String`'s: "expected a string".)
+/// Reads a JSON string, borrowed from the input when it has no escapes (serde's own
+/// `Option<Cow<str>>` always copies), and with `integers` also an integer, kept as its
+/// decimal text. Type errors name what was expected: "a string" (as `String`'s do) or
+/// "a string or an integer".
+struct TextVisitor {
+    integers: bool,
+}
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.integers {
+            "a string or an integer"
+        } else {
+            "a string"
+        })
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        std::str::from_utf8(v)
+            .map(|s| Cow::Owned(s.to_owned()))
+            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(v), &self))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        if !self.integers {
+            return Err(E::invalid_type(de::Unexpected::Signed(v), &self));
+        }
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        if !self.integers {
+            return Err(E::invalid_type(de::Unexpected::Unsigned(v), &self));
+        }
+        Ok(Cow::Owned(v.to_string()))
+    }
+}
+
+/// A JSON string (see [`TextVisitor`]).
 struct Text<'a>(Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v))
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-                std::str::from_utf8(v)
-                    .map(|s| Cow::Owned(s.to_owned()))
-                    .map_err(|_| E::invalid_value(de::Unexpected::Bytes(v), &self))
-            }
-        }
-        d.deserialize_str(V).map(Text)
+        d.deserialize_str(TextVisitor { integers: false }).map(Text)
     }
 }
 
@@ -161,36 +183,14 @@ fn opt_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, st
     Ok(Option::<Text<'a>>::deserialize(d)?.map(|t| t.0))
 }
 
-/// A listing id: a JSON string (borrowed when it has no escapes) or an integer, kept as its
-/// decimal text. One visitor instead of an untagged enum: the enum buffered every id and
-/// built (then dropped) a type error for each integer id before trying the next variant.
+/// A listing id: a JSON string or an integer, kept as its decimal text. One visitor
+/// instead of an untagged enum: the enum buffered every id and built (then dropped) a type
+/// error for each integer id before trying the next variant.
 pub(crate) struct Id<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string or an integer")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(v.to_string()))
-            }
-        }
-        d.deserialize_any(V).map(Id)
+        d.deserialize_any(TextVisitor { integers: true }).map(Id)
     }
 }
 

@@ -122,6 +122,17 @@ pub(crate) enum Fold {
     Owned(Vec<Folded>),
 }
 
+impl Fold {
+    /// The characters of `Many` and `Owned` (empty for the others).
+    pub(crate) fn several(&self) -> &[Folded] {
+        match self {
+            Fold::Many(fs) => fs,
+            Fold::Owned(fs) => fs,
+            Fold::Nothing | Fold::One(_) => &[],
+        }
+    }
+}
+
 /// What `c` folds to. Returns the result instead of calling back, so the caller's loop
 /// handles the one-character case inline.
 #[inline(always)]
@@ -157,31 +168,9 @@ pub(crate) fn fold(c: char) -> Fold {
 /// and whether it is the only one.
 #[inline]
 pub(crate) fn fold_char(c: char, mut each: impl FnMut(Folded, bool)) {
-    let cp = c as u32;
-    if cp < TABLE_END {
-        let t = table();
-        let e = t.entries[cp as usize];
-        let code = e >> KIND_SHIFT;
-        if code == MULTI {
-            if let Some(&(start, len)) = t.spans.get((e & CHAR_MASK) as usize) {
-                if let Some(run) = t.multi.get(start as usize..(start + len) as usize) {
-                    for f in run {
-                        each(*f, false);
-                    }
-                }
-            }
-        } else if let (Some(kind), Some(ch)) =
-            (Kind::from_code(code), char::from_u32(e & CHAR_MASK))
-        {
-            each(Folded { ch, kind }, true);
-        }
-    } else {
-        let mut out = Vec::new();
-        fold_fixed(c, &mut out);
-        let whole = out.len() == 1;
-        for f in out {
-            each(f, whole);
-        }
+    match fold(c) {
+        Fold::One(f) => each(f, true),
+        several => several.several().iter().for_each(|&f| each(f, false)),
     }
 }
 

@@ -251,14 +251,8 @@ impl MatchForm {
                     }
                     self.match_step(input, pending, &mut run, f, true, c, o0, o1);
                 }
-                Fold::Nothing => {}
-                Fold::Many(fs) => {
-                    for &f in fs {
-                        self.match_step(input, pending, &mut run, f, false, c, o0, o1);
-                    }
-                }
-                Fold::Owned(fs) => {
-                    for &f in &fs {
+                several => {
+                    for &f in several.several() {
                         self.match_step(input, pending, &mut run, f, false, c, o0, o1);
                     }
                 }
