@@ -93,7 +93,7 @@ fn import_patrol_export_backup_round_trip() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("l.jsonl:31:"), "{err}");
     assert!(
-        err.contains("l.jsonl:32:") && err.contains("captured_at \"yesterday\""),
+        err.contains("l.jsonl:32:") && err.contains("captured_at: \"yesterday\""),
         "a bad capture time is a bad line, not now: {err}"
     );
     assert_eq!(out.lines().count(), 4, "{out}");

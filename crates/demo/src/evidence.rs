@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
+use wangjian_domain::lead::listing_id_for;
 use wangjian_domain::{LeadId, OrgId};
-use wangjian_store::{listing_id_for, Capture, CaseQuery, ListingInput, Scope, Store};
+use wangjian_store::{Capture, CaseQuery, ListingInput, Scope, Store};
 
 use crate::DemoError;
 
@@ -42,7 +43,7 @@ fn page(input: &ListingInput) -> String {
 pub(crate) async fn captures(
     store: &Store,
     orgs: &[OrgId],
-    inputs: &HashMap<LeadId, &ListingInput>,
+    inputs: &HashMap<LeadId, ListingInput>,
     now: DateTime<Utc>,
 ) -> Result<u64, DemoError> {
     let mut n = 0;

@@ -8,7 +8,8 @@
 //! agencies at province, city and county level, the provincial IP office, the Hangzhou
 //! police, the provincial coordination office (双打办), a platform and two rights holders
 //! with their marks; a login for each role; a few thousand listings patrolled into leads
-//! with the default rule pack; cases in every state of the state machine, with their
+//! through the one intake path (`wangjian-app`: the default rule set, leads routed to the
+//! regulator of the seller's place); cases in every state of the state machine, with their
 //! deadlines (some overdue, some due soon), a criminal referral, transfers (one whose
 //! acknowledgement is overdue), supervision orders, seized goods and penalty decisions;
 //! complaints and reports from the public portal in every state.
@@ -34,13 +35,14 @@ mod listings;
 mod world;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use wangjian_app::intake::{Delivery, Item};
+use wangjian_app::{App, RuleSource};
 use wangjian_calendar::Calendar;
-use wangjian_detect::{parse_marks, Detector, Level, RulePack};
+use wangjian_detect::{parse_marks, Level};
 use wangjian_domain::case::Env;
 use wangjian_domain::deadline::RuleSet;
-use wangjian_domain::lead::LeadDedupKey;
 use wangjian_domain::{Context, LeadId, RequestId};
-use wangjian_store::{lead_id_for, ListingInput, ScanLead, Store, StoreError};
+use wangjian_store::{ListingInput, Store, StoreError};
 
 pub use world::{DemoLogin, DEMO_PASSWORD};
 
@@ -139,48 +141,56 @@ pub async fn fill(
     )
     .map_err(|p| step_err("marks", p))?;
     store.put_marks(&marks).await?;
-    let pack = RulePack::embedded().map_err(|p| step_err("rule pack", p))?;
-    let detector = Detector::build(pack, marks.clone()).map_err(|p| step_err("detector", p))?;
-
-    // Patrol: scan each generated listing, keep medium and above as leads of the agency
-    // where the shop ships from (杭州 districts to 西湖区 or the city, 宁波 to 宁波, the rest
-    // to the provincial bureau, which patrols the whole platform).
+    // Patrol: the provincial bureau patrols the platform through the one intake path
+    // (`wangjian-app`): the default rule set (embedded pack + the registry's marks), each
+    // lead of medium or above routed to the regulator of the seller's place.
+    let app = App::new(store.clone(), RuleSource::default()).map_err(|e| step_err("rules", e))?;
     let now = noon(today);
     let generated = listings::generate(opts.listings, &marks, "云集优品", 60);
-    let mut inputs = Vec::with_capacity(generated.len());
-    let mut leads = Vec::new();
     let patrolled = generated.len() as u64;
-    for g in generated {
-        let verdict = detector.scan(&g.listing);
+    let mut listings_by_index = Vec::with_capacity(generated.len());
+    let mut items = Vec::with_capacity(generated.len());
+    for (i, mut g) in generated.into_iter().enumerate() {
         let captured_at = now - Duration::days(i64::from(g.days_ago)) - Duration::hours(3);
-        let lead = (verdict.level >= Level::Medium).then(|| {
-            let org = w.patrol_org_for(g.place);
-            let lead = ScanLead::from_verdict(org, detector.ruleset_version(), &verdict);
-            leads.push((org, captured_at, lead.summary.clone(), inputs.len()));
-            lead
+        g.listing.captured_at = Some(captured_at.to_rfc3339());
+        listings_by_index.push((g.listing.clone(), captured_at));
+        items.push(Item {
+            index: i as u64,
+            listing: g.listing,
+            platform: w.platform,
         });
-        inputs.push(ListingInput::from_listing(
-            g.listing,
-            w.platform,
-            captured_at,
-            lead,
-        ));
     }
-    let lead_inputs: Vec<usize> = leads.iter().map(|l| l.3).collect();
-    // The ids the store gives these leads (derived from the snapshot and the rule set).
-    let leads: Vec<(LeadId, DateTime<Utc>, wangjian_domain::OrgId, String)> = leads
-        .into_iter()
-        .map(|(org, at, summary, i)| {
-            let key = LeadDedupKey::Scan {
-                snapshot_hash: inputs[i].content.content_hash(),
-                rule_set_version: detector.ruleset_version().to_string(),
-            };
-            (lead_id_for(org, &key), at, org, summary)
-        })
-        .collect();
+    let mut leads: Vec<(LeadId, DateTime<Utc>, wangjian_domain::OrgId, String)> = Vec::new();
+    let mut lead_listing = std::collections::HashMap::new();
     let mut stored_leads = 0;
-    for batch in inputs.chunks(500) {
-        stored_leads += store.import_listings(batch).await?.leads;
+    while !items.is_empty() {
+        let rest = items.split_off(items.len().min(500));
+        let batch = std::mem::replace(&mut items, rest);
+        let report = app
+            .intake(
+                Delivery {
+                    by: Some(w.zj),
+                    min_level: Some(Level::Medium),
+                },
+                batch,
+                now,
+            )
+            .await
+            .map_err(|e| step_err("patrol", e))?;
+        if let Some((line, r)) = report.rejected.first() {
+            return Err(step_err(&format!("patrol listing {line}"), r));
+        }
+        stored_leads += report.added.leads;
+        for o in report.outcomes {
+            if let Some(l) = o.lead {
+                let (listing, at) = &listings_by_index[o.index as usize];
+                leads.push((l.id, *at, l.org, l.summary));
+                lead_listing.insert(
+                    l.id,
+                    ListingInput::from_listing(listing.clone(), w.platform, *at, None),
+                );
+            }
+        }
     }
 
     let rules = RuleSet::defaults().map_err(|e| step_err("deadline rules", e))?;
@@ -191,12 +201,7 @@ pub async fn fill(
     };
     let cases = world::cases(store, &w, env, today, &leads).await?;
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
-    let by_lead: std::collections::HashMap<LeadId, &ListingInput> = leads
-        .iter()
-        .zip(&lead_inputs)
-        .map(|(l, i)| (l.0, &inputs[*i]))
-        .collect();
-    evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &by_lead, now).await?;
+    evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
     Ok(DemoReport {
         already_there: false,

@@ -90,8 +90,6 @@ const HONEST: [(&str, &str, f64); 10] = [
 pub(crate) struct Generated {
     pub listing: Listing,
     pub days_ago: u32,
-    /// The region the shop is in (for routing the lead to an agency): the ship-from text.
-    pub place: &'static str,
 }
 
 /// Generates `n` listings on `platform` against `marks`, spread over the last `span_days`.
@@ -185,7 +183,6 @@ pub(crate) fn generate(n: usize, marks: &[Mark], platform: &str, span_days: u32)
         out.push(Generated {
             listing,
             days_ago: (i as u32 * 7 + rng.below(5) as u32) % span_days.max(1),
-            place: ship_from,
         });
     }
     out

@@ -194,19 +194,6 @@ impl World {
         }
     }
 
-    /// The agency a scan lead goes to, by where the shop ships from.
-    pub(crate) fn patrol_org_for(&self, ship_from: &str) -> OrgId {
-        if ship_from.contains("西湖区") {
-            self.xh
-        } else if ship_from.contains("杭州") {
-            self.hz
-        } else if ship_from.contains("宁波") {
-            self.nb
-        } else {
-            self.zj
-        }
-    }
-
     fn user(&self, login: &str) -> UserId {
         UserId(derived("user", login))
     }

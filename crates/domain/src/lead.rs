@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::audit::{Change, Context, Events, IdSupply, ObjectType, Recorder};
 use crate::id::{CaseId, LeadId, ListingId, OrgId, ShopId, SnapshotId, SubjectId, UserId};
@@ -379,23 +380,80 @@ pub fn dismiss(
     Ok(Change::new(after, events))
 }
 
-/// What a delivery of a lead did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LeadIntake {
-    /// The lead is new: store it.
-    New(Box<Lead>),
-    /// A lead with the same key exists: nothing is created.
-    Duplicate(LeadId),
+impl Lead {
+    /// The lead of a scan hit on `snapshot` under the rule set `rule_set_version`, received
+    /// by `org` (the agency the intake routed it to): its id derived from (org, dedup key),
+    /// so delivering the same snapshot under the same rules again — by a patrol, a
+    /// platform's push or a patrol worker — names the same lead, and the store's unique
+    /// key keeps one.
+    pub fn from_scan(
+        org: OrgId,
+        snapshot: &ListingSnapshot,
+        rule_set_version: &str,
+        summary: String,
+        received_at: DateTime<Utc>,
+    ) -> Lead {
+        let dedup_key = LeadDedupKey::Scan {
+            snapshot_hash: snapshot.content_hash().to_string(),
+            rule_set_version: rule_set_version.to_string(),
+        };
+        Lead {
+            id: lead_id_for(org, &dedup_key),
+            org,
+            source: LeadSource::Scan,
+            dedup_key,
+            summary,
+            snapshot: Some(snapshot.id),
+            shop: snapshot.shop,
+            subject: None,
+            received_at,
+            status: LeadStatus::New,
+            dismissal: None,
+            version: 1,
+        }
+    }
 }
 
-/// Decides whether `candidate` is new, given the id of a lead with the same
-/// `(org, dedup_key)` if the store found one. The store also enforces the unique index,
-/// so a race ends in a constraint error, not a second lead.
-pub fn intake_lead(candidate: Lead, existing_with_same_key: Option<LeadId>) -> LeadIntake {
-    match existing_with_same_key {
-        Some(id) => LeadIntake::Duplicate(id),
-        None => LeadIntake::New(Box::new(candidate)),
-    }
+/// The namespace of wangjian's derived ids (UUIDv5).
+const NAMESPACE: Uuid = Uuid::from_u128(0x6a2b_4c1e_9f0d_4b7a_8e35_1d2c_0f9a_7e61);
+
+/// A UUIDv5 of `parts` joined by NUL (no part can contain the separator of another in a
+/// way that matters: platform ids and hashes have no NUL; a NUL inside would only give
+/// another id).
+pub fn derived_id(parts: &[&str]) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, parts.join("\0").as_bytes())
+}
+
+/// The id of the listing `platform_listing_id` on `platform`.
+pub fn listing_id_for(platform: OrgId, platform_listing_id: &str) -> ListingId {
+    ListingId(derived_id(&[
+        "listing",
+        &platform.to_string(),
+        platform_listing_id,
+    ]))
+}
+
+/// The id of the shop `platform_shop_id` on `platform`.
+pub fn shop_id_for(platform: OrgId, platform_shop_id: &str) -> ShopId {
+    ShopId(derived_id(&[
+        "shop",
+        &platform.to_string(),
+        platform_shop_id,
+    ]))
+}
+
+/// The id of the snapshot of `listing` with content hash `content_hash`.
+pub fn snapshot_id_for(listing: ListingId, content_hash: &str) -> SnapshotId {
+    SnapshotId(derived_id(&[
+        "snapshot",
+        &listing.to_string(),
+        content_hash,
+    ]))
+}
+
+/// The id of the lead of `org` with deduplication key `key`.
+pub fn lead_id_for(org: OrgId, key: &LeadDedupKey) -> LeadId {
+    LeadId(derived_id(&["lead", &org.to_string(), &key.canonical()]))
 }
 
 /// A link between a lead and a case (many-to-many). Table `case_leads`, primary key

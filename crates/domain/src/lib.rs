@@ -28,6 +28,7 @@ pub mod deadline;
 pub mod id;
 pub mod lead;
 pub mod org;
+pub mod routing;
 pub mod seized;
 pub mod subject;
 pub mod supervision;

@@ -23,6 +23,14 @@ pub enum SeizedError {
     /// Already destroyed.
     #[error("the item was already destroyed on {0}; nothing more can be recorded")]
     Destroyed(NaiveDate),
+    /// A destruction dated after today (Asia/Shanghai): it is recorded once done.
+    #[error("the day of destruction {on} is in the future (today is {today})")]
+    FutureDestruction {
+        /// The day given.
+        on: NaiveDate,
+        /// Today in Asia/Shanghai.
+        today: NaiveDate,
+    },
     /// Handover from a place the item is not.
     #[error("the item is held at {held}, not {claimed}")]
     WrongCustody {
@@ -179,7 +187,8 @@ pub fn hand_over(
     record(actor, ctx, &mut ids, "seized.hand_over", Some(item), n)
 }
 
-/// Records destruction (无害化销毁); at least two distinct witnesses.
+/// Records destruction (无害化销毁) once done: on a day not after today (Asia/Shanghai, from
+/// the context's time), with at least two distinct witnesses.
 pub fn destroy(
     actor: &Actor,
     item: &SeizedItem,
@@ -192,6 +201,10 @@ pub fn destroy(
     check_actor(actor, item.org)?;
     if let Some(d) = &item.destruction {
         return Err(SeizedError::Destroyed(d.on));
+    }
+    let today = wangjian_calendar::shanghai_date(ctx.now);
+    if on > today {
+        return Err(SeizedError::FutureDestruction { on, today });
     }
     let mut w: Vec<String> = Vec::new();
     for x in witnesses.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -294,13 +307,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["custody", "handovers", "version"]
         );
-        let d = NaiveDate::from_ymd_opt(2024, 10, 20).unwrap();
+        // The context's time is 2024-10-09 10:00 in Shanghai: a destruction is recorded
+        // once done, never ahead.
+        let two = vec!["王五".to_string(), "赵六".to_string()];
+        let tomorrow = NaiveDate::from_ymd_opt(2024, 10, 10).unwrap();
+        assert_eq!(
+            destroy(&actor(), &item, tomorrow, "焚烧", "某处", &two, &ctx(4)).unwrap_err(),
+            SeizedError::FutureDestruction {
+                on: tomorrow,
+                today: NaiveDate::from_ymd_opt(2024, 10, 9).unwrap()
+            }
+        );
+        let d = NaiveDate::from_ymd_opt(2024, 10, 9).unwrap();
         let one = vec!["王五".to_string(), " 王五 ".to_string()];
         assert_eq!(
             destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &one, &ctx(4)).unwrap_err(),
             SeizedError::Witnesses(1)
         );
-        let two = vec!["王五".to_string(), "赵六".to_string()];
         let (item, _) = destroy(&actor(), &item, d, "焚烧", "某危废处置中心", &two, &ctx(5))
             .unwrap()
             .into_parts();

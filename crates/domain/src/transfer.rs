@@ -39,6 +39,9 @@ pub enum TransferError {
     /// A required text was empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// An assist request asks the sender's own agency (协查 is asked of another agency).
+    #[error("ask another agency than your own")]
+    AskedOwnAgency,
     /// The deadline given is not this object's.
     #[error("deadline {0} does not belong to this object")]
     WrongDeadline(DeadlineId),
@@ -338,6 +341,9 @@ pub fn send_assist_request(
             "send an assist request (sender side)",
         ));
     }
+    if to_org == actor.org {
+        return Err(TransferError::AskedOwnAgency);
+    }
     if question.trim().is_empty() {
         return Err(TransferError::Empty("the question"));
     }
@@ -468,4 +474,56 @@ pub fn answer_assist_request(
     ];
     let events = Events::new(events).ok_or(OutOfIds(0))?;
     Ok(Change::new((r, dl), events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::RequestId;
+    use chrono::TimeZone;
+
+    fn officer(org: u128) -> Actor {
+        Actor {
+            user: UserId::from_u128(1),
+            org: OrgId::from_u128(org),
+            roles: vec![Role::Officer],
+        }
+    }
+
+    fn send(actor: &Actor, to: u128) -> Result<Change<(AssistRequest, Deadline)>, TransferError> {
+        let ctx = Context::with_counter(
+            RequestId::from_u128(1),
+            Utc.with_ymd_and_hms(2024, 10, 9, 2, 0, 0).unwrap(),
+            100,
+            8,
+        );
+        send_assist_request(
+            actor,
+            Some(CaseId::from_u128(3)),
+            OrgId::from_u128(to),
+            AssistTarget::Identification {
+                items: "运动鞋 120 双".into(),
+            },
+            "请协助鉴定",
+            "",
+            RuleSet::defaults().unwrap(),
+            &[],
+            &ctx,
+            Calendar::china(),
+        )
+    }
+
+    #[test]
+    fn an_assist_request_asks_another_agency() {
+        assert_eq!(
+            send(&officer(2), 2).unwrap_err(),
+            TransferError::AskedOwnAgency
+        );
+        let (r, d) = send(&officer(2), 5).unwrap().into_parts().0;
+        assert_eq!(
+            (r.from_org, r.to_org),
+            (OrgId::from_u128(2), OrgId::from_u128(5))
+        );
+        assert_eq!(d.id, r.reply_deadline);
+    }
 }

@@ -24,7 +24,7 @@ use wangjian_server::auth::password::hash_password;
 use wangjian_server::auth::token::{mint, TokenScope};
 use wangjian_server::directory::Directory;
 use wangjian_server::{serve, AppState, ServerConfig};
-use wangjian_store::{LeadQuery, LeadScope, ListingInput, ScanLead, Store};
+use wangjian_store::{LeadQuery, LeadScan, LeadScope, ListingInput, ScanLead, Store};
 
 const AGENCY: OrgId = OrgId::from_u128(0xA1);
 const PLATFORM: OrgId = OrgId::from_u128(0xB1);
@@ -199,13 +199,12 @@ async fn populate(
                     .map(|k| {
                         let l = listing(k, &names, true);
                         let v = d.scan(&l);
-                        let lead = ScanLead::from_scan(
-                            AGENCY,
-                            d.ruleset_version(),
-                            &l,
-                            &v,
-                            Some("330100".into()),
-                        );
+                        let lead = ScanLead {
+                            org: AGENCY,
+                            rule_set_version: d.ruleset_version().to_string(),
+                            summary: wangjian_app::intake::lead_summary(&v),
+                            scan: Some(LeadScan::new(&l, &v, Some("330100".into()))),
+                        };
                         // Spread over 90 days, newest last.
                         let at =
                             t0 + chrono::Duration::seconds((k as i64) * 90 * 86_400 / n as i64);

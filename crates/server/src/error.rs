@@ -318,6 +318,25 @@ impl From<wangjian_store::StoreError> for ApiError {
     }
 }
 
+impl From<wangjian_app::AppError> for ApiError {
+    fn from(e: wangjian_app::AppError) -> Self {
+        use wangjian_app::AppError as A;
+        match e {
+            A::NotFound => Self::not_found(),
+            A::Forbidden(why) => Self::with_message(ErrorCode::Forbidden, why),
+            A::Invalid { field, message } => Self::invalid(&field, message),
+            A::RuleViolation(why) => Self::with_message(ErrorCode::RuleViolation, why),
+            A::Conflict => Self::new(ErrorCode::Conflict),
+            A::Store(s) => Self::from(s),
+            A::Item { field, error } => Self {
+                field: Some(field),
+                ..Self::from(*error)
+            },
+            A::Unavailable(why) => Self::internal(&why),
+        }
+    }
+}
+
 /// The catalog as a Markdown table (for docs; a test keeps it complete).
 pub fn catalog_markdown() -> String {
     let mut s = String::from("| code | status | meaning |\n|---|---|---|\n");

@@ -3,15 +3,14 @@
 //!
 //! # What it is for
 //!
-//! Wiring: it turns HTTP requests into calls of the domain's commands and the store's
-//! queries, after asking the one [`policy`] module whether the caller may. Every route is
+//! Wiring: it turns HTTP requests into calls of the use cases (`wangjian-app`: intake,
+//! workflow commands, the one permission policy) and the store's queries. Every route is
 //! behind the policy; an object the caller may not see answers exactly like one that does
 //! not exist.
 //!
 //! # Code map
 //!
 //! - [`error`]: the error catalog (stable codes, statuses, meanings) and the JSON body.
-//! - [`policy`]: who may see and do what; list scopes for the store.
 //! - [`auth`]: argon2id passwords, sessions, API tokens, the login throttle.
 //! - [`directory`]: where accounts live (the seam to the store).
 //! - [`web`]: router, layers (request ids, tracing, limits, security headers,
@@ -21,7 +20,7 @@
 //!
 //! # What it must never do
 //!
-//! Decide a permission anywhere but [`policy`]; store a password, session id or token in
+//! Decide a permission anywhere but `wangjian_app::policy`; store a password, session id or token in
 //! clear; put outside text into HTML without escaping; load anything from a CDN.
 
 #![deny(missing_docs)]
@@ -33,7 +32,6 @@ pub mod console;
 pub mod directory;
 pub mod error;
 pub mod i18n;
-pub mod policy;
 pub mod portal;
 pub mod state;
 pub mod web;

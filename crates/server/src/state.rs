@@ -53,18 +53,34 @@ struct Inner {
     sessions: Sessions,
     throttle: LoginThrottle,
     portal: crate::portal::limit::PortalLimits,
-    scanner: crate::api::listings::Scanner,
+    /// The use cases, over the store (none without a database).
+    app: Option<wangjian_app::App>,
 }
 
 impl AppState {
-    /// State over `directory` with `config`.
+    /// State over `directory` with `config`, scanning pushed listings with the default
+    /// rule set (the embedded pack and the registry's marks).
     pub fn new(directory: Directory, config: ServerConfig) -> Self {
+        Self::with_rules(directory, config, wangjian_app::RuleSource::default())
+    }
+
+    /// State over `directory` with `config`, scanning with rules from `rules`.
+    pub fn with_rules(
+        directory: Directory,
+        config: ServerConfig,
+        rules: wangjian_app::RuleSource,
+    ) -> Self {
+        let app = directory.store().and_then(|s| {
+            wangjian_app::App::new(s.clone(), rules)
+                .map_err(|e| tracing::error!(error = %e, "the use cases cannot start"))
+                .ok()
+        });
         Self {
             inner: Arc::new(Inner {
                 sessions: Sessions::new(config.sessions),
                 throttle: LoginThrottle::default(),
                 portal: Default::default(),
-                scanner: Default::default(),
+                app,
                 config,
                 directory,
             }),
@@ -96,8 +112,18 @@ impl AppState {
         &self.inner.portal
     }
 
-    /// The scan engine for pushed listings.
-    pub fn scanner(&self) -> &crate::api::listings::Scanner {
-        &self.inner.scanner
+    /// The use cases, or `not_available` when no database is attached.
+    pub fn app(&self) -> Result<&wangjian_app::App, crate::error::ApiError> {
+        self.inner.app.as_ref().ok_or_else(|| {
+            crate::error::ApiError::with_message(
+                crate::error::ErrorCode::NotAvailable,
+                "no database is attached to this server",
+            )
+        })
+    }
+
+    /// The store, or `not_available` when no database is attached.
+    pub fn store(&self) -> Result<&wangjian_store::Store, crate::error::ApiError> {
+        Ok(self.app()?.store())
     }
 }

@@ -2519,9 +2519,22 @@ async fn evidence_upload_download_and_package() {
         disp.starts_with("attachment;") && disp.contains("passwd") && !disp.contains(".."),
         "{disp}"
     );
-    // A screenshot of a listing, with the page's URL: its own type is kept.
-    let listing = uuid::Uuid::now_v7();
+    // A screenshot of a listing, with the page's URL: its own type is kept. The listing
+    // must be one the store holds (the log entry names it for good).
     let png = [0x89, b'P', b'N', b'G', 13, 10, 26, 10, 1, 2, 3];
+    let (ct, up) = form_data(&[
+        (
+            "listing",
+            None,
+            None,
+            uuid::Uuid::now_v7().to_string().as_bytes(),
+        ),
+        ("file", Some("shot.png"), Some("image/png"), &png),
+    ]);
+    let (s, b) = f.post_multipart("hz.supervisor", &url, &ct, &up).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(json(&b)["error"]["field"], "listing");
+    let listing = wangjian_domain::lead::listing_id_for(world::org_id("plata"), "L1").0;
     let (ct, up) = form_data(&[
         ("listing", None, None, listing.to_string().as_bytes()),
         ("file", Some("shot.png"), Some("image/png"), &png),

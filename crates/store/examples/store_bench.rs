@@ -37,15 +37,13 @@ use wangjian_calendar::Calendar;
 use wangjian_detect::{parse_marks, Detector, Listing, RulePack, Shop, Verdict};
 use wangjian_domain::case::Env;
 use wangjian_domain::lead::LeadDedupKey;
+use wangjian_domain::lead::{lead_id_for, listing_id_for, shop_id_for, snapshot_id_for};
 use wangjian_domain::org::{AdminLevel, Membership, OrgKind, Organization, User};
 use wangjian_domain::supervision::{self, SupervisionLevel};
 use wangjian_domain::{
     Actor, AgencyType, CaseCommand, Context, OrgId, RegionCode, RequestId, Role, RuleSet, UserId,
 };
-use wangjian_store::{
-    lead_id_for, listing_id_for, shop_id_for, snapshot_id_for, CaseNumberRequest, CaseQuery,
-    ListingInput, ScanLead, Scope, Store,
-};
+use wangjian_store::{CaseNumberRequest, CaseQuery, ListingInput, ScanLead, Scope, Store};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -335,7 +333,16 @@ fn captured_at(n: usize) -> chrono::DateTime<Utc> {
 fn listing(d: &Detector, n: usize, org: OrgId) -> (ListingInput, Verdict) {
     let l = raw_listing(n);
     let v = d.scan(&l);
-    let lead = ScanLead::from_verdict(org, d.ruleset_version(), &v);
+    let lead = ScanLead {
+        org,
+        rule_set_version: d.ruleset_version().to_string(),
+        summary: format!("{} {}", v.level.as_str(), v.score),
+        scan: Some(wangjian_store::LeadScan {
+            verdict: v.clone(),
+            texts: Default::default(),
+            region: None,
+        }),
+    };
     (
         ListingInput::from_listing(l, PLATFORM, captured_at(n), Some(lead)),
         v,

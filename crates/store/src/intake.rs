@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_detect::{Code, Field, Listing, Mark, Verdict};
 use wangjian_domain::lead::{
-    Lead, LeadDedupKey, LeadSource, LeadStatus, ListingContent, ListingSnapshot,
+    derived_id, listing_id_for, shop_id_for, snapshot_id_for, Lead, ListingContent, ListingSnapshot,
 };
 use wangjian_domain::{LeadId, ListingId, OrgId, ShopId, SnapshotId};
 
@@ -22,41 +22,13 @@ use crate::value::{Kind, Val};
 use crate::write::json_of;
 use crate::{Store, StoreError};
 
-/// The namespace of wangjian's derived ids.
-const NAMESPACE: Uuid = Uuid::from_u128(0x6a2b_4c1e_9f0d_4b7a_8e35_1d2c_0f9a_7e61);
-
-fn derived(parts: &[&str]) -> Uuid {
-    // NUL-separated: no part can contain the separator of another in a way that matters
-    // (platform ids and hashes have no NUL; a NUL inside would only give another id).
-    Uuid::new_v5(&NAMESPACE, parts.join("\0").as_bytes())
-}
-
-/// The id of the listing `platform_listing_id` on `platform`.
-pub fn listing_id_for(platform: OrgId, platform_listing_id: &str) -> ListingId {
-    ListingId(derived(&[
-        "listing",
-        &platform.to_string(),
-        platform_listing_id,
-    ]))
-}
-
-/// The id of the shop `platform_shop_id` on `platform`.
-pub fn shop_id_for(platform: OrgId, platform_shop_id: &str) -> ShopId {
-    ShopId(derived(&["shop", &platform.to_string(), platform_shop_id]))
-}
-
-/// The id of the snapshot of `listing` with content hash `content_hash`.
-pub fn snapshot_id_for(listing: ListingId, content_hash: &str) -> SnapshotId {
-    SnapshotId(derived(&["snapshot", &listing.to_string(), content_hash]))
-}
-
-/// The id of the lead of `org` with deduplication key `key`.
-pub fn lead_id_for(org: OrgId, key: &LeadDedupKey) -> LeadId {
-    LeadId(derived(&["lead", &org.to_string(), &key.canonical()]))
-}
-
 fn mark_id(m: &Mark) -> Uuid {
-    derived(&["mark", &m.owner, &m.mark])
+    derived_id(&["mark", &m.owner, &m.mark])
+}
+
+/// The id of the receipt of `snapshot` delivered by `org`.
+fn receipt_id(org: OrgId, snapshot: SnapshotId) -> Uuid {
+    derived_id(&["receipt", &org.to_string(), &snapshot.to_string()])
 }
 
 /// The shop a listing is offered by.
@@ -68,10 +40,12 @@ pub struct ShopInput {
     pub name: String,
 }
 
-/// A scan hit to keep as a lead: which agency receives it, under which rule set.
+/// A scan hit to keep as a lead, as the intake (`wangjian-app`) decided it: the agency it
+/// was routed to, the rule set, the summary. The store makes the domain lead of it with
+/// [`Lead::from_scan`] once it has hashed the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanLead {
-    /// The patrolling agency.
+    /// The receiving agency.
     pub org: OrgId,
     /// `Detector::ruleset_version`: the same snapshot under the same rules is one lead.
     pub rule_set_version: String,
@@ -180,49 +154,6 @@ pub struct BatchOutcome {
     pub leads: u64,
 }
 
-impl ScanLead {
-    /// The lead of a scan `verdict` for the patrolling agency `org`, under the rule set
-    /// `rule_set_version`; the summary names the level, the score and up to five reasons.
-    pub fn from_verdict(org: OrgId, rule_set_version: &str, verdict: &Verdict) -> Self {
-        let reasons: Vec<String> = verdict
-            .reasons
-            .iter()
-            .take(5)
-            .map(|r| format!("{} {}", r.code.as_str(), r.matched))
-            .collect();
-        ScanLead {
-            org,
-            rule_set_version: rule_set_version.to_string(),
-            summary: format!(
-                "{} {}: {}",
-                verdict.level.as_str(),
-                verdict.score,
-                reasons.join("; ")
-            ),
-            scan: Some(LeadScan {
-                verdict: verdict.clone(),
-                texts: BTreeMap::new(),
-                region: None,
-            }),
-        }
-    }
-
-    /// [`ScanLead::from_verdict`] keeping the texts of `listing` the snapshot lacks and
-    /// the seller's region.
-    pub fn from_scan(
-        org: OrgId,
-        rule_set_version: &str,
-        listing: &Listing,
-        verdict: &Verdict,
-        region: Option<String>,
-    ) -> Self {
-        ScanLead {
-            scan: Some(LeadScan::new(listing, verdict, region)),
-            ..ScanLead::from_verdict(org, rule_set_version, verdict)
-        }
-    }
-}
-
 impl ListingInput {
     /// A listing as the scan reads it, offered on `platform` and captured at
     /// `captured_at`, with the lead its scan produced. The price becomes fen (a price that
@@ -278,16 +209,29 @@ async fn insert_new(
     Ok(added)
 }
 
-/// What a platform's push stored: the counts, and which items were new.
+/// What a batch stored, item by item: the ids it wrote (or found), and what was new.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOutcome {
     /// The counts.
     pub added: BatchOutcome,
-    /// For each item of the batch, in order: true when its snapshot is new (false: the
-    /// same listing with the same content was stored before).
+    /// For each item of the batch, in order: its listing.
+    pub listings: Vec<ListingId>,
+    /// For each item, in order: its snapshot (the listing with that content).
+    pub snapshots: Vec<SnapshotId>,
+    /// For each item, in order: true when its snapshot is new (false: the same listing
+    /// with the same content was stored before, by whoever delivered it, or earlier in
+    /// this batch).
     pub new_snapshot: Vec<bool>,
-    /// The leads this push created, in batch order, each with the index of the item that
-    /// made it (a repeat of that item in the same push made nothing).
+    /// For each item, in order: true when this deliverer delivers this snapshot for the
+    /// first time (its receipt is new; false when it delivered it before or earlier in this
+    /// batch). All false for a batch without a deliverer. What the deliverer is told
+    /// depends on this, never on what others delivered.
+    pub new_receipt: Vec<bool>,
+    /// For each item, in order: the lead of its scan, when it has one (new or stored
+    /// before).
+    pub leads: Vec<Option<LeadId>>,
+    /// The leads this batch created, in batch order, each with the index of the item that
+    /// made it (a repeat of that item in the same batch made nothing).
     pub new_leads: Vec<(usize, LeadId)>,
 }
 
@@ -341,6 +285,15 @@ fn snapshot_row(s: &ListingSnapshot) -> Vec<Val> {
     ]
 }
 
+fn receipt_row(org: OrgId, snapshot: SnapshotId, at: DateTime<Utc>) -> Vec<Val> {
+    vec![
+        Val::from(receipt_id(org, snapshot)),
+        Val::from(org.0),
+        Val::from(snapshot.0),
+        Val::from(at),
+    ]
+}
+
 fn lead_row(
     lead: &Lead,
     platform: OrgId,
@@ -382,33 +335,30 @@ impl Store {
         &self,
         batch: &[ListingInput],
     ) -> Result<BatchOutcome, StoreError> {
-        Ok(self.write_listings(batch, None).await?.added)
+        Ok(self.store_listings(batch, None).await?.added)
     }
 
-    /// Stores listings pushed by `submitted_by` (a platform, through the API) like
-    /// [`Store::import_listings`], recording the submitter on new listings and on their
-    /// leads, and telling which items were new.
-    pub async fn ingest_listings(
-        &self,
-        submitted_by: OrgId,
-        batch: &[ListingInput],
-    ) -> Result<IngestOutcome, StoreError> {
-        self.write_listings(batch, Some(submitted_by)).await
-    }
-
-    async fn write_listings(
+    /// Stores a batch like [`Store::import_listings`], delivered by `delivered_by` (a
+    /// patrolling agency, a platform pushing its listings): recorded as the submitter of
+    /// new listings and leads, and as a receipt of every snapshot (the platform reads the
+    /// leads of what it delivered through its receipts). Tells, item by item, the ids and
+    /// what was new.
+    pub async fn store_listings(
         &self,
         batch: &[ListingInput],
-        submitted_by: Option<OrgId>,
+        delivered_by: Option<OrgId>,
     ) -> Result<IngestOutcome, StoreError> {
+        let submitted_by = delivered_by;
         let mut shops = Vec::new();
         let mut seen_shops = HashSet::new();
         let mut listings = Vec::with_capacity(batch.len());
+        let mut listing_ids = Vec::with_capacity(batch.len());
         let mut snapshots = Vec::with_capacity(batch.len());
         let mut snapshot_ids = Vec::with_capacity(batch.len());
+        let mut receipts = Vec::new();
         let mut leads = Vec::new();
-        let mut lead_ids = Vec::new();
-        for (item, l) in batch.iter().enumerate() {
+        let mut lead_ids = Vec::with_capacity(batch.len());
+        for l in batch {
             let listing = listing_id_for(l.platform, &l.content.platform_listing_id);
             let shop = l.shop.as_ref().map(|s| {
                 let id = shop_id_for(l.platform, &s.platform_shop_id);
@@ -418,6 +368,7 @@ impl Store {
                 }
                 id
             });
+            listing_ids.push(listing);
             listings.push(listing_row(listing, l, shop, submitted_by));
             let snap = ListingSnapshot::new(
                 snapshot_id_for(listing, &l.content.content_hash()),
@@ -427,48 +378,58 @@ impl Store {
                 l.content.clone(),
                 l.captured_at,
             );
-            snapshot_ids.push(snap.id.0);
+            snapshot_ids.push(snap.id);
             snapshots.push(snapshot_row(&snap));
-            if let Some(scan) = &l.lead {
-                let key = LeadDedupKey::Scan {
-                    snapshot_hash: snap.content_hash().to_string(),
-                    rule_set_version: scan.rule_set_version.clone(),
-                };
-                let lead = Lead {
-                    id: lead_id_for(scan.org, &key),
-                    org: scan.org,
-                    source: LeadSource::Scan,
-                    summary: scan.summary.clone(),
-                    snapshot: Some(snap.id),
-                    shop,
-                    subject: None,
-                    received_at: l.captured_at,
-                    status: LeadStatus::New,
-                    dismissal: None,
-                    version: 1,
-                    dedup_key: key,
-                };
-                lead_ids.push((item, lead.id));
-                leads.push(lead_row(
-                    &lead,
-                    l.platform,
-                    submitted_by,
-                    scan.scan.as_ref(),
-                )?);
+            if let Some(by) = delivered_by {
+                receipts.push(receipt_row(by, snap.id, l.captured_at));
             }
+            lead_ids.push(match &l.lead {
+                Some(scan) => {
+                    let lead = Lead::from_scan(
+                        scan.org,
+                        &snap,
+                        &scan.rule_set_version,
+                        scan.summary.clone(),
+                        l.captured_at,
+                    );
+                    leads.push(lead_row(
+                        &lead,
+                        l.platform,
+                        submitted_by,
+                        scan.scan.as_ref(),
+                    )?);
+                    Some(lead.id)
+                }
+                None => None,
+            });
         }
         let mut tx = self.pool.begin_write().await?;
         let new_shops = insert_new(&mut tx, &schema::SHOPS, shops).await?;
         let new_listings = insert_new(&mut tx, &schema::LISTINGS, listings).await?;
         let new_snaps = insert_new(&mut tx, &schema::LISTING_SNAPSHOTS, snapshots).await?;
+        let new_receipts = insert_new(&mut tx, &schema::LISTING_RECEIPTS, receipts).await?;
         let new_leads = insert_new(&mut tx, &schema::LEADS, leads).await?;
         tx.commit().await?;
+        // Only the first of repeated items in the batch is new.
+        let firsts = |new: &HashSet<Uuid>, ids: &mut dyn Iterator<Item = Uuid>| -> Vec<bool> {
+            let mut seen = HashSet::new();
+            ids.map(|id| new.contains(&id) && seen.insert(id)).collect()
+        };
+        let new_snapshot = firsts(&new_snaps, &mut snapshot_ids.iter().map(|s| s.0));
+        let new_receipt = match delivered_by {
+            Some(by) => firsts(
+                &new_receipts,
+                &mut snapshot_ids.iter().map(|s| receipt_id(by, *s)),
+            ),
+            None => vec![false; batch.len()],
+        };
         let mut seen = HashSet::new();
-        let new_snapshot = snapshot_ids
+        let new_lead_items = lead_ids
             .iter()
-            .map(|id| new_snaps.contains(id) && seen.insert(*id))
+            .enumerate()
+            .filter_map(|(i, id)| id.map(|id| (i, id)))
+            .filter(|(_, id)| new_leads.contains(&id.0) && seen.insert(*id))
             .collect();
-        let mut seen = HashSet::new();
         Ok(IngestOutcome {
             added: BatchOutcome {
                 shops: new_shops.len() as u64,
@@ -476,11 +437,12 @@ impl Store {
                 snapshots: new_snaps.len() as u64,
                 leads: new_leads.len() as u64,
             },
+            listings: listing_ids,
+            snapshots: snapshot_ids,
             new_snapshot,
-            new_leads: lead_ids
-                .into_iter()
-                .filter(|(_, id)| new_leads.contains(&id.0) && seen.insert(*id))
-                .collect(),
+            new_receipt,
+            leads: lead_ids,
+            new_leads: new_lead_items,
         })
     }
 
@@ -584,6 +546,7 @@ impl Store {
 mod row_tests {
     use super::*;
     use wangjian_detect::{Level, Reason};
+    use wangjian_domain::lead::LeadDedupKey;
 
     fn input(shop: bool, scan: bool) -> ListingInput {
         let listing = Listing {
@@ -617,8 +580,12 @@ mod row_tests {
             }],
         };
         let org = OrgId::from_u128(7);
-        let lead =
-            scan.then(|| ScanLead::from_scan(org, "v1", &listing, &verdict, Some("350300".into())));
+        let lead = scan.then(|| ScanLead {
+            org,
+            rule_set_version: "v1".into(),
+            summary: "high 75".into(),
+            scan: Some(LeadScan::new(&listing, &verdict, Some("350300".into()))),
+        });
         let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.123456Z")
             .unwrap()
             .with_timezone(&Utc);
@@ -674,24 +641,20 @@ mod row_tests {
                     .values(&json_of(&snap).unwrap())
                     .unwrap()
             );
-            let key = LeadDedupKey::Scan {
-                snapshot_hash: hash,
-                rule_set_version: "v1".into(),
-            };
-            let lead = Lead {
-                id: lead_id_for(OrgId::from_u128(7), &key),
-                org: OrgId::from_u128(7),
-                source: LeadSource::Scan,
-                summary: "high 75".into(),
-                snapshot: Some(snap.id),
-                shop: shop_id,
-                subject: None,
-                received_at: l.captured_at,
-                status: LeadStatus::New,
-                dismissal: None,
-                version: 1,
-                dedup_key: key,
-            };
+            let lead = Lead::from_scan(
+                OrgId::from_u128(7),
+                &snap,
+                "v1",
+                "high 75".into(),
+                l.captured_at,
+            );
+            assert_eq!(
+                lead.dedup_key,
+                LeadDedupKey::Scan {
+                    snapshot_hash: hash,
+                    rule_set_version: "v1".into()
+                }
+            );
             let scan = l.lead.as_ref().and_then(|s| s.scan.as_ref());
             let mut j = json_of(&lead).unwrap();
             j["dedup_key_canonical"] = Json::String(lead.dedup_key.canonical());

@@ -8,7 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use wangjian_detect::{Code, Level};
 use wangjian_domain::lead::{Lead, LeadStatus, ListingSnapshot};
-use wangjian_domain::{Actor, CaseId, Context, LeadId, OrgId, RegionCode};
+use wangjian_domain::{Actor, CaseId, Context, LeadId, OrgId, RegionCode, SnapshotId};
 
 use crate::backend::Row;
 use crate::directory::from_row;
@@ -24,7 +24,8 @@ use crate::{Store, StoreError};
 pub enum LeadScope {
     /// Leads received by this agency.
     Org(OrgId),
-    /// Leads from listings this organization (a platform) pushed.
+    /// Leads this organization delivered: from listings it pushed (its receipts), or
+    /// submitted (a complaint's lead).
     Submitter(OrgId),
 }
 
@@ -106,6 +107,9 @@ pub struct LeadDetail {
     pub scan: Option<LeadScan>,
     /// The snapshot.
     pub snapshot: Option<ListingSnapshot>,
+    /// Who delivered it: the submitter, and every organization holding a receipt of its
+    /// snapshot (the policy's `LeadFacts::delivered_by`).
+    pub delivered_by: Vec<OrgId>,
 }
 
 fn cursor_text(at: DateTime<Utc>, id: Uuid) -> Cursor {
@@ -209,7 +213,11 @@ impl Store {
             }
             LeadScope::Submitter(o) => {
                 let p = arg(Val::from(o.0), &mut args);
-                conds.push(format!("l.submitted_by = {p}"));
+                let q = arg(Val::from(o.0), &mut args);
+                conds.push(format!(
+                    "(l.submitted_by = {p} OR EXISTS (SELECT 1 FROM listing_receipts r \
+                     WHERE r.org = {q} AND r.snapshot = l.snapshot))"
+                ));
             }
         }
         if let Some(s) = q.status {
@@ -298,17 +306,40 @@ impl Store {
             ),
             _ => None,
         };
-        let snapshot = match row.lead.snapshot {
-            Some(s) => {
-                crate::directory::get_by_id(&self.pool, &schema::LISTING_SNAPSHOTS, s.0).await?
-            }
-            None => None,
+        let (snapshot, mut delivered_by) = match row.lead.snapshot {
+            Some(s) => (
+                crate::directory::get_by_id(&self.pool, &schema::LISTING_SNAPSHOTS, s.0).await?,
+                self.receipts_of(s).await?,
+            ),
+            None => (None, vec![]),
         };
+        delivered_by.extend(row.submitted_by);
+        delivered_by.sort();
+        delivered_by.dedup();
         Ok(Some(LeadDetail {
             row,
             scan,
             snapshot,
+            delivered_by,
         }))
+    }
+
+    /// The organizations that delivered `snapshot` (its receipts).
+    pub async fn receipts_of(&self, snapshot: SnapshotId) -> Result<Vec<OrgId>, StoreError> {
+        let rows = self
+            .pool
+            .fetch(
+                "SELECT org FROM listing_receipts WHERE snapshot = $1 ORDER BY org",
+                vec![Val::from(snapshot.0)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                r.uuid(0)?
+                    .map(OrgId)
+                    .ok_or_else(|| StoreError::Corrupt("listing_receipts.org".into()))
+            })
+            .collect()
     }
 
     /// The cases a lead is linked to, oldest link first.

@@ -66,8 +66,7 @@ pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
 pub use directory::{ApiToken, Written};
 pub use error::StoreError;
 pub use intake::{
-    lead_id_for, listing_id_for, reason_bit, shop_id_for, snapshot_id_for, BatchOutcome,
-    IngestOutcome, LeadScan, ListingInput, ScanLead, ShopInput,
+    reason_bit, BatchOutcome, IngestOutcome, LeadScan, ListingInput, ScanLead, ShopInput,
 };
 pub use leads::{is_lead_cursor, LeadDetail, LeadQuery, LeadRow, LeadScope};
 #[doc(hidden)]

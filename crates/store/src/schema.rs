@@ -143,6 +143,18 @@ pub(crate) static LISTING_SNAPSHOTS: Table = Table {
     ],
 };
 
+/// Who delivered which snapshot (a patrolling agency, a pushing platform): the platform
+/// reads the leads of what it delivered through these, whoever stored the listing first.
+pub(crate) static LISTING_RECEIPTS: Table = Table {
+    name: "listing_receipts",
+    cols: &[
+        col!("id", Uuid),
+        col!("org", Uuid),
+        col!("snapshot", Uuid),
+        col!("received_at", Time),
+    ],
+};
+
 pub(crate) static MARKS: Table = Table {
     name: "marks",
     cols: &[
@@ -463,6 +475,7 @@ pub(crate) static ALL: &[&Table] = &[
     &SHOPS,
     &LISTINGS,
     &LISTING_SNAPSHOTS,
+    &LISTING_RECEIPTS,
     &MARKS,
     &LEADS,
     &CASES,

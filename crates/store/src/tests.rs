@@ -7,7 +7,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use wangjian_calendar::Calendar;
 use wangjian_domain::case::Env;
-use wangjian_domain::lead::ListingContent;
+use wangjian_domain::lead::{lead_id_for, listing_id_for, ListingContent};
 use wangjian_domain::org::{AdminLevel, Membership, OrgKind, Organization, User};
 use wangjian_domain::supervision::{self, SupervisionLevel};
 use wangjian_domain::{
@@ -823,24 +823,40 @@ async fn ingest_queue_filters_and_dismissal(s: &Store) {
             (Level::Low, vec![(Code::AdLaw, "ad-1")])
         };
         let v = verdict(&format!("L{i}"), level, &reasons);
-        let mut lead = ScanLead::from_verdict(if i < 20 { HZ } else { NB }, "rs1", &v);
-        if let Some(scan) = lead.scan.as_mut() {
-            scan.region = Some(if i % 2 == 0 { "330106" } else { "350300" }.into());
-        }
-        l.lead = Some(lead);
+        l.lead = Some(ScanLead {
+            org: if i < 20 { HZ } else { NB },
+            rule_set_version: "rs1".into(),
+            summary: format!("{} {}", v.level.as_str(), v.score),
+            scan: Some(LeadScan {
+                verdict: v,
+                texts: Default::default(),
+                region: Some(if i % 2 == 0 { "330106" } else { "350300" }.into()),
+            }),
+        });
         batch.push(l);
     }
     // The same listing twice in one push, and an unflagged one.
     batch.push(batch[0].clone());
     batch.push(listing(99, "运动鞋", None));
-    let out = s.ingest_listings(PLATFORM, &batch).await.unwrap();
+    let out = s.store_listings(&batch, Some(PLATFORM)).await.unwrap();
     assert_eq!(out.added.leads, 30);
     assert_eq!(out.new_leads.len(), 30);
     assert_eq!(out.new_snapshot.iter().filter(|n| **n).count(), 31);
+    assert_eq!(out.new_receipt, out.new_snapshot);
     assert!(!out.new_snapshot[30], "the repeated item is a duplicate");
-    let again = s.ingest_listings(PLATFORM, &batch).await.unwrap();
+    assert_eq!(
+        out.leads[30], out.leads[0],
+        "the repeat names the same lead"
+    );
+    assert_eq!(out.leads[31], None, "the unflagged listing has no lead");
+    let again = s.store_listings(&batch, Some(PLATFORM)).await.unwrap();
     assert_eq!(again.added, BatchOutcome::default());
     assert!(again.new_snapshot.iter().all(|n| !n) && again.new_leads.is_empty());
+    assert!(again.new_receipt.iter().all(|n| !n));
+    assert_eq!(
+        (again.snapshots.clone(), again.leads.clone()),
+        (out.snapshots.clone(), out.leads.clone())
+    );
 
     // The agency's queue: newest first, paged by keyset without gaps or repeats.
     let mut q = LeadQuery::new(LeadScope::Org(HZ));

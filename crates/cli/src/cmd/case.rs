@@ -1,26 +1,27 @@
 //! `wangjian case …`: the case workflow from the command line, before (and beside) the web
 //! console. Every action runs as a user (`--as LOGIN`, optionally `--org` when they belong
-//! to several organizations) through the same domain commands and permission checks the
-//! server uses, and leaves the same audit events.
+//! to several organizations) through the use cases of `wangjian-app` — the same policy,
+//! domain commands and audit events as the server; this module only parses arguments and
+//! prints results.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, bail};
 use chrono::{NaiveDate, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
+use wangjian_app::workflow::assist::NewAssist;
+use wangjian_app::workflow::seized::NewDestruction;
+use wangjian_app::{App, AppError, Call, Principal, RuleSource};
 use wangjian_calendar::{shanghai_date, Calendar};
-use wangjian_domain::case::Env;
-use wangjian_domain::deadline::RuleSet;
-use wangjian_domain::seized::{self, SeizedItem};
-use wangjian_domain::supervision::{self, SupervisionLevel};
-use wangjian_domain::transfer::{self, AssistTarget};
+use wangjian_domain::seized::SeizedItem;
+use wangjian_domain::supervision::SupervisionLevel;
+use wangjian_domain::transfer::AssistTarget;
 use wangjian_domain::{
-    Actor, CaseCommand, CaseId, CaseState, Context as Ctx, LeadId, OrgKind, RegionCode, RequestId,
-    UserId,
+    CaseCommand, CaseId, CaseState, LeadId, RegionCode, RequestId, SeizedItemId, UserId,
 };
-use wangjian_store::{CaseNumberRequest, CaseQuery, Scope, Store};
+use wangjian_store::{CaseQuery, Scope, Store};
 
 use crate::cmd::db::{open, runtime, DbArg};
 
@@ -313,55 +314,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     rt.block_on(async {
         let store = open(&DbArg { db: args.db }).await?;
         let now = args.now.unwrap_or_else(Utc::now);
-        let result = dispatch(&store, args.command, now).await;
+        let app = App::new(store.clone(), RuleSource::default()).map_err(|e| anyhow!("{e}"))?;
+        let result = dispatch(&app, args.command, now).await;
         store.close().await;
         result
     })
 }
 
-fn env() -> anyhow::Result<Env<'static>> {
-    Ok(Env {
-        rules: RuleSet::defaults().context("loading the deadline rules")?,
-        overrides: &[],
-        calendar: Calendar::china(),
+/// The call of `who` at `now`, under a fresh request id: the policy decides what they may.
+pub async fn call_as(app: &App, who: &AsArg, now: chrono::DateTime<Utc>) -> anyhow::Result<Call> {
+    let m = app
+        .member_by_login(&who.login, who.org.as_deref())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(Call {
+        principal: Principal::Member(m),
+        request: RequestId(Uuid::now_v7()),
+        now,
     })
 }
 
-fn ctx(now: chrono::DateTime<Utc>) -> Ctx {
-    Ctx::new_v7(RequestId(Uuid::now_v7()), now, 64)
-}
-
-pub async fn actor(store: &Store, who: &AsArg) -> anyhow::Result<Actor> {
-    let (user, _) = store
-        .user_by_login(&who.login)
-        .await?
-        .ok_or_else(|| anyhow!("no user with login {:?}", who.login))?;
-    let memberships = store.memberships(user.id).await?;
-    let org = match &who.org {
-        Some(key) => {
-            store
-                .find_organization(key)
-                .await?
-                .ok_or_else(|| anyhow!("no organization {key:?}"))?
-                .id
-        }
-        None => {
-            let mut orgs: Vec<_> = memberships.iter().map(|m| m.org).collect();
-            orgs.dedup();
-            match orgs.as_slice() {
-                [one] => *one,
-                [] => bail!("{} belongs to no organization", who.login),
-                _ => bail!(
-                    "{} belongs to several organizations: name one with --org",
-                    who.login
-                ),
-            }
-        }
-    };
-    store
-        .actor(user.id, org)
-        .await?
-        .ok_or_else(|| anyhow!("{} holds no role in that organization", who.login))
+/// A refusal of a use case as a sentence.
+fn refused(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::NotFound => anyhow!("not found, or not yours to see"),
+        other => anyhow!("{other}"),
+    }
 }
 
 async fn user_id(store: &Store, login: &str) -> anyhow::Result<UserId> {
@@ -464,18 +442,18 @@ async fn command_from(store: &Store, action: &str, set: &[String]) -> anyhow::Re
 }
 
 async fn transition(
-    store: &Store,
+    app: &App,
     case: Uuid,
     who: &AsArg,
     cmd: CaseCommand,
     now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<ExitCode> {
-    let actor = actor(store, who).await?;
-    let applied = store
-        .run_case_command(CaseId(case), &actor, &cmd, env()?, &ctx(now))
+    let call = call_as(app, who, now).await?;
+    let file = app
+        .transition(&call, CaseId(case), None, &cmd)
         .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let c = &applied.value.case;
+        .map_err(refused)?;
+    let c = &file.case;
     out!(
         "{}\t{}\t{} ({})\tversion {}",
         c.id,
@@ -487,23 +465,17 @@ async fn transition(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn dispatch(
-    store: &Store,
-    cmd: CaseCmd,
-    now: chrono::DateTime<Utc>,
-) -> anyhow::Result<ExitCode> {
+async fn dispatch(app: &App, cmd: CaseCmd, now: chrono::DateTime<Utc>) -> anyhow::Result<ExitCode> {
+    let store = app.store();
     match cmd {
         CaseCmd::Register { who, title, leads } => {
-            let actor = actor(store, &who).await?;
-            let req = CaseNumberRequest {
-                title,
-                leads: leads.into_iter().map(LeadId).collect(),
-            };
-            let applied = store
-                .register_case(&actor, &req, env()?, &ctx(now))
+            let call = call_as(app, &who, now).await?;
+            let leads: Vec<LeadId> = leads.into_iter().map(LeadId).collect();
+            let file = app
+                .register_case(&call, &title, &leads)
                 .await
-                .map_err(|e| anyhow!("{e}"))?;
-            let c = &applied.value.case;
+                .map_err(refused)?;
+            let c = &file.case;
             out!(
                 "{}\t{}\t{}",
                 c.id,
@@ -519,13 +491,13 @@ async fn dispatch(
             set,
         } => {
             let cmd = command_from(store, &action, &set).await?;
-            transition(store, case, &who, cmd, now).await
+            transition(app, case, &who, cmd, now).await
         }
         CaseCmd::Assign { case, who, officer } => {
             let cmd = CaseCommand::ReassignOfficer {
                 case_officer: user_id(store, &officer).await?,
             };
-            transition(store, case, &who, cmd, now).await
+            transition(app, case, &who, cmd, now).await
         }
         CaseCmd::Extend {
             case,
@@ -545,7 +517,7 @@ async fn dispatch(
                 ],
             )
             .await?;
-            transition(store, case, &who, cmd, now).await
+            transition(app, case, &who, cmd, now).await
         }
         CaseCmd::Transfer {
             case,
@@ -560,7 +532,7 @@ async fn dispatch(
                 reason,
                 materials: vec![],
             };
-            transition(store, case, &who, cmd, now).await
+            transition(app, case, &who, cmd, now).await
         }
         CaseCmd::Supervise {
             case,
@@ -569,26 +541,14 @@ async fn dispatch(
             due,
             note,
         } => {
-            let actor = actor(store, &who).await?;
-            let office = store
-                .organization(actor.org)
-                .await?
-                .ok_or_else(|| anyhow!("the acting organization is gone"))?;
+            let call = call_as(app, &who, now).await?;
             let level: SupervisionLevel = serde_json::from_value(json!(level))
                 .map_err(|_| anyhow!("--level: one of national, provincial, city, key, general"))?;
+            let s = app
+                .supervise(&call, CaseId(case), level, due, &note)
+                .await
+                .map_err(refused)?;
             let summary = store.case_summary(CaseId(case)).await?;
-            let change = supervision::mark(
-                &actor,
-                &office.region,
-                matches!(office.kind, OrgKind::CoordinationOffice),
-                &summary,
-                level,
-                due,
-                &note,
-                &ctx(now),
-            )
-            .map_err(|e| anyhow!("{e}"))?;
-            let s = store.apply(change).await?.value;
             out!("{}\t{}\tdue {}", s.id, summary.number, s.due);
             Ok(ExitCode::SUCCESS)
         }
@@ -614,26 +574,21 @@ async fn dispatch(
                 (None, None, Some(items)) => AssistTarget::Identification { items },
                 _ => bail!("name what to check: --subject, --carrier with --waybill, or --items"),
             };
-            let actor = actor(store, &who).await?;
-            let case = works_case(store, &actor, CaseId(case)).await?;
+            let call = call_as(app, &who, now).await?;
             let to = wangjian_domain::OrgId(org_id(store, &to).await?);
-            if to == actor.org {
-                bail!("--to: ask another agency than your own");
-            }
-            let change = transfer::send_assist_request(
-                &actor,
-                Some(case),
-                to,
-                target,
-                &question,
-                &basis,
-                RuleSet::defaults().context("loading the deadline rules")?,
-                &[],
-                &ctx(now),
-                Calendar::china(),
-            )
-            .map_err(|e| anyhow!("{e}"))?;
-            let (r, d) = store.apply(change).await?.value;
+            let (r, d) = app
+                .send_assist(
+                    &call,
+                    CaseId(case),
+                    NewAssist {
+                        to_org: to,
+                        target,
+                        question,
+                        legal_basis: basis,
+                    },
+                )
+                .await
+                .map_err(refused)?;
             out!("{}\tsent\tdue {}", r.id, d.due);
             Ok(ExitCode::SUCCESS)
         }
@@ -644,24 +599,18 @@ async fn dispatch(
             reference,
             decline,
         } => {
-            let actor = actor(store, &who).await?;
-            let r = store
-                .assist_request(wangjian_domain::AssistRequestId(request))
-                .await?
-                .ok_or_else(|| anyhow!("no assist request {request}"))?;
-            let d = deadline(store, r.reply_deadline).await?;
-            let change = transfer::answer_assist_request(
-                &r,
-                &d,
-                &actor,
-                &answer,
-                &reference,
-                decline,
-                &ctx(now),
-                Calendar::china(),
-            )
-            .map_err(|e| anyhow!("{e}"))?;
-            let (r, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
+            let call = call_as(app, &who, now).await?;
+            let (r, _) = app
+                .answer_assist(
+                    &call,
+                    wangjian_domain::AssistRequestId(request),
+                    None,
+                    &answer,
+                    &reference,
+                    decline,
+                )
+                .await
+                .map_err(refused)?;
             print_status(r.id, &r.status, r.version)
         }
         CaseCmd::Feedback {
@@ -671,30 +620,18 @@ async fn dispatch(
             reference,
             notes,
         } => {
-            let actor = actor(store, &who).await?;
-            let t = store
-                .transfer_order(wangjian_domain::TransferId(id))
-                .await?
-                .ok_or_else(|| anyhow!("no transfer order {id}"))?;
-            let d = match t.feedback_deadline {
-                Some(d) => deadline(store, d).await?,
-                None => bail!(
-                    "the transfer order is {}, it cannot take feedback",
-                    status_name(&t.status)?
-                ),
-            };
-            let change = transfer::report_feedback(
-                &t,
-                &d,
-                &actor,
-                &outcome,
-                &reference,
-                &notes,
-                &ctx(now),
-                Calendar::china(),
-            )
-            .map_err(|e| anyhow!("{e}"))?;
-            let (t, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
+            let call = call_as(app, &who, now).await?;
+            let t = app
+                .report_feedback(
+                    &call,
+                    wangjian_domain::TransferId(id),
+                    None,
+                    &outcome,
+                    &reference,
+                    &notes,
+                )
+                .await
+                .map_err(refused)?;
             print_status(t.id, &t.status, t.version)
         }
         CaseCmd::Seize {
@@ -705,19 +642,12 @@ async fn dispatch(
             unit,
             custody,
         } => {
-            let actor = actor(store, &who).await?;
-            let case = works_case(store, &actor, CaseId(case)).await?;
-            let change = seized::record_seizure(
-                &actor,
-                case,
-                &description,
-                quantity,
-                &unit,
-                &custody,
-                &ctx(now),
-            )
-            .map_err(|e| anyhow!("{e}"))?;
-            print_item(&store.apply(change).await?.value)
+            let call = call_as(app, &who, now).await?;
+            let item = app
+                .record_seizure(&call, CaseId(case), &description, quantity, &unit, &custody)
+                .await
+                .map_err(refused)?;
+            print_item(&item)
         }
         CaseCmd::HandOver {
             item,
@@ -726,11 +656,12 @@ async fn dispatch(
             to,
             note,
         } => {
-            let actor = actor(store, &who).await?;
-            let item = seized_item(store, item).await?;
-            let change = seized::hand_over(&actor, &item, &from, &to, &note, &ctx(now))
-                .map_err(|e| anyhow!("{e}"))?;
-            print_item(&store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value)
+            let call = call_as(app, &who, now).await?;
+            let item = app
+                .hand_over(&call, SeizedItemId(item), None, &from, &to, &note)
+                .await
+                .map_err(refused)?;
+            print_item(&item)
         }
         CaseCmd::Destroy {
             item,
@@ -740,14 +671,22 @@ async fn dispatch(
             place,
             witnesses,
         } => {
-            let actor = actor(store, &who).await?;
-            if on > shanghai_date(now) {
-                bail!("--on: the day of destruction {on} is in the future");
-            }
-            let item = seized_item(store, item).await?;
-            let change = seized::destroy(&actor, &item, on, &method, &place, &witnesses, &ctx(now))
-                .map_err(|e| anyhow!("{e}"))?;
-            print_item(&store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value)
+            let call = call_as(app, &who, now).await?;
+            let item = app
+                .destroy(
+                    &call,
+                    SeizedItemId(item),
+                    None,
+                    &NewDestruction {
+                        on,
+                        method,
+                        place,
+                        witnesses,
+                    },
+                )
+                .await
+                .map_err(refused)?;
+            print_item(&item)
         }
         CaseCmd::List {
             org,
@@ -825,36 +764,6 @@ async fn dispatch(
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// The case, when the actor's agency is responsible for it (an agency works its own
-/// cases; the server's policy says the same for these commands).
-async fn works_case(store: &Store, actor: &Actor, case: CaseId) -> anyhow::Result<CaseId> {
-    let summary = store.case_summary(case).await?;
-    if summary.responsible_org != actor.org {
-        bail!(
-            "case {} is not your agency's: only the responsible agency records seizures and sends assist requests for it",
-            summary.number
-        );
-    }
-    Ok(case)
-}
-
-async fn deadline(
-    store: &Store,
-    id: wangjian_domain::DeadlineId,
-) -> anyhow::Result<wangjian_domain::Deadline> {
-    store
-        .deadline(id)
-        .await?
-        .ok_or_else(|| anyhow!("deadline {id} is missing from the database"))
-}
-
-async fn seized_item(store: &Store, id: Uuid) -> anyhow::Result<SeizedItem> {
-    store
-        .seized_item(wangjian_domain::SeizedItemId(id))
-        .await?
-        .ok_or_else(|| anyhow!("no seized item {id}"))
 }
 
 /// A status as its stored name (`sent`, `feedback_reported`, …).

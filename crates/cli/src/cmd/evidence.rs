@@ -14,14 +14,16 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use chrono::Utc;
 use uuid::Uuid;
-use wangjian_domain::{CaseId, Role};
+use wangjian_app::workflow::evidence::NewEvidence;
+use wangjian_app::{App, AppError, RuleSource};
+use wangjian_domain::{CaseId, ListingId};
 use wangjian_ledger::package::CaseRef;
-use wangjian_store::{Capture, Store};
+use wangjian_store::Store;
 
-use crate::cmd::case::{actor, AsArg};
+use crate::cmd::case::{call_as, AsArg};
 use crate::cmd::db::{open, runtime, DbArg};
 use crate::cmd::log::KeyArg;
 
@@ -83,21 +85,22 @@ pub fn capture(args: CaptureArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn capture_files(store: &Store, args: &CaptureArgs) -> anyhow::Result<ExitCode> {
-    let who = actor(store, &args.who).await?;
-    let file = store
-        .case_file(CaseId(args.case))
+    let app = App::new(store.clone(), RuleSource::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let call = call_as(&app, &args.who, Utc::now()).await?;
+    // The case's write rule, before any file is read.
+    app.writable_case(&call, CaseId(args.case))
         .await
-        .with_context(|| format!("case {}", args.case))?;
-    if file.case.responsible_org != who.org
-        || !(who.has(Role::Officer) || who.has(Role::Supervisor))
-    {
-        bail!(
-            "{} may not add evidence to case {}: only an officer or supervisor of the agency \
-             responsible for it may",
-            args.who.login,
-            args.case
-        );
-    }
+        .map_err(|e| {
+            let why = match e {
+                AppError::NotFound => "not found, or not yours to see".to_string(),
+                other => other.to_string(),
+            };
+            anyhow::anyhow!(
+                "{} may not add evidence to case {}: {why}",
+                args.who.login,
+                args.case
+            )
+        })?;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -112,18 +115,19 @@ async fn capture_files(store: &Store, args: &CaptureArgs) -> anyhow::Result<Exit
             .kind
             .clone()
             .unwrap_or_else(|| media_type_of(path).to_string());
-        let c = store
-            .capture(Capture {
-                bytes,
-                media_type,
-                source,
-                case: Some(args.case),
-                listing: args.listing,
-                captured_by: who.user.0,
-                org: who.org.0,
-                at: Utc::now(),
-            })
+        let c = app
+            .capture_evidence(
+                &call,
+                CaseId(args.case),
+                NewEvidence {
+                    bytes,
+                    media_type,
+                    source,
+                    listing: args.listing.map(ListingId),
+                },
+            )
             .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("capturing {}", path.display()))?;
         let sha: String = c.sha256.iter().map(|b| format!("{b:02x}")).collect();
         if c.already_captured {

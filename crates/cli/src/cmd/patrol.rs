@@ -18,14 +18,16 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::Utc;
 use rayon::prelude::*;
-use wangjian_detect::{CsvListings, Detector, Level, Listing};
+use wangjian_app::intake::{Delivery, Item};
+use wangjian_app::App;
+use wangjian_detect::{CsvListings, Level, Listing};
 use wangjian_domain::OrgId;
-use wangjian_store::{ListingInput, ScanLead, Store};
+use wangjian_store::Store;
 
 use crate::cmd::db::{open, runtime, DbArg};
-use crate::cmd::scan::{load_detector, RuleArgs};
+use crate::cmd::scan::{rule_source, RuleArgs};
 use crate::input::{for_each_line, MAX_LINE_BYTES};
 use crate::report::BadLines;
 
@@ -74,60 +76,52 @@ pub enum MinLevel {
 }
 
 impl MinLevel {
-    fn admits(self, l: Level) -> bool {
-        let rank = |l: Level| Level::ALL.iter().position(|x| *x == l).unwrap_or(0);
-        let min = match self {
+    fn level(self) -> Level {
+        match self {
             MinLevel::Low => Level::Low,
             MinLevel::Medium => Level::Medium,
             MinLevel::High => Level::High,
-        };
-        rank(l) >= rank(min)
+        }
     }
 }
 
-/// What the patrol adds to plain import.
-struct Patrol {
-    detector: Detector,
-    org: OrgId,
-    min: MinLevel,
-}
-
-/// Runs `wangjian import listings`.
+/// Runs `wangjian import listings`: store only, no scan.
 pub fn run_import(args: ListingArgs) -> anyhow::Result<ExitCode> {
-    stream(args, None)
+    stream(
+        args,
+        RuleArgs {
+            rules: None,
+            marks: vec![],
+        },
+        None,
+        Delivery {
+            by: None,
+            min_level: None,
+        },
+    )
 }
 
 /// Runs `wangjian patrol`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut rules = args.rules.clone();
     let rt = runtime()?;
-    let (org, db_marks) = rt.block_on(async {
+    let org = rt.block_on(async {
         let store = open(&args.listings.db).await?;
         let org = store
             .find_organization(&args.org)
             .await?
-            .with_context(|| format!("no single organization {:?}: import orgs first", args.org))?;
-        let marks = store.marks().await?;
+            .with_context(|| format!("no single organization {:?}: import orgs first", args.org));
         store.close().await;
-        anyhow::Ok((org.id, marks))
+        org
     })?;
     drop(rt);
-    // Marks imported into the database join those of --marks files.
-    let detector = if db_marks.is_empty() {
-        load_detector(&rules, None)?
-    } else {
-        let (pack, mut marks) = crate::cmd::scan::load_sources(&rules)?;
-        marks.extend(db_marks);
-        rules.marks.clear();
-        Detector::build(pack, marks).map_err(|e| anyhow::anyhow!("invalid rules:\n{e}"))?
-    };
     stream(
         args.listings,
-        Some(Patrol {
-            detector,
-            org,
-            min: args.min_level,
-        }),
+        args.rules,
+        Some(org.id),
+        Delivery {
+            by: Some(org.id),
+            min_level: Some(args.min_level.level()),
+        },
     )
 }
 
@@ -140,7 +134,21 @@ enum Parsed {
     Bad(String),
 }
 
-fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode> {
+/// What one run added.
+#[derive(Default)]
+struct Totals {
+    batches: u64,
+    stored: u64,
+    leads: u64,
+    unrouted: u64,
+}
+
+fn stream(
+    args: ListingArgs,
+    rules: RuleArgs,
+    patrol: Option<OrgId>,
+    delivery: Delivery,
+) -> anyhow::Result<ExitCode> {
     let inputs = if args.inputs.is_empty() {
         vec!["-".to_string()]
     } else {
@@ -149,6 +157,12 @@ fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode>
     let batch_size = args.batch.max(1);
     let rt = runtime()?;
     let store = rt.block_on(open(&args.db))?;
+    let app = App::new(store.clone(), rule_source(&rules)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if delivery.min_level.is_some() {
+        // Build the rule set now: a broken one stops the run before anything is read.
+        rt.block_on(app.rules().detector(&store))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
     let mut platforms = Platforms::default();
     if let Some(p) = &args.platform {
         let o = rt
@@ -157,8 +171,7 @@ fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode>
         platforms.fixed = Some(o.id);
     }
     let mut bad = BadLines::default();
-    let mut batch_no = 0u64;
-    let (mut stored, mut leads) = (0u64, 0u64);
+    let mut totals = Totals::default();
     let mut out = io::stdout().lock();
     for name in &inputs {
         let source = if name == "-" {
@@ -179,25 +192,29 @@ fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode>
                     return Ok(());
                 }
                 let (first, last) = (pending[0].0, pending[pending.len() - 1].0);
-                let items = std::mem::take(pending);
-                let inputs = prepare(
+                let items = prepare(
                     &rt,
                     &store,
                     &mut platforms,
-                    patrol.as_ref(),
-                    items,
+                    std::mem::take(pending),
                     &source,
                     bad,
                 )?;
-                let outcome = rt
-                    .block_on(store.import_listings(&inputs))
+                let report = rt
+                    .block_on(app.intake(delivery, items, Utc::now()))
+                    .map_err(|e| anyhow::anyhow!("{e}"))
                     .with_context(|| format!("storing {source} lines {first}..{last}"))?;
-                batch_no += 1;
-                stored += inputs.len() as u64;
-                leads += outcome.leads;
+                for (line, r) in &report.rejected {
+                    bad.report(&source, *line, r.to_string());
+                }
+                totals.batches += 1;
+                totals.stored += report.outcomes.len() as u64;
+                totals.leads += report.added.leads;
+                totals.unrouted += report.outcomes.iter().filter(|o| o.unrouted).count() as u64;
                 writeln!(
                     out,
-                    "committed batch {batch_no} {source} lines {first}..{last}"
+                    "committed batch {} {source} lines {first}..{last}",
+                    totals.batches
                 )?;
                 out.flush()?;
                 Ok(())
@@ -228,14 +245,25 @@ fn stream(args: ListingArgs, patrol: Option<Patrol>) -> anyhow::Result<ExitCode>
         }
         flush(&mut pending, &mut bad)?;
     }
-    if stored >= ANALYZE_AFTER {
+    if totals.stored >= ANALYZE_AFTER {
         // The lead queue's filters plan well only with fresh statistics.
         rt.block_on(store.analyze())
             .context("refreshing statistics (wangjian db analyze)")?;
     }
     rt.block_on(store.close());
+    let unrouted = if patrol.is_some() && totals.unrouted > 0 {
+        format!(
+            ", {} flagged listings no agency has jurisdiction over (no lead)",
+            totals.unrouted
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "wangjian: stored {stored} listings in {batch_no} batches, {leads} new leads, {} bad lines",
+        "wangjian: stored {} listings in {} batches, {} new leads{unrouted}, {} bad lines",
+        totals.stored,
+        totals.batches,
+        totals.leads,
         bad.count()
     );
     Ok(bad.exit_code())
@@ -259,20 +287,17 @@ struct Platforms {
     by_name: HashMap<String, Option<OrgId>>,
 }
 
-/// A parsed listing with the lead its scan produced, or why the line is bad.
-type Scanned = Result<(Listing, Option<ScanLead>), String>;
-
-/// Parses and (for a patrol) scans a batch in parallel, then resolves platforms.
+/// Parses a batch in parallel, then resolves each listing's platform; bad lines are
+/// reported and left out.
 fn prepare(
     rt: &tokio::runtime::Runtime,
     store: &Store,
     platforms: &mut Platforms,
-    patrol: Option<&Patrol>,
     items: Vec<(u64, Parsed)>,
     source: &str,
     bad: &mut BadLines,
-) -> anyhow::Result<Vec<ListingInput>> {
-    let scanned: Vec<(u64, Scanned)> = items
+) -> anyhow::Result<Vec<Item>> {
+    let parsed: Vec<(u64, Result<Listing, String>)> = items
         .into_par_iter()
         .map(|(n, p)| {
             let listing = match p {
@@ -280,22 +305,13 @@ fn prepare(
                 Parsed::Csv(r) => *r,
                 Parsed::Bad(e) => Err(e),
             };
-            let r = listing.map(|l| {
-                let lead = patrol.and_then(|p| {
-                    let v = p.detector.scan(&l);
-                    p.min
-                        .admits(v.level)
-                        .then(|| ScanLead::from_verdict(p.org, p.detector.ruleset_version(), &v))
-                });
-                (l, lead)
-            });
-            (n, r)
+            (n, listing)
         })
         .collect();
-    let mut out = Vec::with_capacity(scanned.len());
-    for (n, r) in scanned {
-        let (l, lead) = match r {
-            Ok(x) => x,
+    let mut out = Vec::with_capacity(parsed.len());
+    for (n, r) in parsed {
+        let l = match r {
+            Ok(l) => l,
             Err(e) => {
                 bad.report(source, n, e);
                 continue;
@@ -321,35 +337,17 @@ fn prepare(
                 source,
                 n,
                 format!(
-                "unknown platform {:?}: import it with `wangjian import orgs` or pass --platform",
-                l.platform.as_deref().unwrap_or("")
-            ),
+                    "unknown platform {:?}: import it with `wangjian import orgs` or pass --platform",
+                    l.platform.as_deref().unwrap_or("")
+                ),
             );
             continue;
         };
-        match captured(l.captured_at.as_deref()) {
-            Ok(at) => out.push(ListingInput::from_listing(l, platform, at, lead)),
-            Err(e) => bad.report(source, n, e),
-        }
+        out.push(Item {
+            index: n,
+            listing: l,
+            platform,
+        });
     }
     Ok(out)
-}
-
-/// When a listing was captured: its `captured_at` (RFC 3339, or a bare date taken as
-/// 00:00 UTC), or now when it has none.
-fn captured(s: Option<&str>) -> Result<DateTime<Utc>, String> {
-    let s = s.unwrap_or("").trim();
-    if s.is_empty() {
-        return Ok(Utc::now());
-    }
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc())
-        })
-        .ok_or_else(|| format!("captured_at {s:?} is not an RFC 3339 time or a YYYY-MM-DD date"))
 }

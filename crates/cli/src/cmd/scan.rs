@@ -22,10 +22,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use wangjian_detect::{
-    parse_marks, Code, CsvListings, Detector, Level, Listing, ListingRef, RulePack, Verdict,
-    PACK_FILES,
-};
+use wangjian_app::{PackSource, RuleSource};
+use wangjian_detect::{Code, CsvListings, Detector, Level, Listing, ListingRef, RulePack, Verdict};
 
 use crate::input::{LineProblem, MAX_LINE_BYTES};
 use crate::report::BadLines;
@@ -33,8 +31,8 @@ use crate::report::BadLines;
 /// Where the rules come from (shared with `wangjian rules`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct RuleArgs {
-    /// Rule pack directory. Default: `rules/default` under the current directory when it
-    /// exists, otherwise the default pack embedded in the binary.
+    /// Rule pack directory (the files of `rules/default`). Default: the pack embedded in
+    /// the binary, built from `rules/default` (the same wherever the command runs).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Marks file (CSV: mark,aliases,owner,categories,reference_price_cny,authorized_shops
@@ -85,67 +83,31 @@ pub struct Args {
     pub inputs: Vec<String>,
 }
 
-/// Reads a rule pack directory into (path, text) pairs; errors name the file.
-fn read_pack_dir(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let mut files = Vec::new();
-    for name in PACK_FILES {
-        let path = dir.join(name);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading rule file {}", path.display()))?;
-        files.push((path.display().to_string(), text));
+/// Where the arguments say the rules come from (the one assembly of `wangjian-app`: the
+/// embedded pack unless `--rules DIR`, plus `--marks` files).
+pub fn rule_source(args: &RuleArgs) -> RuleSource {
+    RuleSource {
+        pack: args
+            .rules
+            .clone()
+            .map_or(PackSource::Embedded, PackSource::Dir),
+        marks_files: args.marks.clone(),
+        registry: true,
     }
-    Ok(files)
 }
 
 /// Loads the rule pack and marks the arguments name, with every problem in the error.
 pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_detect::Mark>)> {
-    let dir = match &args.rules {
-        Some(d) => Some(d.clone()),
-        None => {
-            let d = PathBuf::from("rules/default");
-            d.is_dir().then_some(d)
-        }
-    };
-    let pack = match dir {
-        Some(d) => {
-            let files = read_pack_dir(&d)?;
-            RulePack::parse(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        }
-        None => RulePack::embedded(),
-    };
-    let mut problems = Vec::new();
-    let pack = match pack {
-        Ok(p) => Some(p),
-        Err(e) => {
-            problems.extend(e.0);
-            None
-        }
-    };
-    let mut marks = Vec::new();
-    for path in &args.marks {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading marks file {}", path.display()))?;
-        match parse_marks(&path.display().to_string(), &text) {
-            Ok(m) => marks.extend(m),
-            Err(e) => problems.extend(e.0),
-        }
-    }
-    match pack {
-        Some(p) if problems.is_empty() => Ok((p, marks)),
-        _ => bail!("invalid rules:\n{}", wangjian_detect::Problems(problems)),
-    }
+    rule_source(args).load().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Builds the detector the arguments name.
 pub fn load_detector(args: &RuleArgs, compiled: Option<&Path>) -> anyhow::Result<Detector> {
+    let mut source = rule_source(args);
     if let Some(path) = compiled {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("reading compiled rule set {}", path.display()))?;
-        return Detector::from_compiled(&bytes)
-            .with_context(|| format!("loading compiled rule set {}", path.display()));
+        source.pack = PackSource::Compiled(path.to_path_buf());
     }
-    let (pack, marks) = load_sources(args)?;
-    Detector::build(pack, marks).map_err(|e| anyhow::anyhow!("invalid rules:\n{e}"))
+    source.build(vec![]).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A record read ahead of scanning: parsed (CSV) or unusable.

@@ -12,18 +12,17 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wangjian_domain::org::OrgKind;
-use wangjian_domain::transfer::{self, AssistRequest, AssistStatus, AssistTarget, TransferError};
-use wangjian_domain::{AssistRequestId, Deadline, OrgId, RuleSet};
+use wangjian_domain::transfer::{AssistRequest, AssistStatus, AssistTarget};
+use wangjian_domain::{AssistRequestId, Deadline, OrgId};
 use wangjian_store::{AssistDirection, AssistQuery, Cursor, Store};
 
-use super::cases::{load_visible_case, store};
-use super::workflow::context;
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, list_scope, Action, Party, Resource, ResourceKind, Scope};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{decide, list_scope, Action, Party, Resource, ResourceKind, Scope};
+use wangjian_app::workflow::assist::NewAssist;
+use wangjian_domain::CaseId;
 
 /// The routes (mounted under `/api/v1`).
 pub fn routes() -> axum::Router<AppState> {
@@ -44,31 +43,6 @@ pub fn routes() -> axum::Router<AppState> {
 )]
 pub struct AssistDoc;
 
-/// A domain refusal of a transfer or assist-request command as an API error: an empty
-/// text names its field; a wrong state is a rule violation.
-pub(crate) fn transfer_error(e: TransferError) -> ApiError {
-    match e {
-        TransferError::Empty(what) => {
-            let field = match what {
-                "the feedback outcome" => "outcome",
-                "the question" => "question",
-                "the answer" => "answer",
-                other => other,
-            };
-            ApiError::invalid(field, e.to_string())
-        }
-        TransferError::NotReceiver(_) => {
-            ApiError::with_message(ErrorCode::Forbidden, e.to_string())
-        }
-        TransferError::WrongStatus { .. } | TransferError::ReferralFeedback => {
-            ApiError::with_message(ErrorCode::RuleViolation, e.to_string())
-        }
-        TransferError::WrongDeadline(_) | TransferError::Deadline(_) | TransferError::Ids(_) => {
-            ApiError::internal(&e)
-        }
-    }
-}
-
 /// An assist request with its reply deadline (due date, status).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssistView {
@@ -80,20 +54,6 @@ pub struct AssistView {
     pub reply_deadline: Option<Deadline>,
 }
 
-/// The policy's view of an assist request.
-async fn resource(s: &Store, r: &AssistRequest) -> Result<Resource, ApiError> {
-    let region = |o: Option<wangjian_domain::Organization>| {
-        o.map(|o| o.region)
-            .ok_or_else(|| ApiError::internal(&"an assist request names an unknown organization"))
-    };
-    Ok(Resource::AssistRequest {
-        sender: r.from_org,
-        sender_region: region(s.organization(r.from_org).await?)?,
-        receiver: r.to_org,
-        receiver_region: region(s.organization(r.to_org).await?)?,
-    })
-}
-
 /// Loads an assist request the caller may read (else the unknown id's 404), with its
 /// policy resource.
 pub(crate) async fn load_visible(
@@ -102,14 +62,10 @@ pub(crate) async fn load_visible(
     id: &str,
 ) -> Result<(AssistRequest, Resource), ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let s = store(state)?;
-    let r = s
-        .assist_request(AssistRequestId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let res = resource(s, &r).await?;
-    decide(&caller.principal, Action::Read, &res).into_result()?;
-    Ok((r, res))
+    Ok(state
+        .app()?
+        .visible_assist(&caller.call(), AssistRequestId(id))
+        .await?)
 }
 
 async fn view(s: &Store, request: AssistRequest) -> Result<AssistView, ApiError> {
@@ -137,32 +93,6 @@ pub struct NewAssistRequest {
     pub legal_basis: String,
 }
 
-async fn check_target(s: &Store, t: &AssistTarget) -> Result<(), ApiError> {
-    let empty = |field: &str, v: &str| {
-        if v.trim().is_empty() {
-            Err(ApiError::invalid(
-                field,
-                format!("{field} must not be empty"),
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    match t {
-        AssistTarget::Subject { subject } => {
-            if s.subject(*subject).await?.is_none() {
-                return Err(ApiError::invalid("target.subject", "no such subject"));
-            }
-            Ok(())
-        }
-        AssistTarget::Shipment { carrier, waybill } => {
-            empty("target.carrier", carrier)?;
-            empty("target.waybill", waybill)
-        }
-        AssistTarget::Identification { items } => empty("target.items", items),
-    }
-}
-
 /// Sends an assist request for a case, as a worker of the case's responsible agency.
 #[utoipa::path(post, path = "/cases/{id}/assist-requests", tag = "assist",
     params(("id" = String, Path, description = "Case id")),
@@ -180,38 +110,24 @@ pub async fn send_assist(
     body: Result<Json<NewAssistRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<AssistView>), ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
-    decide(&caller.principal, Action::Write, &Resource::Case(facts)).into_result()?;
+    caller.member()?;
+    let case = CaseId(super::cases::path_id(&id)?);
+    let app = state.app()?;
+    // Visibility and the write rule before the body is looked at.
+    app.writable_case(&caller.call(), case).await?;
     let Json(req) = body?;
-    let s = store(&state)?;
-    let to = s
-        .organization(OrgId(req.to_org))
-        .await?
-        .filter(|o| matches!(o.kind, OrgKind::Agency { .. }))
-        .ok_or_else(|| ApiError::invalid("to_org", "no such agency"))?;
-    if to.id == m.actor.org {
-        return Err(ApiError::invalid(
-            "to_org",
-            "ask another agency than your own",
-        ));
-    }
-    check_target(s, &req.target).await?;
-    let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
-    let change = transfer::send_assist_request(
-        &m.actor,
-        Some(file.case.id),
-        to.id,
-        req.target,
-        &req.question,
-        &req.legal_basis,
-        rules,
-        &[],
-        &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
-    )
-    .map_err(transfer_error)?;
-    let (request, deadline) = s.apply(change).await?.value;
+    let (request, deadline) = app
+        .send_assist(
+            &caller.call(),
+            case,
+            NewAssist {
+                to_org: OrgId(req.to_org),
+                target: req.target,
+                question: req.question,
+                legal_basis: req.legal_basis,
+            },
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(AssistView {
@@ -299,7 +215,8 @@ pub async fn list_assist(
             }))
         }
     };
-    let page = store(&state)?
+    let page = state
+        .store()?
         .assist_requests(&AssistQuery {
             scope,
             direction,
@@ -329,7 +246,7 @@ pub async fn get_assist(
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
     let (r, _) = load_visible(&state, &caller, &id).await?;
-    Ok(Json(view(store(&state)?, r).await?))
+    Ok(Json(view(state.store()?, r).await?))
 }
 
 /// The asked agency's answer.
@@ -366,30 +283,21 @@ pub async fn answer_assist(
     body: Result<Json<AssistAnswer>, JsonRejection>,
 ) -> Result<Json<AssistView>, ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
+    caller.member()?;
     let (r, res) = load_visible(&state, &caller, &id).await?;
     decide(&caller.principal, Action::Write, &res).into_result()?;
     let Json(req) = body?;
-    if req.expected_version.is_some_and(|v| v != r.version) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
-    let s = store(&state)?;
-    let dl = s
-        .deadline(r.reply_deadline)
-        .await?
-        .ok_or_else(|| ApiError::internal(&"an assist request without its reply deadline"))?;
-    let change = transfer::answer_assist_request(
-        &r,
-        &dl,
-        &m.actor,
-        &req.answer,
-        &req.reference,
-        req.declined,
-        &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
-    )
-    .map_err(transfer_error)?;
-    let (request, deadline) = s.apply(change).await?.value;
+    let (request, deadline) = state
+        .app()?
+        .answer_assist(
+            &caller.call(),
+            r.id,
+            req.expected_version,
+            &req.answer,
+            &req.reference,
+            req.declined,
+        )
+        .await?;
     Ok(Json(AssistView {
         request,
         reply_deadline: Some(deadline),

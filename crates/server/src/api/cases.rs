@@ -4,59 +4,20 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wangjian_domain::case::Env;
-use wangjian_domain::transfer::TransferStatus;
-use wangjian_domain::{
-    CaseCommand, CaseFile, CaseId, CaseState, Context, RequestId, RuleSet, TRANSITIONS,
-};
-use wangjian_store::{CaseQuery, Cursor, Store};
+use wangjian_domain::{CaseCommand, CaseFile, CaseId, CaseState};
+use wangjian_store::{CaseQuery, Cursor};
 
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, list_scope, Action, CaseFacts, Party, Resource, ResourceKind, Scope};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
 
-pub(crate) fn store(state: &AppState) -> Result<&Store, ApiError> {
-    state.directory().store().ok_or_else(|| {
-        ApiError::with_message(
-            ErrorCode::NotAvailable,
-            "no database is attached to this server",
-        )
-    })
-}
-
 /// An id from the path: a malformed one is as unknown as a missing one.
-fn path_id(s: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn path_id(s: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(s).map_err(|_| ApiError::not_found())
-}
-
-/// The policy's view of a stored case.
-pub(crate) async fn case_facts(store: &Store, file: &CaseFile) -> Result<CaseFacts, ApiError> {
-    let c = &file.case;
-    let summary = store.case_summary(c.id).await?;
-    let originating_region = match store.organization(c.originating_org).await? {
-        Some(o) => o.region,
-        None => summary.region.clone(),
-    };
-    Ok(CaseFacts {
-        view: c.view(),
-        originating_org: c.originating_org,
-        region: summary.region,
-        originating_region,
-        // The store keeps no sharing lists yet.
-        shared_with: vec![],
-        transferred_to: file
-            .transfers
-            .iter()
-            .filter(|t| t.status != TransferStatus::Refused)
-            .map(|t| t.to_org)
-            .collect(),
-    })
 }
 
 /// Query of the case list.
@@ -84,19 +45,6 @@ pub struct CasePage {
     pub next: Option<String>,
 }
 
-/// The store query for `scope`, or `None` when the scope admits no case. Only the
-/// store's two case scopes exist so far (responsible agency, region); a wider policy
-/// scope is narrowed to them, never widened.
-pub(crate) fn case_scope(scope: &Scope) -> Option<wangjian_store::Scope> {
-    match scope {
-        Scope::Parties { org, parties } if parties.contains(&Party::Responsible) => {
-            Some(wangjian_store::Scope::Org(*org))
-        }
-        Scope::Region(r) => Some(wangjian_store::Scope::Region(r.clone())),
-        _ => None,
-    }
-}
-
 /// Cases the caller may see.
 #[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
     security(("bearer" = [])),
@@ -111,7 +59,7 @@ pub async fn list_cases(
 ) -> Result<Json<CasePage>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let store = store(&state)?;
+    let store = state.store()?;
     let state_filter = q
         .state
         .as_deref()
@@ -122,7 +70,7 @@ pub async fn list_cases(
                 .ok_or_else(|| ApiError::invalid("state", format!("unknown state {s:?}")))
         })
         .transpose()?;
-    let Some(scope) = case_scope(&list_scope(&caller.principal, ResourceKind::Case)) else {
+    let Some(scope) = state.app()?.case_list_scope(&caller.call()) else {
         return Ok(Json(CasePage {
             items: vec![],
             next: None,
@@ -157,23 +105,6 @@ pub struct CaseDetail {
     pub allowed_actions: Vec<String>,
 }
 
-pub(crate) async fn load_visible_case(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> Result<(CaseFile, CaseFacts), ApiError> {
-    let store = store(state)?;
-    let file = store.case_file(CaseId(path_id(id)?)).await?;
-    let facts = case_facts(store, &file).await?;
-    decide(
-        &caller.principal,
-        Action::Read,
-        &Resource::Case(facts.clone()),
-    )
-    .into_result()?;
-    Ok((file, facts))
-}
-
 /// One case.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
     params(("id" = String, Path, description = "Case id")),
@@ -188,17 +119,13 @@ pub async fn get_case(
 ) -> Result<Json<CaseDetail>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
-    let res = Resource::Case(facts);
-    let allowed_actions = TRANSITIONS
-        .iter()
-        .filter(|t| t.from.contains(&file.case.state))
-        .filter(|t| decide(&caller.principal, Action::Transition(t.action), &res).is_allow())
-        .map(|t| t.action.as_str().to_string())
-        .collect();
+    let d = state
+        .app()?
+        .case_detail(&caller.call(), CaseId(path_id(&id)?))
+        .await?;
     Ok(Json(CaseDetail {
-        file,
-        allowed_actions,
+        file: d.file,
+        allowed_actions: d.allowed_actions,
     }))
 }
 
@@ -234,9 +161,8 @@ pub async fn transition_case(
     get_case(State(state), caller, Path(id)).await
 }
 
-/// Checks and runs one command on a case for the caller (the API's and the console's
-/// one path): write scope, visibility (404 as unknown), the policy, the expected version,
-/// then the state machine in the store.
+/// Runs one command on a case for the caller (the API's and the console's one path):
+/// write scope, then the use case (visibility, policy, expected version, state machine).
 pub(crate) async fn run_transition(
     state: &AppState,
     caller: &Caller,
@@ -245,27 +171,15 @@ pub(crate) async fn run_transition(
     command: &CaseCommand,
 ) -> Result<(), ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let member = caller.member()?.clone();
-    let (file, facts) = load_visible_case(state, caller, id).await?;
-    decide(
-        &caller.principal,
-        Action::Transition(command.action()),
-        &Resource::Case(facts),
-    )
-    .into_result()?;
-    if expected_version.is_some_and(|v| v != file.case.version) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
-    let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
-    let env = Env {
-        rules,
-        overrides: &[],
-        calendar: wangjian_calendar::Calendar::china(),
-    };
-    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
-    let ctx = Context::new_v7(RequestId(request), Utc::now(), 64);
-    store(state)?
-        .run_case_command(file.case.id, &member.actor, command, env, &ctx)
+    caller.member()?;
+    state
+        .app()?
+        .transition(
+            &caller.call(),
+            CaseId(path_id(id)?),
+            expected_version,
+            command,
+        )
         .await?;
     Ok(())
 }

@@ -11,17 +11,15 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wangjian_domain::complaint::{self, Complaint, ComplaintError, ComplaintId, ComplaintState};
-use wangjian_domain::{Context, ObjectType, RequestId};
+use wangjian_domain::complaint::{Complaint, ComplaintError, ComplaintId, ComplaintState};
+use wangjian_domain::ObjectType;
 use wangjian_store::Cursor;
 
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, list_scope, Action, Party, Resource, ResourceKind, Scope};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
-
-use super::cases::store;
+use wangjian_app::policy::{list_scope, Party, ResourceKind, Scope};
 
 /// The routes (mounted under `/api/v1`).
 pub fn routes() -> axum::Router<AppState> {
@@ -37,32 +35,14 @@ pub fn routes() -> axum::Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(list_complaints, get_complaint, decide_complaint_api, complaint_trail),
-    components(schemas(ComplaintPage, ComplaintDecision, DecisionRequest, TrailEvent)),
+    components(schemas(ComplaintPage, DecisionRequest, TrailEvent)),
     tags((name = "complaints", description = "Complaints and reports from the public portal"))
 )]
 pub struct ComplaintsDoc;
 
-/// A domain refusal as an API error.
+/// A domain refusal of a complaint command as an API error (the portal's too).
 pub(crate) fn domain_error(e: ComplaintError) -> ApiError {
-    match e {
-        ComplaintError::Invalid { field, message } => ApiError::invalid(field, message),
-        ComplaintError::NoHandler(_) => ApiError {
-            field: Some("region".into()),
-            ..ApiError::with_message(ErrorCode::InvalidInput, e.to_string())
-        },
-        ComplaintError::State { .. } => {
-            ApiError::with_message(ErrorCode::RuleViolation, e.to_string())
-        }
-        ComplaintError::Deadline(_) | ComplaintError::OutOfIds(_) => ApiError::internal(&e),
-    }
-}
-
-fn resource(c: &Complaint) -> Resource {
-    Resource::Complaint {
-        // Submissions come from the public, never from an account.
-        complainant: None,
-        handler: c.handler,
-    }
+    ApiError::from(wangjian_app::workflow::complaints::complaint_error(e))
 }
 
 /// Loads a complaint the caller may read, or the unknown id's 404.
@@ -72,12 +52,10 @@ pub(crate) async fn load_visible(
     id: &str,
 ) -> Result<Complaint, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let c = store(state)?
-        .complaint(ComplaintId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    decide(&caller.principal, Action::Read, &resource(&c)).into_result()?;
-    Ok(c)
+    Ok(state
+        .app()?
+        .visible_complaint(&caller.call(), ComplaintId(id))
+        .await?)
 }
 
 /// Query of the complaint list.
@@ -143,7 +121,8 @@ pub async fn list_complaints(
             next: None,
         }));
     };
-    let page = store(&state)?
+    let page = state
+        .store()?
         .complaints(
             org,
             state_filter,
@@ -174,30 +153,16 @@ pub async fn get_complaint(
     Ok(Json(load_visible(&state, &caller, &id).await?))
 }
 
-/// A decision on a complaint.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum ComplaintDecision {
-    /// 受理: the complaint becomes a lead of the handling agency.
-    Accept,
-    /// 不予受理, with the reason the submitter will read.
-    Refuse {
-        /// The reason.
-        reason: String,
-    },
-    /// 办结, with the outcome the submitter will read.
-    Handle {
-        /// The outcome.
-        outcome: String,
-    },
-}
+pub use wangjian_app::workflow::complaints::ComplaintDecision;
 
 /// A decision with the version the caller saw.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DecisionRequest {
     /// The complaint version the caller saw; a different stored version answers 409.
     pub expected_version: Option<i64>,
-    /// The decision.
+    /// The decision: `{"action":"accept"}`, `{"action":"refuse","reason":"…"}` or
+    /// `{"action":"handle","outcome":"…"}`.
+    #[schema(value_type = Object)]
     pub decision: ComplaintDecision,
 }
 
@@ -211,31 +176,12 @@ pub(crate) async fn decide_complaint(
     d: &ComplaintDecision,
 ) -> Result<Complaint, ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
-    let c = load_visible(state, caller, id).await?;
-    decide(&caller.principal, Action::Write, &resource(&c)).into_result()?;
-    if expected_version.is_some_and(|v| v != c.version) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
-    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
-    let ctx = Context::new_v7(RequestId(request), Utc::now(), 8);
-    let (user, org) = (m.actor.user, m.actor.org);
-    let s = store(state)?;
-    let out = match d {
-        ComplaintDecision::Accept => {
-            let ch = complaint::accept(&c, user, org, &ctx).map_err(domain_error)?;
-            s.apply(ch).await?.value.0
-        }
-        ComplaintDecision::Refuse { reason } => {
-            let ch = complaint::refuse(&c, user, org, reason, &ctx).map_err(domain_error)?;
-            s.apply(ch).await?.value
-        }
-        ComplaintDecision::Handle { outcome } => {
-            let ch = complaint::handle(&c, user, org, outcome, &ctx).map_err(domain_error)?;
-            s.apply(ch).await?.value
-        }
-    };
-    Ok(out)
+    caller.member()?;
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    Ok(state
+        .app()?
+        .decide_complaint(&caller.call(), ComplaintId(id), expected_version, d)
+        .await?)
 }
 
 /// Accepts, refuses or handles a complaint.
@@ -311,7 +257,8 @@ pub async fn complaint_trail(
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
     let c = load_visible(&state, &caller, &id).await?;
-    let events = store(&state)?
+    let events = state
+        .store()?
         .object_trail(ObjectType::Complaint, c.id.0)
         .await?;
     Ok(Json(trail_events(events)))

@@ -33,14 +33,16 @@ use wangjian_domain::complaint::sanitize_file_name;
 use wangjian_domain::CaseFile;
 use wangjian_ledger::package::CaseRef;
 use wangjian_ledger::{EvidenceCaptured, LogKey};
-use wangjian_store::{load_or_create_key, Capture, StoredKey};
+use wangjian_store::{load_or_create_key, StoredKey};
 
-use super::cases::{load_visible_case, store};
+use super::cases::path_id;
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, may_read_log_head, Action, Resource};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::may_read_log_head;
+use wangjian_app::workflow::evidence::NewEvidence;
+use wangjian_domain::{CaseId, ListingId};
 
 /// Largest evidence file, in bytes.
 pub const MAX_FILE: usize = 20 * 1024 * 1024;
@@ -138,22 +140,6 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-/// A media type as `type/subtype` (parameters allowed), printable ASCII, at most 100
-/// characters: what may go into a `Content-Type` header.
-fn valid_media_type(s: &str) -> bool {
-    let essence = s.split(';').next().unwrap_or("").trim();
-    let token = |t: &str| {
-        !t.is_empty()
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
-    };
-    s.len() <= 100
-        && s.bytes().all(|b| (0x20..0x7f).contains(&b))
-        && essence
-            .split_once('/')
-            .is_some_and(|(t, sub)| token(t) && token(sub))
-}
-
 /// What an upload carried.
 #[derive(Default)]
 struct Upload {
@@ -231,9 +217,11 @@ pub async fn upload_evidence(
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<EvidenceItem>), ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
-    decide(&caller.principal, Action::Write, &Resource::Case(facts)).into_result()?;
+    caller.member()?;
+    let case = CaseId(path_id(&id)?);
+    let app = state.app()?;
+    // The case's write rule before the body is read.
+    app.writable_case(&caller.call(), case).await?;
     let mp =
         body.map_err(|e| ApiError::with_message(ErrorCode::UnsupportedMediaType, e.body_text()))?;
     let up = read_upload(mp).await?;
@@ -243,40 +231,30 @@ pub async fn upload_evidence(
             "a file is required (part `file`)",
         ));
     };
-    if bytes.is_empty() {
-        return Err(ApiError::invalid("file", "the file is empty"));
-    }
     let media_type = match up.media_type {
         Some(t) => t,
         None => up
             .part_type
             .unwrap_or_else(|| "application/octet-stream".to_string()),
     };
-    if !valid_media_type(&media_type) {
-        return Err(ApiError::invalid(
-            "media_type",
-            "not a media type like image/png",
-        ));
-    }
     let source = up
         .source
         .unwrap_or_else(|| sanitize_file_name(&up.file_name));
-    let case = file.case.id.0;
-    let s = store(&state)?;
-    let c = s
-        .capture(Capture {
-            bytes,
-            media_type,
-            source,
-            case: Some(case),
-            listing: up.listing,
-            captured_by: m.actor.user.uuid(),
-            org: m.actor.org.uuid(),
-            at: Utc::now(),
-        })
+    let c = app
+        .capture_evidence(
+            &caller.call(),
+            case,
+            NewEvidence {
+                bytes,
+                media_type,
+                source,
+                listing: up.listing.map(ListingId),
+            },
+        )
         .await?;
-    let (i, e) = s
-        .case_evidence(case)
+    let (i, e) = app
+        .store()
+        .case_evidence(case.0)
         .await?
         .into_iter()
         .find(|(i, _)| *i == c.leaf_index)
@@ -299,8 +277,11 @@ async fn readable_evidence(
 ) -> Result<(CaseFile, Vec<(u64, EvidenceCaptured)>), ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, _) = load_visible_case(state, caller, id).await?;
-    let ev = store(state)?.case_evidence(file.case.id.0).await?;
+    let (file, _) = state
+        .app()?
+        .visible_case(&caller.call(), CaseId(path_id(id)?))
+        .await?;
+    let ev = state.store()?.case_evidence(file.case.id.0).await?;
     Ok((file, ev))
 }
 
@@ -401,10 +382,10 @@ pub async fn download_evidence(
     let Some((_, e)) = ev.iter().find(|(_, e)| hex(&e.blob) == sha) else {
         return Err(ApiError::not_found());
     };
-    let (bytes, _) = store(&state)?
-        .blob(&e.blob)
-        .await?
-        .ok_or_else(|| ApiError::internal(&format!("blob {sha} of a log entry is not stored")))?;
+    let (bytes, _) =
+        state.store()?.blob(&e.blob).await?.ok_or_else(|| {
+            ApiError::internal(&format!("blob {sha} of a log entry is not stored"))
+        })?;
     let name = e
         .source
         .rsplit(['/', '\\'])
@@ -455,9 +436,13 @@ pub async fn evidence_package(
 ) -> Result<Response, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, _) = load_visible_case(&state, &caller, &id).await?;
+    let (file, _) = state
+        .app()?
+        .visible_case(&caller.call(), CaseId(crate::api::cases::path_id(&id)?))
+        .await?;
     let key = log_key(&state).await?;
-    let pkg = store(&state)?
+    let pkg = state
+        .store()?
         .evidence_package(
             CaseRef {
                 id: file.case.id.0,
@@ -485,7 +470,7 @@ pub async fn checkpoint(
 ) -> Result<Response, ApiError> {
     may_read_log_head(&caller.principal).into_result()?;
     let key = log_key(&state).await?;
-    let head = store(&state)?.sign_checkpoint(&key, Utc::now()).await?;
+    let head = state.store()?.sign_checkpoint(&key, Utc::now()).await?;
     let mut resp = head.note.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -533,6 +518,6 @@ pub async fn log_keys(
     caller: Caller,
 ) -> Result<Json<Vec<LogKeyItem>>, ApiError> {
     may_read_log_head(&caller.principal).into_result()?;
-    let keys = store(&state)?.log_keys().await?;
+    let keys = state.store()?.log_keys().await?;
     Ok(Json(keys.into_iter().map(LogKeyItem::from).collect()))
 }

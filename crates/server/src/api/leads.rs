@@ -10,17 +10,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use wangjian_detect::{Code, Level};
-use wangjian_domain::case::Env;
-use wangjian_domain::lead::{LeadStatus, MAX_DISMISSAL_REASON};
-use wangjian_domain::{Context, LeadId, OrgId, RegionCode, RequestId, RuleSet};
-use wangjian_store::{CaseNumberRequest, Cursor, LeadDetail, LeadQuery, LeadRow, LeadScope};
+use wangjian_domain::lead::LeadStatus;
+use wangjian_domain::{LeadId, OrgId, RegionCode};
+use wangjian_store::{Cursor, LeadDetail, LeadQuery, LeadRow, LeadScope};
 
-use crate::api::cases::store;
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, list_scope, Action, LeadFacts, Party, Resource, ResourceKind, Scope};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{list_scope, Party, ResourceKind, Scope};
 
 /// Filters of the lead queue. Empty values are absent (the console's form sends them).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
@@ -219,7 +217,7 @@ pub(crate) async fn lead_page(
         });
     };
     let q = filter.query(scope)?;
-    Ok(store(state)?.leads(&q).await?)
+    Ok(state.store()?.leads(&q).await?)
 }
 
 /// The caller's leads, filtered, newest first.
@@ -241,16 +239,6 @@ pub async fn list_leads(
     }))
 }
 
-/// The policy's view of a stored lead.
-pub(crate) fn lead_facts(row: &LeadRow) -> LeadFacts {
-    LeadFacts {
-        org: row.lead.org,
-        submitted_by: row.submitted_by,
-        // The store keeps no lead sharing lists yet.
-        shared_with: vec![],
-    }
-}
-
 /// Loads a lead the caller may read; anything else is the unknown id's 404.
 pub(crate) async fn load_visible_lead(
     state: &AppState,
@@ -258,17 +246,10 @@ pub(crate) async fn load_visible_lead(
     id: &str,
 ) -> Result<LeadDetail, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let d = store(state)?
-        .lead_detail(LeadId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    decide(
-        &caller.principal,
-        Action::Read,
-        &Resource::Lead(lead_facts(&d.row)),
-    )
-    .into_result()?;
-    Ok(d)
+    Ok(state
+        .app()?
+        .visible_lead(&caller.call(), LeadId(id))
+        .await?)
 }
 
 /// One lead with the whole verdict.
@@ -306,7 +287,7 @@ pub async fn get_lead(
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
     let d = load_visible_lead(&state, &caller, &id).await?;
-    let cases = store(&state)?.cases_of_lead(d.row.lead.id).await?;
+    let cases = state.store()?.cases_of_lead(d.row.lead.id).await?;
     Ok(Json(LeadView {
         item: LeadItem::from(&d.row),
         lead: d.row.lead,
@@ -316,8 +297,7 @@ pub async fn get_lead(
     }))
 }
 
-/// Most leads in one bulk action.
-pub const MAX_BULK: usize = 200;
+pub use wangjian_app::workflow::leads::MAX_BULK;
 
 /// A bulk action on leads.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -361,11 +341,6 @@ pub struct ActionReport {
     pub leads: Vec<LeadOutcome>,
 }
 
-fn context(caller: &Caller) -> Context {
-    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
-    Context::new_v7(RequestId(request), Utc::now(), 64)
-}
-
 fn outcome(lead: Uuid, r: Result<(), ApiError>) -> LeadOutcome {
     match r {
         Ok(()) => LeadOutcome {
@@ -383,27 +358,6 @@ fn outcome(lead: Uuid, r: Result<(), ApiError>) -> LeadOutcome {
     }
 }
 
-fn lead_error(e: wangjian_store::StoreError) -> ApiError {
-    match e {
-        wangjian_store::StoreError::Lead(l) => {
-            ApiError::with_message(ErrorCode::RuleViolation, l.to_string())
-        }
-        other => ApiError::from(other),
-    }
-}
-
-/// Checks that the caller may work the lead: hidden → the unknown id's 404, readable but
-/// not theirs → 403.
-async fn writable(state: &AppState, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
-    let d = load_visible_lead(state, caller, &id.to_string()).await?;
-    decide(
-        &caller.principal,
-        Action::Write,
-        &Resource::Lead(lead_facts(&d.row)),
-    )
-    .into_result()
-}
-
 /// Runs a bulk action for the caller (the API's and the console's one path).
 pub(crate) async fn run_lead_action(
     state: &AppState,
@@ -411,77 +365,33 @@ pub(crate) async fn run_lead_action(
     action: &LeadAction,
 ) -> Result<ActionReport, ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let member = caller.member()?.clone();
-    let (LeadAction::RegisterCase { leads, .. } | LeadAction::Dismiss { leads, .. }) = action;
-    if leads.is_empty() {
-        return Err(ApiError::invalid("leads", "select at least one lead"));
-    }
-    if leads.len() > MAX_BULK {
-        return Err(ApiError::invalid(
-            "leads",
-            format!("at most {MAX_BULK} leads per action"),
-        ));
-    }
-    let store = store(state)?;
+    caller.member()?;
+    let app = state.app()?;
+    let call = caller.call();
     match action {
         LeadAction::Dismiss { leads, reason } => {
-            let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > MAX_DISMISSAL_REASON {
-                return Err(ApiError::invalid(
-                    "reason",
-                    format!("a reason of 1 to {MAX_DISMISSAL_REASON} characters"),
-                ));
-            }
-            let mut out = Vec::with_capacity(leads.len());
-            for id in leads {
-                let r = async {
-                    writable(state, caller, *id).await?;
-                    store
-                        .dismiss_lead(LeadId(*id), &member.actor, reason, &context(caller))
-                        .await
-                        .map_err(lead_error)?;
-                    Ok(())
-                }
-                .await;
-                out.push(outcome(*id, r));
-            }
+            let ids: Vec<LeadId> = leads.iter().map(|l| LeadId(*l)).collect();
+            let done = app.dismiss_leads(&call, &ids, reason).await?;
             Ok(ActionReport {
                 case: None,
-                leads: out,
+                leads: leads
+                    .iter()
+                    .zip(done)
+                    .map(|(id, r)| outcome(*id, r.map_err(ApiError::from)))
+                    .collect(),
             })
         }
         LeadAction::RegisterCase { leads, title } => {
-            let title = title.trim();
-            if title.is_empty() || title.chars().count() > 200 {
+            if leads.len() > MAX_BULK {
                 return Err(ApiError::invalid(
-                    "title",
-                    "a title (案由) of 1 to 200 characters",
+                    "leads",
+                    format!("at most {MAX_BULK} leads per action"),
                 ));
             }
-            // All or nothing: one case from every lead, or no case.
-            for (i, id) in leads.iter().enumerate() {
-                if let Err(e) = writable(state, caller, *id).await {
-                    return Err(ApiError {
-                        field: Some(format!("leads[{i}]")),
-                        ..e
-                    });
-                }
-            }
-            let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
-            let env = Env {
-                rules,
-                overrides: &[],
-                calendar: wangjian_calendar::Calendar::china(),
-            };
-            let req = CaseNumberRequest {
-                title: title.to_string(),
-                leads: leads.iter().map(|l| LeadId(*l)).collect(),
-            };
-            let applied = store
-                .register_case(&member.actor, &req, env, &context(caller))
-                .await?;
+            let ids: Vec<LeadId> = leads.iter().map(|l| LeadId(*l)).collect();
+            let file = app.register_case(&call, title, &ids).await?;
             Ok(ActionReport {
-                case: Some(applied.value.case.id.0),
+                case: Some(file.case.id.0),
                 leads: leads.iter().map(|l| outcome(*l, Ok(()))).collect(),
             })
         }

@@ -1,34 +1,30 @@
-//! `POST /api/v1/listings`: platforms push listings, up to 10 000 per request. Each item
-//! is validated on its own (a refusal names its index and field); the good ones are
-//! scanned on arrival with the installation's rule set (the embedded default pack and the
-//! marks in the store) and stored with their leads in one transaction. Idempotent: a
-//! listing pushed again with the same content (whatever its `captured_at`) is a
-//! duplicate, and its lead is not made twice.
+//! `POST /api/v1/listings`: platforms push listings, up to 10 000 per request, through the
+//! one intake path (`wangjian_app::intake`: the same checks, rule set, routing and leads
+//! as `wangjian patrol` and patrol workers). Each item is checked on its own (a refusal
+//! names its index and field); the good ones are scanned and stored with their leads in
+//! one transaction. Idempotent: a listing pushed again with the same content (whatever its
+//! `captured_at`) is a duplicate, and its lead is not made twice.
 //!
-//! Where a lead goes: to the market-regulation agency with the most specific
-//! jurisdiction over the seller's region (the shop's province and city, else the
-//! ship-from address), else over the platform's own region (the regulator of the
-//! platform's seat, 电子商务法 第六条). Who may push is the policy's
-//! [`may_push_listings`]: operators of a platform, for that platform only.
-
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+//! Where a lead goes is `wangjian_domain::routing`: the market regulator of the seller's
+//! place, else of the platform's seat. Who may push is the policy's `may_push_listings`:
+//! operators of a platform, for that platform only.
+//!
+//! The answer depends only on what the request holds and on what this platform pushed
+//! before: an item is new to the platform the first time it pushes that content, and its
+//! lead is reported then — whether or not a regulator's patrol already stored the same
+//! listing (the platform must not learn what the patrol holds).
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
-use wangjian_detect::{Detector, Level, Listing, RulePack, Shop};
-use wangjian_domain::org::{AgencyType, OrgKind, Organization};
-use wangjian_domain::{OrgId, RegionCode};
-use wangjian_store::{ListingInput, ScanLead, Store};
+use wangjian_app::intake::{listing_from_json, Delivery, Item, LEAD_LEVEL};
+use wangjian_app::policy::may_push_listings;
 
-use crate::api::cases::store;
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::may_push_listings;
 use crate::state::AppState;
 use crate::web::caller::Caller;
 
@@ -36,49 +32,15 @@ use crate::web::caller::Caller;
 pub const MAX_LISTINGS: usize = 10_000;
 /// Largest body of this route (10 000 listings of about 6 KiB each).
 pub const BODY_LIMIT: usize = 64 * 1024 * 1024;
-/// How long a built detector serves before the marks are read again.
-const DETECTOR_TTL: Duration = Duration::from_secs(60);
-/// The lowest level that becomes a lead (as `wangjian patrol`'s default).
-const LEAD_LEVEL: Level = Level::Medium;
-
-/// The scan engine of the installation, rebuilt from the store's marks at most once a
-/// minute (a mark added in the store takes effect within a minute).
-#[derive(Debug, Default)]
-pub struct Scanner {
-    cached: tokio::sync::Mutex<Option<(Instant, Arc<Detector>)>>,
-}
-
-impl Scanner {
-    /// The current detector, building it when missing or stale.
-    pub async fn detector(&self, store: &Store) -> Result<Arc<Detector>, ApiError> {
-        let mut cached = self.cached.lock().await;
-        if let Some((at, d)) = cached.as_ref() {
-            if at.elapsed() < DETECTOR_TTL {
-                return Ok(d.clone());
-            }
-        }
-        let marks = store.marks().await?;
-        let built = tokio::task::spawn_blocking(move || {
-            let pack = RulePack::embedded().map_err(|e| e.to_string())?;
-            Detector::build(pack, marks).map_err(|e| e.to_string())
-        })
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(|e| ApiError::internal(&format!("building the rule set: {e}")))?;
-        let d = Arc::new(built);
-        *cached = Some((Instant::now(), d.clone()));
-        Ok(d)
-    }
-}
 
 /// What a push stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IngestReport {
     /// Items in the request.
     pub received: usize,
-    /// Items stored as new snapshots (new listings, or changed content).
+    /// Valid items new to this platform (it never pushed this listing with this content).
     pub accepted: usize,
-    /// Valid items already stored with the same content (nothing written).
+    /// Valid items this platform pushed before with the same content (nothing written).
     pub duplicates: usize,
     /// Leads the scan made of the accepted items.
     pub leads_created: usize,
@@ -86,6 +48,8 @@ pub struct IngestReport {
     pub leads: Vec<IngestLead>,
     /// Items refused, each with its index, field and reason; the others were stored.
     pub rejected: Vec<Rejection>,
+    /// The rule-set version that scanned the push (every lead records it).
+    pub rule_set_version: Option<String>,
 }
 
 /// A lead made from an item.
@@ -112,149 +76,13 @@ pub struct Rejection {
     pub message: String,
 }
 
-type ItemResult = Result<(Listing, DateTime<Utc>), (&'static str, String)>;
-
-fn text(
-    o: &serde_json::Map<String, Value>,
-    k: &'static str,
-    max: usize,
-) -> Result<Option<String>, (&'static str, String)> {
-    match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => {
-            if s.chars().count() > max {
-                Err((k, format!("at most {max} characters")))
-            } else if s.chars().any(|c| c == '\0') {
-                Err((k, "contains a NUL character".into()))
-            } else {
-                Ok(Some(s.clone()))
-            }
-        }
-        Some(_) => Err((k, "must be a string".into())),
-    }
-}
-
-/// Reads and checks one item. Unknown fields are ignored (the listing contract).
-fn item(v: &Value, platform: &Organization, now: DateTime<Utc>) -> ItemResult {
-    let o = v
-        .as_object()
-        .ok_or(("listing", "must be a JSON object".to_string()))?;
-    let id = match o.get("id") {
-        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 200 => {
-            s.trim().to_string()
-        }
-        Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
-        Some(Value::String(s)) if !s.trim().is_empty() => {
-            return Err(("id", "at most 200 characters".into()))
-        }
-        _ => return Err(("id", "required: the platform's listing id".into())),
-    };
-    let title = text(o, "title", 1_000)?
-        .filter(|t| !t.trim().is_empty())
-        .ok_or(("title", "required and not empty".to_string()))?;
-    if let Some(p) = text(o, "platform", 200)? {
-        let p = p.trim();
-        if !p.is_empty() && p != platform.name && p != platform.id.to_string() {
-            return Err((
-                "platform",
-                format!("a token of {} pushes only its own listings", platform.name),
-            ));
-        }
-    }
-    let price = match o.get("price") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(p) if p.is_finite() && (0.0..1e12).contains(&p) => Some(p),
-            _ => return Err(("price", "a number of CNY from 0".into())),
-        },
-        Some(_) => return Err(("price", "must be a number (CNY)".into())),
-    };
-    let url = text(o, "url", 2_000)?;
-    if let Some(u) = &url {
-        if !(u.starts_with("https://") || u.starts_with("http://")) {
-            return Err(("url", "an http(s) URL".into()));
-        }
-    }
-    let captured = text(o, "captured_at", 40)?.ok_or((
-        "captured_at",
-        "required (RFC 3339): part of the idempotency key".to_string(),
-    ))?;
-    let captured_at = DateTime::parse_from_rfc3339(captured.trim())
-        .map_err(|_| {
-            (
-                "captured_at",
-                format!("{captured:?} is not an RFC 3339 time"),
-            )
-        })?
-        .with_timezone(&Utc);
-    if captured_at > now + chrono::Duration::hours(1) {
-        return Err(("captured_at", "lies in the future".into()));
-    }
-    let shop = match o.get("shop") {
-        None | Some(Value::Null) => Shop::default(),
-        Some(Value::Object(s)) => {
-            let f = |k: &'static str, field: &'static str, max| {
-                text(s, k, max).map_err(|(_, m)| (field, m))
-            };
-            Shop {
-                id: f("id", "shop.id", 200)?,
-                name: f("name", "shop.name", 200)?,
-                province: f("province", "shop.province", 50)?,
-                city: f("city", "shop.city", 50)?,
-                license_no: f("license_no", "shop.license_no", 100)?,
-                uscc: f("uscc", "shop.uscc", 30)?,
-            }
-        }
-        Some(_) => return Err(("shop", "must be an object".into())),
-    };
-    Ok((
-        Listing {
-            id,
-            platform: Some(platform.name.clone()),
-            title,
-            description: text(o, "description", 20_000)?,
-            price,
-            category: text(o, "category", 200)?,
-            shop,
-            ship_from: text(o, "ship_from", 500)?,
-            url,
-            captured_at: Some(captured),
-        },
-        captured_at,
-    ))
-}
-
-/// The seller's region: the shop's province and city, else the ship-from address.
-fn seller_region(l: &Listing) -> Option<RegionCode> {
-    let shop = format!(
-        "{}{}",
-        l.shop.province.as_deref().unwrap_or(""),
-        l.shop.city.as_deref().unwrap_or("")
-    );
-    let found = [Some(shop.as_str()), l.ship_from.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter(|t| !t.is_empty())
-        .find_map(wangjian_region::find_in_address);
-    found.and_then(|m| RegionCode::parse(&m.region.code_str()).ok())
-}
-
-/// The market-regulation agency with the most specific jurisdiction over `region`.
-fn agency_for(agencies: &[Organization], region: &RegionCode) -> Option<OrgId> {
-    agencies
-        .iter()
-        .filter(|o| o.region.contains(region))
-        .max_by_key(|o| o.region.prefix().len())
-        .map(|o| o.id)
-}
-
 /// The whole body of a push.
 #[derive(Debug, serde::Deserialize, ToSchema)]
 pub struct IngestRequest {
     /// Listings as in the scan contract: `id`, `title` (required), `captured_at` (RFC
-    /// 3339, required here), `description`, `price`, `category`, `shop` {`id`, `name`,
-    /// `province`, `city`, `license_no`, `uscc`}, `ship_from`, `url`; `platform`, when
-    /// given, must name the caller's platform.
+    /// 3339 or YYYY-MM-DD; the time of the push when absent), `description`, `price`,
+    /// `category`, `shop` {`id`, `name`, `province`, `city`, `license_no`, `uscc`},
+    /// `ship_from`, `url`; `platform`, when given, must name the caller's platform.
     #[schema(value_type = Vec<Object>)]
     pub listings: Vec<Value>,
 }
@@ -276,7 +104,7 @@ pub async fn ingest(
 ) -> Result<Json<IngestReport>, ApiError> {
     caller.require_scope(TokenScope::Ingest)?;
     may_push_listings(&caller.principal).into_result()?;
-    let member = caller.member()?.clone();
+    let platform = caller.member()?.actor.org;
     let Json(req) = body?;
     if req.listings.len() > MAX_LISTINGS {
         return Err(ApiError {
@@ -290,111 +118,54 @@ pub async fn ingest(
             )
         });
     }
-    let store = store(&state)?.clone();
-    let orgs = store.organizations().await?;
-    let platform = orgs
-        .iter()
-        .find(|o| o.id == member.actor.org)
-        .cloned()
-        .ok_or_else(ApiError::not_found)?;
-    let agencies: Vec<Organization> = orgs
-        .into_iter()
-        .filter(|o| {
-            matches!(
-                o.kind,
-                OrgKind::Agency {
-                    agency_type: AgencyType::MarketRegulation,
-                    ..
-                }
-            )
-        })
-        .collect();
-    let detector = state.scanner().detector(&store).await?;
     let received = req.listings.len();
-    let now = Utc::now();
-    // Validate, scan and route off the async threads, on every core: 10 000 listings is
-    // CPU work. Items keep their order.
-    let (inputs, index_of, rejected) = tokio::task::spawn_blocking(move || {
-        use rayon::prelude::*;
-        let fallback = agency_for(&agencies, &platform.region);
-        let items: Vec<Result<ListingInput, Rejection>> = req
-            .listings
-            .par_iter()
-            .enumerate()
-            .map(|(index, v)| {
-                let (listing, captured_at) =
-                    item(v, &platform, now).map_err(|(field, message)| Rejection {
-                        index,
-                        field: field.to_string(),
-                        message,
-                    })?;
-                let verdict = detector.scan(&listing);
-                let lead = if verdict.level >= LEAD_LEVEL {
-                    let region = seller_region(&listing);
-                    let org = region
-                        .as_ref()
-                        .and_then(|r| agency_for(&agencies, r))
-                        .or(fallback);
-                    org.map(|org| {
-                        ScanLead::from_scan(
-                            org,
-                            detector.ruleset_version(),
-                            &listing,
-                            &verdict,
-                            Some(
-                                region
-                                    .unwrap_or_else(|| platform.region.clone())
-                                    .to_string(),
-                            ),
-                        )
-                    })
-                } else {
-                    None
-                };
-                Ok(ListingInput::from_listing(
-                    listing,
-                    platform.id,
-                    captured_at,
-                    lead,
-                ))
-            })
-            .collect();
-        let mut inputs = Vec::with_capacity(received);
-        let mut index_of = Vec::with_capacity(received);
-        let mut rejected = Vec::new();
-        for (index, r) in items.into_iter().enumerate() {
-            match r {
-                Ok(input) => {
-                    inputs.push(input);
-                    index_of.push(index);
-                }
-                Err(rejection) => rejected.push(rejection),
-            }
+    let mut items = Vec::with_capacity(received);
+    let mut rejected = Vec::new();
+    for (index, v) in req.listings.iter().enumerate() {
+        match listing_from_json(v) {
+            Ok(listing) => items.push(Item {
+                index: index as u64,
+                listing,
+                platform,
+            }),
+            Err(r) => rejected.push(Rejection {
+                index,
+                field: r.field,
+                message: r.message,
+            }),
         }
-        (inputs, index_of, rejected)
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?;
-    let out = store.ingest_listings(member.actor.org, &inputs).await?;
-    let leads: Vec<IngestLead> = out
-        .new_leads
+    }
+    let report = state
+        .app()?
+        .intake(
+            Delivery {
+                by: Some(platform),
+                min_level: Some(LEAD_LEVEL),
+            },
+            items,
+            Utc::now(),
+        )
+        .await?;
+    rejected.extend(report.rejected.into_iter().map(|(i, r)| Rejection {
+        index: i as usize,
+        field: r.field,
+        message: r.message,
+    }));
+    rejected.sort_by_key(|r| r.index);
+    let accepted = report.outcomes.iter().filter(|o| o.new).count();
+    let leads: Vec<IngestLead> = report
+        .outcomes
         .iter()
-        .map(|&(i, id)| {
-            let input = &inputs[i];
-            IngestLead {
-                index: index_of[i],
-                listing_id: input.content.platform_listing_id.clone(),
-                lead: id.0,
-                level: input
-                    .lead
-                    .as_ref()
-                    .and_then(|l| l.scan.as_ref())
-                    .map(|s| s.verdict.level.as_str().to_string())
-                    .unwrap_or_default(),
-            }
+        .filter(|o| o.new)
+        .filter_map(|o| {
+            o.lead.as_ref().map(|l| IngestLead {
+                index: o.index as usize,
+                listing_id: o.listing_id.clone(),
+                lead: l.id.0,
+                level: l.level.as_str().to_string(),
+            })
         })
         .collect();
-    let accepted = out.new_snapshot.iter().filter(|n| **n).count();
     tracing::info!(
         received,
         accepted,
@@ -405,111 +176,10 @@ pub async fn ingest(
     Ok(Json(IngestReport {
         received,
         accepted,
-        duplicates: inputs.len() - accepted,
+        duplicates: report.outcomes.len() - accepted,
         leads_created: leads.len(),
         leads,
         rejected,
+        rule_set_version: report.rule_set_version,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn platform() -> Organization {
-        Organization::new(
-            OrgId::from_u128(1),
-            "甲电商平台",
-            "PLATA",
-            OrgKind::Platform,
-            RegionCode::parse("330100").unwrap(),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn items_are_checked_field_by_field() {
-        let now = Utc::now();
-        let p = platform();
-        let bad = |v: Value| item(&v, &p, now).unwrap_err().0;
-        let ok =
-            serde_json::json!({"id": 7, "title": "耐克", "captured_at": "2026-03-02T01:00:00Z"});
-        assert_eq!(item(&ok, &p, now).unwrap().0.id, "7");
-        assert_eq!(bad(serde_json::json!([])), "listing");
-        assert_eq!(
-            bad(serde_json::json!({"title": "x", "captured_at": "2026-03-02T01:00:00Z"})),
-            "id"
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"id": "1", "title": " ", "captured_at": "2026-03-02T01:00:00Z"})
-            ),
-            "title"
-        );
-        assert_eq!(
-            bad(serde_json::json!({"id": "1", "title": "x"})),
-            "captured_at"
-        );
-        assert_eq!(
-            bad(serde_json::json!({"id": "1", "title": "x", "captured_at": "yesterday"})),
-            "captured_at"
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"id": "1", "title": "x", "captured_at": "2026-03-02T01:00:00Z", "price": -1})
-            ),
-            "price"
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"id": "1", "title": "x", "captured_at": "2026-03-02T01:00:00Z", "shop": {"id": 5}})
-            ),
-            "shop.id"
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"id": "1", "title": "x", "captured_at": "2026-03-02T01:00:00Z", "url": "javascript:alert(1)"})
-            ),
-            "url"
-        );
-        assert_eq!(
-            bad(
-                serde_json::json!({"id": "1", "title": "x", "captured_at": "2026-03-02T01:00:00Z", "platform": "乙电商平台"})
-            ),
-            "platform"
-        );
-    }
-
-    #[test]
-    fn leads_go_to_the_most_specific_agency() {
-        let mk = |n: u128, region: &str| {
-            Organization::new(
-                OrgId::from_u128(n),
-                &format!("a{n}"),
-                &format!("A{n}"),
-                OrgKind::Agency {
-                    agency_type: AgencyType::MarketRegulation,
-                    level: wangjian_domain::org::AdminLevel::City,
-                },
-                RegionCode::parse(region).unwrap(),
-            )
-            .unwrap()
-        };
-        let agencies = [mk(1, "330000"), mk(2, "330100"), mk(3, "320100")];
-        let r = |s: &str| RegionCode::parse(s).unwrap();
-        assert_eq!(
-            agency_for(&agencies, &r("330106")),
-            Some(OrgId::from_u128(2))
-        );
-        assert_eq!(
-            agency_for(&agencies, &r("330203")),
-            Some(OrgId::from_u128(1))
-        );
-        assert_eq!(agency_for(&agencies, &r("440100")), None);
-        let l = Listing {
-            ship_from: Some("浙江省杭州市西湖区文三路".into()),
-            ..Listing::default()
-        };
-        assert_eq!(seller_region(&l).unwrap().as_str(), "330106");
-    }
 }

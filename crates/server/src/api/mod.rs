@@ -22,9 +22,9 @@ pub mod workflow;
 
 use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody};
-use crate::policy::Principal;
 use crate::state::AppState;
 use crate::web::caller::{Caller, Via};
+use wangjian_app::policy::Principal;
 
 /// The API's routes (mounted under `/api/v1`).
 pub fn routes() -> Router<AppState> {

@@ -13,16 +13,16 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wangjian_domain::seized::{self, SeizedError, SeizedItem};
+use wangjian_domain::seized::SeizedItem;
 use wangjian_domain::SeizedItemId;
 
-use super::cases::{case_facts, load_visible_case, store};
-use super::workflow::context;
+use super::cases::path_id;
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, Action, Resource};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{decide, Action, Resource};
+use wangjian_domain::CaseId;
 
 /// The routes (mounted under `/api/v1`).
 pub fn routes() -> axum::Router<AppState> {
@@ -42,34 +42,6 @@ pub fn routes() -> axum::Router<AppState> {
 )]
 pub struct SeizedDoc;
 
-/// A domain refusal as an API error, naming the field at fault.
-fn seized_error(e: SeizedError) -> ApiError {
-    let field = match &e {
-        SeizedError::Empty(what) => match *what {
-            "the description" => "description",
-            "the unit" => "unit",
-            "the custody location" => "custody",
-            "the handover's from" => "from",
-            "the handover's to" => "to",
-            "the method" => "method",
-            "the place" => "place",
-            other => other,
-        },
-        SeizedError::Quantity => "quantity",
-        SeizedError::Witnesses(_) => "witnesses",
-        // The item is elsewhere: the `from` given is wrong.
-        SeizedError::WrongCustody { .. } => "from",
-        SeizedError::Destroyed(_) => {
-            return ApiError::with_message(ErrorCode::RuleViolation, e.to_string())
-        }
-        SeizedError::NotPermitted => {
-            return ApiError::with_message(ErrorCode::Forbidden, e.to_string())
-        }
-        SeizedError::Ids(_) => return ApiError::internal(&e),
-    };
-    ApiError::invalid(field, e.to_string())
-}
-
 /// Loads a seized item the caller may read (with its case), else the unknown id's 404.
 pub(crate) async fn load_visible(
     state: &AppState,
@@ -77,18 +49,10 @@ pub(crate) async fn load_visible(
     id: &str,
 ) -> Result<(SeizedItem, Resource), ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let s = store(state)?;
-    let item = s
-        .seized_item(SeizedItemId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let file = s.case_file(item.case).await?;
-    let res = Resource::SeizedItem {
-        case: case_facts(s, &file).await?,
-        holder: item.org,
-    };
-    decide(&caller.principal, Action::Read, &res).into_result()?;
-    Ok((item, res))
+    Ok(state
+        .app()?
+        .visible_seized(&caller.call(), SeizedItemId(id))
+        .await?)
 }
 
 /// The goods seized in a case, each with its custody (`custody`, `handovers` in order)
@@ -106,10 +70,11 @@ pub async fn list_seized(
 ) -> Result<Json<Vec<SeizedItem>>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, _) = load_visible_case(&state, &caller, &id).await?;
-    Ok(Json(
-        store(&state)?.seized_items_of_case(file.case.id).await?,
-    ))
+    let app = state.app()?;
+    let (file, _) = app
+        .visible_case(&caller.call(), CaseId(path_id(&id)?))
+        .await?;
+    Ok(Json(app.store().seized_items_of_case(file.case.id).await?))
 }
 
 /// A new seizure.
@@ -142,24 +107,22 @@ pub async fn record_seizure(
     body: Result<Json<NewSeizure>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SeizedItem>), ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
-    decide(&caller.principal, Action::Write, &Resource::Case(facts)).into_result()?;
+    caller.member()?;
+    let case = CaseId(path_id(&id)?);
+    let app = state.app()?;
+    app.writable_case(&caller.call(), case).await?;
     let Json(req) = body?;
-    let change = seized::record_seizure(
-        &m.actor,
-        file.case.id,
-        &req.description,
-        req.quantity,
-        &req.unit,
-        &req.custody,
-        &context(&caller, 4),
-    )
-    .map_err(seized_error)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(store(&state)?.apply(change).await?.value),
-    ))
+    let item = app
+        .record_seizure(
+            &caller.call(),
+            case,
+            &req.description,
+            req.quantity,
+            &req.unit,
+            &req.custody,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(item)))
 }
 
 /// A handover of custody.
@@ -191,14 +154,6 @@ async fn load_for_custody(
     Ok(item)
 }
 
-/// 409 unless the caller saw the stored version.
-fn check_version(item: &SeizedItem, expected: Option<i64>) -> Result<(), ApiError> {
-    if expected.is_some_and(|v| v != item.version) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
-    Ok(())
-}
-
 /// Records a handover of custody, as a worker of the agency holding the item.
 #[utoipa::path(post, path = "/seized/{id}/handovers", tag = "seized",
     params(("id" = String, Path, description = "Seized item id")),
@@ -219,18 +174,19 @@ pub async fn hand_over(
 ) -> Result<Json<SeizedItem>, ApiError> {
     let item = load_for_custody(&state, &caller, &id).await?;
     let Json(req) = body?;
-    check_version(&item, req.expected_version)?;
-    let m = caller.member()?;
-    let change = seized::hand_over(
-        &m.actor,
-        &item,
-        &req.from,
-        &req.to,
-        &req.note,
-        &context(&caller, 4),
-    )
-    .map_err(seized_error)?;
-    Ok(Json(store(&state)?.apply(change).await?.value))
+    Ok(Json(
+        state
+            .app()?
+            .hand_over(
+                &caller.call(),
+                item.id,
+                req.expected_version,
+                &req.from,
+                &req.to,
+                &req.note,
+            )
+            .await?,
+    ))
 }
 
 /// A destruction record (无害化销毁).
@@ -268,24 +224,20 @@ pub async fn destroy(
 ) -> Result<Json<SeizedItem>, ApiError> {
     let item = load_for_custody(&state, &caller, &id).await?;
     let Json(req) = body?;
-    check_version(&item, req.expected_version)?;
-    let ctx = context(&caller, 4);
-    if req.on > wangjian_calendar::shanghai_date(ctx.now) {
-        return Err(ApiError::invalid(
-            "on",
-            "the day of destruction is in the future",
-        ));
-    }
-    let m = caller.member()?;
-    let change = seized::destroy(
-        &m.actor,
-        &item,
-        req.on,
-        &req.method,
-        &req.place,
-        &req.witnesses,
-        &ctx,
-    )
-    .map_err(seized_error)?;
-    Ok(Json(store(&state)?.apply(change).await?.value))
+    Ok(Json(
+        state
+            .app()?
+            .destroy(
+                &caller.call(),
+                item.id,
+                req.expected_version,
+                &wangjian_app::workflow::seized::NewDestruction {
+                    on: req.on,
+                    method: req.method,
+                    place: req.place,
+                    witnesses: req.witnesses,
+                },
+            )
+            .await?,
+    ))
 }

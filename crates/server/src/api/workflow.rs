@@ -11,22 +11,22 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wangjian_domain::org::OrgKind;
-use wangjian_domain::supervision::{self, Supervision, SupervisionError, SupervisionLevel};
-use wangjian_domain::transfer::{self, TransferOrder};
-use wangjian_domain::{Context, ObjectType, RequestId, TransferId};
+use wangjian_domain::supervision::{Supervision, SupervisionLevel};
+use wangjian_domain::transfer::TransferOrder;
+use wangjian_domain::{ObjectType, TransferId};
 
-use super::cases::{case_facts, load_visible_case, store};
+use super::cases::path_id;
 use super::complaints::{trail_events, TrailEvent};
 use crate::auth::token::TokenScope;
-use crate::error::{ApiError, ErrorBody, ErrorCode};
-use crate::policy::{decide, Action, Resource};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{decide, Action, Resource};
+use wangjian_domain::CaseId;
 
 /// The routes (mounted under `/api/v1`).
 pub fn routes() -> axum::Router<AppState> {
@@ -87,7 +87,7 @@ pub async fn incoming_transfers(
     caller: Caller,
     axum::extract::Query(q): axum::extract::Query<TransferQuery>,
 ) -> Result<Json<TransferPage>, ApiError> {
-    use crate::policy::{list_scope, Party, ResourceKind, Scope};
+    use wangjian_app::policy::{list_scope, Party, ResourceKind, Scope};
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
@@ -108,7 +108,8 @@ pub async fn incoming_transfers(
             }))
         }
     };
-    let page = store(&state)?
+    let page = state
+        .store()?
         .incoming_transfers(
             org,
             status,
@@ -136,8 +137,11 @@ pub async fn case_trail(
 ) -> Result<Json<Vec<TrailEvent>>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, _) = load_visible_case(&state, &caller, &id).await?;
-    let events = store(&state)?.case_trail(file.case.id).await?;
+    let (file, _) = state
+        .app()?
+        .visible_case(&caller.call(), CaseId(path_id(&id)?))
+        .await?;
+    let events = state.store()?.case_trail(file.case.id).await?;
     Ok(Json(trail_events(events)))
 }
 
@@ -155,8 +159,11 @@ pub async fn list_supervisions(
 ) -> Result<Json<Vec<Supervision>>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    let (file, _) = load_visible_case(&state, &caller, &id).await?;
-    Ok(Json(store(&state)?.supervisions_of(file.case.id).await?))
+    let (file, _) = state
+        .app()?
+        .visible_case(&caller.call(), CaseId(path_id(&id)?))
+        .await?;
+    Ok(Json(state.store()?.supervisions_of(file.case.id).await?))
 }
 
 /// A new supervision order.
@@ -169,15 +176,6 @@ pub struct NewSupervision {
     pub due: NaiveDate,
     /// What the office asks.
     pub note: String,
-}
-
-fn supervision_error(e: SupervisionError) -> ApiError {
-    match e {
-        SupervisionError::NotOffice => ApiError::with_message(ErrorCode::Forbidden, e.to_string()),
-        SupervisionError::DueInPast { .. } => ApiError::invalid("due", e.to_string()),
-        SupervisionError::Ids(_) | SupervisionError::Calendar(_) => ApiError::internal(&e),
-        other => ApiError::with_message(ErrorCode::RuleViolation, other.to_string()),
-    }
 }
 
 /// Marks a case for supervision (督办), as a coordination office's supervisor of the
@@ -199,31 +197,16 @@ pub async fn create_supervision(
     body: Result<Json<NewSupervision>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Supervision>), ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
-    let (file, facts) = load_visible_case(&state, &caller, &id).await?;
+    caller.member()?;
+    let case = CaseId(path_id(&id)?);
+    let app = state.app()?;
+    let (_, facts) = app.visible_case(&caller.call(), case).await?;
     decide(&caller.principal, Action::Supervise, &Resource::Case(facts)).into_result()?;
     let Json(req) = body?;
-    let s = store(&state)?;
-    let summary = s.case_summary(file.case.id).await?;
-    let ctx = context(&caller, 4);
-    let change = supervision::mark(
-        &m.actor,
-        &m.region,
-        matches!(m.org_kind, OrgKind::CoordinationOffice),
-        &summary,
-        req.level,
-        req.due,
-        &req.note,
-        &ctx,
-    )
-    .map_err(supervision_error)?;
-    Ok((StatusCode::CREATED, Json(s.apply(change).await?.value)))
-}
-
-/// The context of one command of the caller: the request id, now, and `ids` fresh ids.
-pub(crate) fn context(caller: &Caller, ids: usize) -> Context {
-    let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
-    Context::new_v7(RequestId(request), Utc::now(), ids)
+    let s = app
+        .supervise(&caller.call(), case, req.level, req.due, &req.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(s)))
 }
 
 /// Loads a transfer order the caller may read (with its case), else the unknown id's
@@ -234,18 +217,10 @@ async fn load_visible_transfer(
     id: &str,
 ) -> Result<(TransferOrder, Resource), ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let s = store(state)?;
-    let order = s
-        .transfer_order(TransferId(id))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let file = s.case_file(order.case).await?;
-    let res = Resource::Transfer {
-        case: case_facts(s, &file).await?,
-        receiver: order.to_org,
-    };
-    decide(&caller.principal, Action::Read, &res).into_result()?;
-    Ok((order, res))
+    Ok(state
+        .app()?
+        .visible_transfer(&caller.call(), TransferId(id))
+        .await?)
 }
 
 /// The receiver's report on a transfer (domain `Feedback`).
@@ -284,38 +259,23 @@ pub async fn report_feedback(
     body: Result<Json<FeedbackRequest>, JsonRejection>,
 ) -> Result<Json<TransferOrder>, ApiError> {
     caller.require_scope(TokenScope::Write)?;
-    let m = caller.member()?.clone();
+    caller.member()?;
     let (order, res) = load_visible_transfer(&state, &caller, &id).await?;
     decide(&caller.principal, Action::Write, &res).into_result()?;
     let Json(req) = body?;
-    if req.expected_version.is_some_and(|v| v != order.version) {
-        return Err(ApiError::new(ErrorCode::Conflict));
-    }
-    let s = store(&state)?;
-    let deadline = match order.feedback_deadline {
-        Some(d) => s
-            .deadline(d)
-            .await?
-            .ok_or_else(|| ApiError::internal(&"a transfer order without its deadline"))?,
-        None => {
-            return Err(ApiError::with_message(
-                ErrorCode::RuleViolation,
-                "the transfer order has not been accepted, it cannot take feedback",
-            ))
-        }
-    };
-    let change = transfer::report_feedback(
-        &order,
-        &deadline,
-        &m.actor,
-        &req.outcome,
-        &req.reference_number,
-        &req.notes,
-        &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
-    )
-    .map_err(super::assist::transfer_error)?;
-    Ok(Json(s.apply(change).await?.value.0))
+    Ok(Json(
+        state
+            .app()?
+            .report_feedback(
+                &caller.call(),
+                order.id,
+                req.expected_version,
+                &req.outcome,
+                &req.reference_number,
+                &req.notes,
+            )
+            .await?,
+    ))
 }
 
 /// Query of one object's audit trail.
@@ -349,7 +309,15 @@ async fn check_readable(
     id: &str,
 ) -> Result<(), ApiError> {
     match ty {
-        ObjectType::Case => load_visible_case(state, caller, id).await.map(drop),
+        ObjectType::Case => match Uuid::parse_str(id) {
+            Ok(u) => state
+                .app()?
+                .visible_case(&caller.call(), CaseId(u))
+                .await
+                .map(drop)
+                .map_err(ApiError::from),
+            Err(_) => Err(ApiError::not_found()),
+        },
         ObjectType::TransferOrder => load_visible_transfer(state, caller, id).await.map(drop),
         ObjectType::AssistRequest => super::assist::load_visible(state, caller, id)
             .await
@@ -413,7 +381,8 @@ pub async fn object_audit(
         return Err(ApiError::invalid("limit", "between 1 and 500"));
     }
     check_readable(&state, &caller, ty, raw).await?;
-    let page = store(&state)?
+    let page = state
+        .store()?
         .object_trail_page(
             ty,
             id,

@@ -17,9 +17,9 @@ use wangjian_store::Scope;
 
 use super::{error_page, page, to_login};
 use crate::i18n::{t, tf};
-use crate::policy::Principal;
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::Principal;
 
 /// Working days ahead that count as due soon.
 const WITHIN: u32 = 5;

@@ -15,12 +15,12 @@ use wangjian_domain::transfer::AssistTarget;
 use wangjian_domain::{UserId, TRANSITIONS};
 
 use super::{error_page, page, to_login};
-use crate::api::cases::{load_visible_case, run_transition, store};
+use crate::api::cases::run_transition;
 use crate::error::ErrorCode;
 use crate::i18n::{t, Lang};
-use crate::policy::{decide, Action, Principal, Resource};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{decide, Action, Principal, Resource};
 
 fn state_label(lang: Lang, s: wangjian_domain::CaseState) -> String {
     match lang {
@@ -140,7 +140,14 @@ pub(super) async fn show(
         return to_login(&format!("/cases/{id}"));
     }
     let lang = caller.lang;
-    let (file, facts) = match load_visible_case(&state, &caller, &id).await {
+    let found = match (state.app(), crate::api::cases::path_id(&id)) {
+        (Ok(app), Ok(u)) => app
+            .visible_case(&caller.call(), wangjian_domain::CaseId(u))
+            .await
+            .map_err(crate::ApiError::from),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let (file, facts) = match found {
         Ok(v) => v,
         Err(e) if e.code == ErrorCode::NotFound => {
             return error_page(&caller, StatusCode::NOT_FOUND, "error.not_found")
@@ -150,7 +157,7 @@ pub(super) async fn show(
             return error_page(&caller, e.code.status(), "error.internal");
         }
     };
-    let Ok(store) = store(&state) else {
+    let Ok(store) = state.store() else {
         return error_page(&caller, StatusCode::NOT_IMPLEMENTED, "error.internal");
     };
     let trail = match store.case_trail(file.case.id).await {

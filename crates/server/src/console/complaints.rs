@@ -13,16 +13,15 @@ use wangjian_domain::complaint::{ComplaintState, PUBLIC_ACTOR};
 use wangjian_domain::ObjectType;
 
 use super::{error_page, page, to_login, url_encode};
-use crate::api::cases::store;
 use crate::api::complaints::{
     decide_complaint, handler_scope, load_visible, parse_state, ComplaintDecision,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::t;
-use crate::policy::Principal;
 use crate::portal::{kind_label, local_time, state_label};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::Principal;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct ListQuery {
@@ -53,7 +52,7 @@ pub(super) async fn list(
         .after
         .filter(|a| uuid::Uuid::parse_str(a).is_ok())
         .map(wangjian_store::Cursor);
-    let page_items = match (handler_scope(&caller), store(&state)) {
+    let page_items = match (handler_scope(&caller), state.store()) {
         (Some(org), Ok(s)) => match s.complaints(org, filter, after, 50).await {
             Ok(p) => Some(p),
             Err(e) => return fail(&caller, &ApiError::from(e)),
@@ -133,7 +132,7 @@ pub(super) async fn show(
         Ok(c) => c,
         Err(e) => return fail(&caller, &e),
     };
-    let (trail, handler_name) = match store(&state) {
+    let (trail, handler_name) = match state.store() {
         Ok(s) => {
             let trail = s
                 .object_trail(ObjectType::Complaint, c.id.0)
@@ -150,10 +149,10 @@ pub(super) async fn show(
         }
         Err(e) => return fail(&caller, &e),
     };
-    let may_write = crate::policy::decide(
+    let may_write = wangjian_app::policy::decide(
         &caller.principal,
-        crate::policy::Action::Write,
-        &crate::policy::Resource::Complaint {
+        wangjian_app::policy::Action::Write,
+        &wangjian_app::policy::Resource::Complaint {
             complainant: None,
             handler: c.handler,
         },
@@ -298,7 +297,7 @@ pub(super) async fn attachment(
     let Some(a) = c.attachments.get(n) else {
         return fail(&caller, &ApiError::not_found());
     };
-    let bytes = match store(&state) {
+    let bytes = match state.store() {
         Ok(s) => match s.complaint_blob(&a.sha256).await {
             Ok(Some(b)) => b,
             Ok(None) => return fail(&caller, &ApiError::not_found()),

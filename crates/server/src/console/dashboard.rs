@@ -16,9 +16,9 @@ use wangjian_store::{Scope, Store};
 use super::{error_page, page, to_login};
 use crate::chart::{bar_chart, line_chart, BarChart, LineChart, Series, PALETTE};
 use crate::i18n::{t, Lang};
-use crate::policy::{list_scope, Principal, ResourceKind};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::Principal;
 
 /// Days the lead chart covers.
 const DAYS: i64 = 30;
@@ -26,7 +26,7 @@ const DAYS: i64 = 30;
 /// The store scope of what the caller may count, or `None` (platforms, rights holders,
 /// admins: no cases, no dashboard).
 pub(super) fn count_scope(caller: &Caller) -> Option<Scope> {
-    crate::api::cases::case_scope(&list_scope(&caller.principal, ResourceKind::Case))
+    wangjian_app::workflow::cases::case_store_scope(&caller.principal)
 }
 
 fn state_label(lang: Lang, s: &str) -> String {

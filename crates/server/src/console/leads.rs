@@ -18,9 +18,9 @@ use super::{error_page, page, safe_next, to_login, url_encode};
 use crate::api::leads::{lead_page, run_lead_action, LeadAction, LeadFilter};
 use crate::error::ErrorCode;
 use crate::i18n::{t, tf};
-use crate::policy::{list_scope, Principal, ResourceKind};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{list_scope, Principal, ResourceKind};
 
 /// `done=N&failed=M&case=ID&error=CODE` beside the filter: what the last action did.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -76,7 +76,7 @@ pub(super) async fn queue(
     // Only an agency's case workers work leads; a platform sees its submissions read-only.
     let works = matches!(
         list_scope(&caller.principal, ResourceKind::Lead),
-        crate::policy::Scope::Parties { ref parties, .. } if parties.contains(&crate::policy::Party::LeadOrg)
+        wangjian_app::policy::Scope::Parties { ref parties, .. } if parties.contains(&wangjian_app::policy::Party::LeadOrg)
     );
     let f = &filter;
     let val = |v: &Option<String>| v.clone().unwrap_or_default();

@@ -17,12 +17,13 @@ use wangjian_detect::{Field, Reason};
 
 use super::case::shanghai_time as beijing;
 use super::{error_page, page, to_login};
-use crate::api::leads::{lead_facts, load_visible_lead};
+use crate::api::leads::load_visible_lead;
 use crate::error::ErrorCode;
 use crate::i18n::{t, tf, Lang};
-use crate::policy::{decide, Action, Principal, Resource};
 use crate::state::AppState;
 use crate::web::caller::Caller;
+use wangjian_app::policy::{decide, Action, Principal, Resource};
+use wangjian_app::workflow::leads::lead_facts;
 
 /// One piece of a field's text: plain, or highlighted with the reasons (indexes into the
 /// verdict's reasons) that cover it.
@@ -155,7 +156,7 @@ pub(super) async fn show(
     let may_work = decide(
         &caller.principal,
         Action::Write,
-        &Resource::Lead(lead_facts(&d.row)),
+        &Resource::Lead(lead_facts(&d)),
     )
     .is_allow()
         && d.row.lead.status == wangjian_domain::lead::LeadStatus::New;

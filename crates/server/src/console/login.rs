@@ -18,10 +18,10 @@ use super::{page, safe_next};
 use crate::auth::password::verify_or_burn;
 use crate::directory::{SecurityAction, SecurityEvent};
 use crate::i18n::{t, tf};
-use crate::policy::Principal;
 use crate::state::AppState;
 use crate::web::caller::{Caller, Via};
 use crate::web::cookies;
+use wangjian_app::policy::Principal;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct NextQuery {

@@ -20,10 +20,10 @@ use serde::Deserialize;
 
 use crate::chart::{bar_chart, line_chart, BarChart, LineChart};
 use crate::i18n::{t, tf, Lang};
-use crate::policy::Principal;
 use crate::state::AppState;
 use crate::web::caller::Caller;
 use crate::web::cookies;
+use wangjian_app::policy::Principal;
 
 /// The console's routes.
 pub fn routes() -> Router<AppState> {
@@ -196,8 +196,7 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
         Lang::En => s.as_str().replace('_', " "),
     };
     let mut data = HomeData::default();
-    let scope = crate::policy::list_scope(&caller.principal, crate::policy::ResourceKind::Case);
-    let Some(scope) = crate::api::cases::case_scope(&scope) else {
+    let Some(scope) = wangjian_app::workflow::cases::case_store_scope(&caller.principal) else {
         return Ok(Some(data));
     };
     if matches!(scope, wangjian_store::Scope::Org(_)) {

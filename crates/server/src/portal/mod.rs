@@ -284,7 +284,7 @@ async fn receive(
     if caller.csrf.is_empty() || !same(&token, &caller.csrf) {
         return Err(ApiError::new(ErrorCode::CsrfMismatch));
     }
-    let store = crate::api::cases::store(state)?;
+    let store = state.store()?;
     let mut files: Vec<(Attachment, BlobInput)> = vec![];
     let mut total = 0usize;
     while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {

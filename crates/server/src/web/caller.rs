@@ -19,9 +19,9 @@ use crate::auth::token::{lookup_digest, TokenScope};
 use crate::directory::{DirectoryError, OrgMembership};
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
-use crate::policy::{Member, Principal};
 use crate::state::AppState;
 use crate::web::cookies;
+use wangjian_app::policy::{Member, Principal};
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,17 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller as a use case sees it: who, under this request's id, now.
+    pub fn call(&self) -> wangjian_app::Call {
+        let request =
+            uuid::Uuid::parse_str(&self.request_id).unwrap_or_else(|_| uuid::Uuid::now_v7());
+        wangjian_app::Call {
+            principal: self.principal.clone(),
+            request: wangjian_domain::RequestId(request),
+            now: Utc::now(),
+        }
+    }
+
     /// The member, or 401.
     pub fn member(&self) -> Result<&Member, ApiError> {
         match &self.principal {

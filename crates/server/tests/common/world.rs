@@ -9,12 +9,13 @@
 
 use chrono::{TimeZone, Utc};
 use wangjian_domain::case::Env;
+use wangjian_domain::lead::lead_id_for;
 use wangjian_domain::lead::{LeadDedupKey, ListingContent};
 use wangjian_domain::org::{AdminLevel, Membership, OrgKind, Organization, User};
 use wangjian_domain::{
     Actor, AgencyType, CaseId, Context, LeadId, OrgId, RegionCode, RequestId, Role, RuleSet, UserId,
 };
-use wangjian_store::{lead_id_for, CaseNumberRequest, ListingInput, ScanLead, ShopInput, Store};
+use wangjian_store::{CaseNumberRequest, ListingInput, ScanLead, ShopInput, Store};
 
 /// The password of every user in the world.
 pub const PASSWORD: &str = "wangjian-demo-2026";
@@ -296,11 +297,6 @@ pub const SCANNED_TITLE: &str = "<b>高仿</b>耐克 Air 运动鞋 <script>alert
 /// does. Returns the lead.
 pub async fn scanned_lead(store: &Store) -> LeadId {
     put_marks(store).await;
-    let detector = wangjian_detect::Detector::build(
-        wangjian_detect::RulePack::embedded().unwrap(),
-        store.marks().await.unwrap(),
-    )
-    .unwrap();
     let listing = wangjian_detect::Listing {
         id: "S1".into(),
         title: SCANNED_TITLE.into(),
@@ -310,19 +306,29 @@ pub async fn scanned_lead(store: &Store) -> LeadId {
         ship_from: Some("浙江省杭州市".into()),
         ..Default::default()
     };
-    let verdict = detector.scan(&listing);
-    let captured_at = Utc.with_ymd_and_hms(2026, 3, 3, 1, 0, 0).unwrap();
-    let lead = ScanLead::from_scan(
-        org_id("hz"),
-        detector.ruleset_version(),
-        &listing,
-        &verdict,
-        Some("330100".into()),
-    );
-    let input = ListingInput::from_listing(listing, org_id("plata"), captured_at, Some(lead));
-    let out = store
-        .ingest_listings(org_id("plata"), &[input])
+    let listing = wangjian_detect::Listing {
+        captured_at: Some("2026-03-03T01:00:00Z".into()),
+        ..listing
+    };
+    // Through the one intake path, as a platform's push: the lead goes to the regulator
+    // of the seller's place (杭州).
+    let app = wangjian_app::App::new(store.clone(), wangjian_app::RuleSource::default()).unwrap();
+    let report = app
+        .intake(
+            wangjian_app::intake::Delivery {
+                by: Some(org_id("plata")),
+                min_level: Some(wangjian_app::intake::LEAD_LEVEL),
+            },
+            vec![wangjian_app::intake::Item {
+                index: 0,
+                listing,
+                platform: org_id("plata"),
+            }],
+            Utc.with_ymd_and_hms(2026, 3, 3, 2, 0, 0).unwrap(),
+        )
         .await
         .unwrap();
-    out.new_leads[0].1
+    let lead = report.outcomes[0].lead.as_ref().expect("the scan flags it");
+    assert_eq!(lead.org, org_id("hz"));
+    lead.id
 }

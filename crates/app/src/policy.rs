@@ -1,5 +1,5 @@
-//! The one policy module: who may see and do what. Every route asks here; nothing else in
-//! the server decides permissions (the case state machine's own role checks are reached
+//! The one policy module: who may see and do what. Every use case asks here; nothing else
+//! (server route, CLI command, worker) decides permissions (the case state machine's own role checks are reached
 //! through [`wangjian_domain::may`], called from here).
 //!
 //! # The rules (issue 6)
@@ -48,9 +48,9 @@
 //!
 //! # Unknown and forbidden answer alike
 //!
-//! [`decide`] answers [`Verdict::Hidden`] whenever the caller may not *read* the object,
+//! [`decide`] answers [`Access::Hidden`] whenever the caller may not *read* the object,
 //! whatever the action: the server turns it into the same 404 it gives for an id that does
-//! not exist. Only an object the caller can read may answer 403 ([`Verdict::Forbidden`]).
+//! not exist. Only an object the caller can read may answer 403 ([`Access::Forbidden`]).
 //!
 //! # Lists
 //!
@@ -62,6 +62,8 @@
 use wangjian_domain::case::{Action as CaseAction, CaseView};
 use wangjian_domain::org::{Actor, OrgKind, RegionCode, Role};
 use wangjian_domain::{may, OrgId};
+
+use crate::error::AppError;
 
 /// A signed-in user acting for one organization, with what the policy needs to know about
 /// that organization.
@@ -140,8 +142,10 @@ pub struct CaseFacts {
 pub struct LeadFacts {
     /// The agency that received it.
     pub org: OrgId,
-    /// The platform or rights holder that submitted it (a platform push, a complaint).
-    pub submitted_by: Option<OrgId>,
+    /// The organizations that delivered it: the platform that pushed its listing (and
+    /// any other that delivered the same snapshot), the rights holder whose complaint it
+    /// came from.
+    pub delivered_by: Vec<OrgId>,
     /// Agencies it is shared with.
     pub shared_with: Vec<OrgId>,
 }
@@ -303,7 +307,7 @@ pub enum Action {
 
 /// The answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Access {
     /// Go ahead.
     Allow,
     /// The caller may not see it: answer exactly as for an unknown id (404).
@@ -312,49 +316,48 @@ pub enum Verdict {
     Forbidden(String),
 }
 
-impl Verdict {
-    /// True for [`Verdict::Allow`].
+impl Access {
+    /// True for [`Access::Allow`].
     pub fn is_allow(&self) -> bool {
         matches!(self, Self::Allow)
     }
 
-    /// The verdict as a result: `Hidden` becomes the 404 of an unknown id.
-    pub fn into_result(self) -> Result<(), crate::error::ApiError> {
-        use crate::error::{ApiError, ErrorCode};
+    /// The answer as a result: `Hidden` becomes the unknown id's [`AppError::NotFound`].
+    pub fn into_result(self) -> Result<(), AppError> {
         match self {
             Self::Allow => Ok(()),
-            Self::Hidden => Err(ApiError::not_found()),
-            Self::Forbidden(why) => Err(ApiError::with_message(ErrorCode::Forbidden, why)),
+            Self::Hidden => Err(AppError::NotFound),
+            Self::Forbidden(why) => Err(AppError::Forbidden(why)),
         }
     }
 }
 
-fn forbid(why: &str) -> Verdict {
-    Verdict::Forbidden(why.to_string())
+fn forbid(why: &str) -> Access {
+    Access::Forbidden(why.to_string())
 }
 
 /// Decides whether `who` may do `action` to `what`.
-pub fn decide(who: &Principal, action: Action, what: &Resource) -> Verdict {
+pub fn decide(who: &Principal, action: Action, what: &Resource) -> Access {
     if !may_read(who, what) {
-        return Verdict::Hidden;
+        return Access::Hidden;
     }
     let m = match who {
         Principal::Member(m) => m,
         // The public can read what is published, and nothing else.
         Principal::Public => {
             return match action {
-                Action::Read => Verdict::Allow,
+                Action::Read => Access::Allow,
                 _ => forbid("sign in first"),
             }
         }
     };
     match action {
-        Action::Read => Verdict::Allow,
+        Action::Read => Access::Allow,
         Action::Write => may_write(m, what),
         Action::Transition(a) => match what {
             Resource::Case(c) => match may(&m.actor, a, &c.view) {
-                Ok(()) => Verdict::Allow,
-                Err(denied) => Verdict::Forbidden(denied.to_string()),
+                Ok(()) => Access::Allow,
+                Err(denied) => Access::Forbidden(denied.to_string()),
             },
             _ => forbid("only cases have transitions"),
         },
@@ -364,7 +367,7 @@ pub fn decide(who: &Principal, action: Action, what: &Resource) -> Verdict {
                     && m.actor.has(Role::Supervisor)
                     && m.region.contains(&c.region) =>
             {
-                Verdict::Allow
+                Access::Allow
             }
             Resource::Case(_) => forbid("supervision (督办) is for the coordination office's supervisors of the case's region"),
             _ => forbid("only cases are supervised"),
@@ -375,9 +378,9 @@ pub fn decide(who: &Principal, action: Action, what: &Resource) -> Verdict {
 /// May `who` push listings (`POST /api/v1/listings`)? Only a platform's operators, and
 /// the listings are always their own platform's (the route takes the platform from the
 /// caller, never from the body).
-pub fn may_push_listings(who: &Principal) -> Verdict {
+pub fn may_push_listings(who: &Principal) -> Access {
     match who {
-        Principal::Member(m) if m.capacity() == Capacity::PlatformOperator => Verdict::Allow,
+        Principal::Member(m) if m.capacity() == Capacity::PlatformOperator => Access::Allow,
         Principal::Member(_) => forbid("only a platform's operators push its listings"),
         Principal::Public => forbid("sign in first"),
     }
@@ -387,9 +390,9 @@ pub fn may_push_listings(who: &Principal) -> Verdict {
 /// its public keys? Everyone, signed in or not: whoever holds an evidence package must be
 /// able to pin the log and check its signatures without an account (FORMAT.md §3-§4 of
 /// `wangjian-ledger`). Entries, blobs and packages are read with their case instead.
-pub fn may_read_log_head(who: &Principal) -> Verdict {
+pub fn may_read_log_head(who: &Principal) -> Access {
     match who {
-        Principal::Public | Principal::Member(_) => Verdict::Allow,
+        Principal::Public | Principal::Member(_) => Access::Allow,
     }
 }
 
@@ -428,7 +431,9 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
         },
         Resource::Lead(l) => match cap {
             Capacity::CaseWorker => l.org == org || l.shared_with.contains(&org),
-            Capacity::PlatformOperator | Capacity::RightsHolderAgent => l.submitted_by == Some(org),
+            Capacity::PlatformOperator | Capacity::RightsHolderAgent => {
+                l.delivered_by.contains(&org)
+            }
             _ => false,
         },
         Resource::Listing { platform } => match cap {
@@ -476,7 +481,7 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
 }
 
 /// May member `m`, who can read `what`, change it?
-fn may_write(m: &Member, what: &Resource) -> Verdict {
+fn may_write(m: &Member, what: &Resource) -> Access {
     let org = m.org();
     let cap = m.capacity();
     let supervisor = m.actor.has(Role::Supervisor);
@@ -489,21 +494,21 @@ fn may_write(m: &Member, what: &Resource) -> Verdict {
                 || c.view.case_officer == Some(m.actor.user)
                 || c.view.co_officers.contains(&m.actor.user);
             if supervisor || assigned {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the case officer, a co-officer or a supervisor changes this case")
             }
         }
         Resource::Lead(l) => {
             if cap == Capacity::CaseWorker && l.org == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the receiving agency works a lead")
             }
         }
         Resource::Listing { platform } => {
             if cap == Capacity::PlatformOperator && *platform == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the platform changes its listings")
             }
@@ -512,7 +517,7 @@ fn may_write(m: &Member, what: &Resource) -> Verdict {
             let ok = (cap == Capacity::CaseWorker && *sender == org)
                 || (cap == Capacity::PlatformOperator && *recipient == org);
             if ok {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the sending agency and the receiving platform act on a notice")
             }
@@ -527,44 +532,44 @@ fn may_write(m: &Member, what: &Resource) -> Verdict {
                     Capacity::RightsHolderAgent | Capacity::PlatformOperator
                 ) && *complainant == Some(org));
             if ok {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the complainant and the handling agency act on a complaint")
             }
         }
         Resource::Mark { owner } => {
             if cap == Capacity::RightsHolderAgent && *owner == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the rights holder manages its marks")
             }
         }
         Resource::Decision { org: by, .. } => {
             if cap == Capacity::CaseWorker && supervisor && *by == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the deciding agency's supervisor changes a penalty decision")
             }
         }
         // Readable means: admin of this organization.
-        Resource::Memberships { .. } => Verdict::Allow,
+        Resource::Memberships { .. } => Access::Allow,
         Resource::Transfer { receiver, .. } => {
             if cap == Capacity::CaseWorker && *receiver == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the receiving agency reports on a transfer")
             }
         }
         Resource::AssistRequest { receiver, .. } => {
             if cap == Capacity::CaseWorker && *receiver == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the asked agency answers an assist request")
             }
         }
         Resource::SeizedItem { holder, .. } => {
             if cap == Capacity::CaseWorker && *holder == org {
-                Verdict::Allow
+                Access::Allow
             } else {
                 forbid("only the agency holding seized goods records their custody")
             }
@@ -588,7 +593,7 @@ pub enum Party {
     TransferredTo,
     /// `leads.org`.
     LeadOrg,
-    /// `leads.submitted_by`.
+    /// `leads.submitted_by`, or a receipt of the lead's snapshot.
     Submitter,
     /// `listings.platform`.
     Platform,
@@ -739,7 +744,7 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::TransferredTo, Resource::Case(c)) => c.transferred_to.contains(&org),
         (P::LeadOrg, Resource::Lead(l)) => l.org == org,
         (P::SharedWith, Resource::Lead(l)) => l.shared_with.contains(&org),
-        (P::Submitter, Resource::Lead(l)) => l.submitted_by == Some(org),
+        (P::Submitter, Resource::Lead(l)) => l.delivered_by.contains(&org),
         (P::Platform, Resource::Listing { platform }) => *platform == org,
         (P::Sender, Resource::Notice { sender, .. }) => *sender == org,
         (P::Recipient, Resource::Notice { recipient, .. }) => *recipient == org,

@@ -1,0 +1,190 @@
+//! The active rule set: one assembly of the detection rules for every path that scans
+//! (patrol, a platform's push, the demo, patrol workers), so that the same listing under
+//! the same rules gets the same rule-set version — and so the same lead — however it came.
+//!
+//! A rule set is a pack (the one embedded in the binary, built from `rules/default`, or a
+//! directory given with `--rules`) plus marks: the registry's marks in the store and any
+//! marks files given on the command line, in a canonical order (so their order in the
+//! store or on the command line does not change the version). A compiled file (`rules
+//! compile`) is a complete rule set of its own: nothing is added to it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wangjian_detect::{parse_marks, Detector, Mark, Problems, RulePack, PACK_FILES};
+use wangjian_store::Store;
+
+use crate::error::AppError;
+
+/// Where the pack comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PackSource {
+    /// The pack embedded in the binary (built from `rules/default`). The default
+    /// everywhere, whatever the current directory holds.
+    #[default]
+    Embedded,
+    /// A rule pack directory (`--rules DIR`): the files `rules/default` has.
+    Dir(PathBuf),
+    /// A compiled rule set (`rules compile`): pack and marks, complete.
+    Compiled(PathBuf),
+}
+
+/// What a rule set is assembled from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSource {
+    /// The pack.
+    pub pack: PackSource,
+    /// Marks files (CSV) added to the registry's marks.
+    pub marks_files: Vec<PathBuf>,
+    /// Add the marks of the store's registry (always, but for `scan` without a store).
+    pub registry: bool,
+}
+
+impl Default for RuleSource {
+    fn default() -> Self {
+        Self {
+            pack: PackSource::Embedded,
+            marks_files: vec![],
+            registry: true,
+        }
+    }
+}
+
+/// The files of a pack directory ([`PACK_FILES`]), each named by its path so that every
+/// problem reads `path:line: …`.
+pub fn read_pack_dir(dir: &std::path::Path) -> Result<Vec<(String, String)>, AppError> {
+    let mut files = Vec::new();
+    for name in PACK_FILES {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            AppError::Unavailable(format!("reading rule file {}: {e}", path.display()))
+        })?;
+        files.push((path.display().to_string(), text));
+    }
+    Ok(files)
+}
+
+impl RuleSource {
+    /// The pack and the marks of the files (not the registry's), every problem reported
+    /// with its file and line.
+    pub fn load(&self) -> Result<(RulePack, Vec<Mark>), AppError> {
+        let mut problems = Vec::new();
+        let pack = match &self.pack {
+            PackSource::Embedded => RulePack::embedded(),
+            PackSource::Dir(d) => {
+                let files = read_pack_dir(d)?;
+                RulePack::parse(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            }
+            PackSource::Compiled(p) => {
+                return Err(AppError::Unavailable(format!(
+                    "{} is a compiled rule set: load it with Detector::from_compiled",
+                    p.display()
+                )))
+            }
+        };
+        let pack = match pack {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.extend(e.0);
+                None
+            }
+        };
+        let mut marks = Vec::new();
+        for path in &self.marks_files {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                AppError::Unavailable(format!("reading marks file {}: {e}", path.display()))
+            })?;
+            match parse_marks(&path.display().to_string(), &text) {
+                Ok(m) => marks.extend(m),
+                Err(e) => problems.extend(e.0),
+            }
+        }
+        match pack {
+            Some(p) if problems.is_empty() => Ok((p, marks)),
+            _ => Err(AppError::Unavailable(format!(
+                "invalid rules:\n{}",
+                Problems(problems)
+            ))),
+        }
+    }
+
+    /// Builds the detector from this source and `registry` (the store's marks).
+    pub fn build(&self, registry: Vec<Mark>) -> Result<Detector, AppError> {
+        if let PackSource::Compiled(path) = &self.pack {
+            let bytes = std::fs::read(path).map_err(|e| {
+                AppError::Unavailable(format!("reading compiled rule set {}: {e}", path.display()))
+            })?;
+            return Detector::from_compiled(&bytes).map_err(|e| {
+                AppError::Unavailable(format!("loading compiled rule set {}: {e}", path.display()))
+            });
+        }
+        let (pack, mut marks) = self.load()?;
+        if self.registry {
+            marks.extend(registry);
+        }
+        // The version digests the marks in order: make the order canonical.
+        marks.sort_by(|a, b| (&a.mark, &a.owner).cmp(&(&b.mark, &b.owner)));
+        Detector::build(pack, marks)
+            .map_err(|e| AppError::Unavailable(format!("invalid rules:\n{e}")))
+    }
+}
+
+/// How long a built rule set serves before the registry's marks are read again, unless
+/// [`ActiveRules::invalidate`] is called first (the app does when it imports marks).
+pub const REFRESH: Duration = Duration::from_secs(60);
+
+/// The rule set in force, built once and shared (`Arc`), rebuilt from the store's
+/// registry when stale.
+#[derive(Debug)]
+pub struct ActiveRules {
+    source: RuleSource,
+    cached: tokio::sync::Mutex<Option<(Instant, Arc<Detector>)>>,
+}
+
+impl ActiveRules {
+    /// Rules assembled from `source`.
+    pub fn new(source: RuleSource) -> Self {
+        Self {
+            source,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The source.
+    pub fn source(&self) -> &RuleSource {
+        &self.source
+    }
+
+    /// The detector in force, building it when missing or stale. Building runs off the
+    /// async threads (50 000 marks take a second).
+    pub async fn detector(&self, store: &Store) -> Result<Arc<Detector>, AppError> {
+        let mut cached = self.cached.lock().await;
+        if let Some((at, d)) = cached.as_ref() {
+            if at.elapsed() < REFRESH {
+                return Ok(d.clone());
+            }
+        }
+        let registry = if self.source.registry && !self.is_compiled() {
+            store.marks().await?
+        } else {
+            vec![]
+        };
+        let source = self.source.clone();
+        let built = tokio::task::spawn_blocking(move || source.build(registry))
+            .await
+            .map_err(|e| AppError::Unavailable(format!("building the rule set: {e}")))??;
+        let d = Arc::new(built);
+        *cached = Some((Instant::now(), d.clone()));
+        Ok(d)
+    }
+
+    /// Forgets the built rule set: the next [`Self::detector`] reads the registry again.
+    pub async fn invalidate(&self) {
+        *self.cached.lock().await = None;
+    }
+
+    fn is_compiled(&self) -> bool {
+        matches!(self.source.pack, PackSource::Compiled(_))
+    }
+}
