@@ -34,8 +34,8 @@ enum Command {
     Calendar(cmd::calendar::Args),
     /// Scan listings for marks, counterfeit slang, GIs, prohibited and regulated goods.
     ///
-    /// Rules: --rules DIR, else rules/default under the current directory when it exists,
-    /// else the default pack embedded in the binary; or --compiled FILE.
+    /// Rules: the pack embedded in the binary (built from rules/default), or --rules DIR;
+    /// with --marks files; or --compiled FILE.
     Scan(cmd::scan::Args),
     /// Check or compile rule packs and marks files.
     Rules(cmd::rules::Args),
@@ -67,6 +67,9 @@ enum Command {
     Capture(cmd::evidence::CaptureArgs),
     /// Evidence packages: `evidence export --case ID -o FILE`.
     Evidence(cmd::evidence::Args),
+    /// API tokens: `token create --as LOGIN --scope ingest --name NAME` (a platform's
+    /// integration, set up by the operator).
+    Token(cmd::token::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Capture(args) => cmd::evidence::capture(args),
         Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Token(args) => cmd::token::run(args),
     };
     match result {
         Ok(code) => code,

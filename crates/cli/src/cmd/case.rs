@@ -42,7 +42,7 @@ pub struct AsArg {
     pub login: String,
     /// The organization they act for (case prefix or name), when they belong to several.
     #[arg(long, value_name = "ORG")]
-    org: Option<String>,
+    pub org: Option<String>,
 }
 
 /// Arguments of `wangjian case`.

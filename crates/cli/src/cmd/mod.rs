@@ -15,4 +15,5 @@ pub mod rules;
 pub mod scan;
 pub mod serve;
 pub mod text;
+pub mod token;
 pub mod verify;
