@@ -488,3 +488,160 @@ impl App {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use wangjian_domain::org::{AdminLevel, AgencyType, OrgKind};
+    use wangjian_domain::RegionCode;
+
+    fn org(n: u128, name: &str, prefix: &str, kind: OrgKind) -> Organization {
+        Organization::new(
+            OrgId::from_u128(n),
+            name,
+            prefix,
+            kind,
+            RegionCode::parse("330100").unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn world() -> Vec<Organization> {
+        vec![
+            org(1, "甲电商平台", "PLATA", OrgKind::Platform),
+            org(2, "乙电商平台", "PLATB", OrgKind::Platform),
+            org(
+                3,
+                "杭州市市场监督管理局",
+                "杭市监",
+                OrgKind::Agency {
+                    agency_type: AgencyType::MarketRegulation,
+                    level: AdminLevel::City,
+                },
+            ),
+        ]
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    /// The field a JSON item is refused for, by the reader or the checks.
+    fn refused(v: serde_json::Value) -> String {
+        let w = world();
+        match listing_from_json(&v) {
+            Err(r) => r.field,
+            Ok(l) => check(&l, &w[0], &w, now()).unwrap_err().field,
+        }
+    }
+
+    #[test]
+    fn items_are_checked_field_by_field() {
+        let w = world();
+        let ok = json!({"id": 7, "title": "耐克", "captured_at": "2026-03-02T01:00:00Z"});
+        let l = listing_from_json(&ok).unwrap();
+        assert_eq!(l.id, "7");
+        assert!(check(&l, &w[0], &w, now()).is_ok());
+        assert_eq!(refused(json!([])), "listing");
+        assert_eq!(refused(json!({"title": "x"})), "id");
+        assert_eq!(refused(json!({"id": 1.5, "title": "x"})), "id");
+        assert_eq!(refused(json!({"id": " ", "title": "x"})), "id");
+        assert_eq!(refused(json!({"id": "1", "title": " "})), "title");
+        assert_eq!(refused(json!({"id": "1"})), "title");
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "captured_at": "yesterday"})),
+            "captured_at"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "captured_at": "2027-01-01T00:00:00Z"})),
+            "captured_at",
+            "from the future"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "price": -1})),
+            "price"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "price": "9"})),
+            "price"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "shop": {"id": 5}})),
+            "shop.id"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "shop": "s"})),
+            "shop"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "url": "javascript:alert(1)"})),
+            "url"
+        );
+        assert_eq!(refused(json!({"id": "1", "title": "a\u{0}b"})), "title");
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x".repeat(1001)})),
+            "title",
+            "a thousand characters at most"
+        );
+        // Another organization of the installation: refused; a display name: kept.
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "platform": "乙电商平台"})),
+            "platform"
+        );
+        assert_eq!(
+            refused(json!({"id": "1", "title": "x", "platform": "杭市监"})),
+            "platform"
+        );
+        for own in ["甲电商平台", "PLATA", "甲电商", "Taobao"] {
+            let l = listing_from_json(&json!({"id": "1", "title": "x", "platform": own})).unwrap();
+            assert!(check(&l, &w[0], &w, now()).is_ok(), "{own}");
+        }
+    }
+
+    #[test]
+    fn a_long_scraped_description_is_kept() {
+        let w = world();
+        let l = listing_from_json(
+            &json!({"id": "1", "title": "x", "description": "详".repeat(60_000)}),
+        )
+        .unwrap();
+        assert!(check(&l, &w[0], &w, now()).is_ok());
+    }
+
+    #[test]
+    fn capture_times_as_written() {
+        let t = |s| captured_at(Some(s), now()).unwrap().to_rfc3339();
+        assert_eq!(t("2026-03-02T09:00:00+08:00"), "2026-03-02T01:00:00+00:00");
+        assert_eq!(t("2026-03-02"), "2026-03-02T00:00:00+00:00");
+        assert_eq!(t(" "), now().to_rfc3339(), "absent: the intake's now");
+        assert_eq!(captured_at(None, now()).unwrap(), now());
+        assert!(captured_at(Some("2026-13-01"), now()).is_err());
+    }
+
+    #[test]
+    fn the_summary_names_level_score_and_five_reasons() {
+        let v = wangjian_detect::Verdict {
+            listing_id: "L".into(),
+            score: 80,
+            level: Level::High,
+            reasons: (0..7)
+                .map(|i| wangjian_detect::Reason {
+                    code: wangjian_detect::Code::CounterfeitTerm,
+                    field: wangjian_detect::Field::Title,
+                    start: 0,
+                    end: 2,
+                    matched: format!("词{i}"),
+                    rule: format!("cf-{i}"),
+                    detail: String::new(),
+                    weight: 10,
+                })
+                .collect(),
+        };
+        let s = lead_summary(&v);
+        assert!(s.starts_with("high 80: counterfeit_term 词0; "), "{s}");
+        assert!(s.contains("词4") && !s.contains("词5"), "{s}");
+    }
+}

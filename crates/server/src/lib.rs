@@ -1,5 +1,6 @@
-//! The wangjian server: the JSON API (`/api/v1`), accounts and permissions, the officers'
-//! web console and (later) the public portal, on axum and tokio.
+//! The wangjian server: the JSON API (`/api/v1`), accounts and sessions, the officers'
+//! web console and the public portal, on axum and tokio — an adapter over the use cases of
+//! `wangjian-app`.
 //!
 //! # What it is for
 //!

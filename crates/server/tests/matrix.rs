@@ -500,6 +500,85 @@ fn ids(b: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Issue 15, finding 5: a platform's push answer depends only on what it sent and on its
+/// own earlier pushes, never on what a regulator's patrol already stored. Before listing
+/// receipts, a listing the patrol held answered `duplicates: 1` with no lead — telling the
+/// platform the regulator had it — while an unpatrolled one answered `accepted: 1` and its
+/// lead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_answer_does_not_reveal_what_a_patrol_holds() {
+    let f = fixture().await;
+    world::put_marks(&f.store).await;
+    let seen = pushed("Q1", "高仿耐克运动鞋 A货 支持验货", "浙江省", "杭州市");
+    let unseen = pushed("Q2", "高仿耐克运动鞋 A货 支持验货 新款", "浙江省", "杭州市");
+    // The Hangzhou bureau's patrol finds Q1 first, through the one intake path.
+    let app = wangjian_app::App::new(f.store.clone(), wangjian_app::RuleSource::default()).unwrap();
+    let patrol = app
+        .intake(
+            wangjian_app::intake::Delivery {
+                by: Some(world::org_id("hz")),
+                min_level: Some(wangjian_app::intake::LEAD_LEVEL),
+            },
+            vec![wangjian_app::intake::Item {
+                index: 0,
+                listing: wangjian_app::intake::listing_from_json(&seen).unwrap(),
+                platform: world::org_id("plata"),
+            }],
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let patrol_lead = patrol.outcomes[0].lead.as_ref().unwrap().id.to_string();
+    let answer = |b: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(b).unwrap();
+        // Ids and listing ids differ by construction; the rest must not.
+        for l in v["leads"].as_array_mut().unwrap() {
+            l["lead"] = serde_json::Value::Null;
+            l["listing_id"] = serde_json::Value::Null;
+        }
+        v
+    };
+    let (s, b1) = f
+        .post_json(
+            "plata.operator",
+            "/api/v1/listings",
+            &serde_json::json!({"listings": [seen]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b1}");
+    let (_, b2) = f
+        .post_json(
+            "plata.operator",
+            "/api/v1/listings",
+            &serde_json::json!({"listings": [unseen]}),
+        )
+        .await;
+    assert_eq!(
+        answer(&b1),
+        answer(&b2),
+        "patrolled: {b1}\nunpatrolled: {b2}"
+    );
+    let r: serde_json::Value = serde_json::from_str(&b1).unwrap();
+    assert_eq!(
+        (r["accepted"].clone(), r["leads_created"].clone()),
+        (1.into(), 1.into()),
+        "{b1}"
+    );
+    // It is the patrol's lead (the same listing under the same rules), and the platform
+    // reads it like any lead of what it pushed.
+    assert_eq!(r["leads"][0]["lead"], patrol_lead.as_str());
+    let (s, b) = f
+        .get("plata.operator", &format!("/api/v1/leads/{patrol_lead}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // Another platform still does not.
+    let (s, _) = f
+        .get("platb.operator", &format!("/api/v1/leads/{patrol_lead}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    f.finish().await;
+}
+
 /// The ingest and lead endpoints (`POST /api/v1/listings`, `GET /api/v1/leads`,
 /// `GET /api/v1/leads/{id}`, `POST /api/v1/leads/actions`) and the console's `/leads`
 /// and `/leads/{id}`, by every principal.

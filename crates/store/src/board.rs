@@ -7,9 +7,9 @@ use wangjian_domain::supervision::Supervision;
 use wangjian_domain::transfer::TransferOrder;
 use wangjian_domain::OrgId;
 
-use crate::directory::from_row;
 use crate::query::{prefix_range, Cursor, Page, Scope};
 use crate::schema;
+use crate::schema::from_row;
 use crate::value::{Kind, Val};
 use crate::{Store, StoreError};
 

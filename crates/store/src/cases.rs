@@ -9,8 +9,8 @@ use wangjian_domain::{
     Actor, CaseCommand, CaseFile, CaseId, CaseNumber, Context, LeadId, OrgId, RegionCode,
 };
 
-use crate::directory::from_row;
 use crate::schema;
+use crate::schema::from_row;
 use crate::value::Val;
 use crate::write::{write_change, Applied};
 use crate::{Store, StoreError};

@@ -16,7 +16,7 @@ use wangjian_domain::lead::{
 use wangjian_domain::{LeadId, ListingId, OrgId, ShopId, SnapshotId};
 
 use crate::backend::Tx;
-use crate::directory::from_row;
+use crate::schema::from_row;
 use crate::schema::{self, Table};
 use crate::value::{Kind, Val};
 use crate::write::json_of;
@@ -479,8 +479,8 @@ impl Store {
             let mut j = json_of(m)?;
             let id = mark_id(m);
             j["id"] = Json::String(id.to_string());
-            let w = crate::directory::put_versioned(&mut tx, &schema::MARKS, id, j).await?;
-            if w != crate::Written::Unchanged {
+            let w = crate::write::put_versioned(&mut tx, &schema::MARKS, id, j).await?;
+            if w != crate::write::Written::Unchanged {
                 n += 1;
             }
         }
@@ -511,7 +511,7 @@ impl Store {
 
     /// A lead by id.
     pub async fn lead(&self, id: LeadId) -> Result<Option<Lead>, StoreError> {
-        crate::directory::get_by_id(&self.pool, &schema::LEADS, id.0).await
+        crate::schema::get_by_id(&self.pool, &schema::LEADS, id.0).await
     }
 
     /// Stores a lead delivered from outside (complaint, report, platform, transfer) with

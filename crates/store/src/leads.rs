@@ -11,10 +11,10 @@ use wangjian_domain::lead::{Lead, LeadStatus, ListingSnapshot};
 use wangjian_domain::{Actor, CaseId, Context, LeadId, OrgId, RegionCode, SnapshotId};
 
 use crate::backend::Row;
-use crate::directory::from_row;
 use crate::intake::{reason_bit, LeadScan};
 use crate::query::{prefix_range, Cursor, Page};
 use crate::schema;
+use crate::schema::from_row;
 use crate::value::{Kind, Val};
 use crate::write::{write_change, Applied};
 use crate::{Store, StoreError};
@@ -308,7 +308,7 @@ impl Store {
         };
         let (snapshot, mut delivered_by) = match row.lead.snapshot {
             Some(s) => (
-                crate::directory::get_by_id(&self.pool, &schema::LISTING_SNAPSHOTS, s.0).await?,
+                crate::schema::get_by_id(&self.pool, &schema::LISTING_SNAPSHOTS, s.0).await?,
                 self.receipts_of(s).await?,
             ),
             None => (None, vec![]),

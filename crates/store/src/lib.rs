@@ -40,17 +40,20 @@
 
 #![deny(missing_docs)]
 
+mod accounts;
 mod backend;
+#[doc(hidden)]
+pub mod bench;
 mod board;
 mod cases;
 mod complaints;
-mod directory;
 mod error;
 mod export;
 mod intake;
 mod leads;
 mod log;
 mod query;
+mod registry;
 mod schema;
 mod value;
 mod workflow_reads;
@@ -59,24 +62,24 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use accounts::{AccountEvent, StoredAccountEvent};
 pub use backend::Backend;
 pub use board::{LeadTally, SupervisionOrder};
 pub use cases::CaseNumberRequest;
-pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
-pub use directory::{ApiToken, Written};
+pub use complaints::BlobInput;
 pub use error::StoreError;
 pub use intake::{
     reason_bit, BatchOutcome, IngestOutcome, LeadScan, ListingInput, ScanLead, ShopInput,
 };
 pub use leads::{is_lead_cursor, LeadDetail, LeadQuery, LeadRow, LeadScope};
-#[doc(hidden)]
-pub use log::bench;
 pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,
 };
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
+pub use registry::ApiToken;
 pub use workflow_reads::{AssistDirection, AssistQuery};
+pub use write::Written;
 pub use write::{Applied, Record};
 
 use backend::Pool;

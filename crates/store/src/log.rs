@@ -46,7 +46,7 @@ const ENTRY_ROWS: usize = 128;
 const NODE_ROWS: usize = 256;
 
 /// Inserts perfect nodes, [`NODE_ROWS`] per statement.
-async fn insert_nodes(tx: &mut Tx, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
+pub(crate) async fn insert_nodes(tx: &mut Tx, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
     for chunk in nodes.chunks(NODE_ROWS) {
         let mut sql = String::from("INSERT INTO log_nodes (level, idx, hash) VALUES ");
         let mut args = Vec::with_capacity(chunk.len() * 3);
@@ -85,7 +85,7 @@ fn log_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Log(e.to_string())
 }
 
-fn int(v: u64) -> Val {
+pub(crate) fn int(v: u64) -> Val {
     Val::Int(Some(v as i64))
 }
 
@@ -1182,61 +1182,4 @@ async fn nodes_for_leaves(
         map.insert(id, hash_of(&r, 2)?);
     }
     Ok(map)
-}
-
-/// Hooks for `benches/evidence_log.rs` (not an API): the audit insert without the log (the
-/// baseline), the same with the log, and writing generated perfect nodes directly to build
-/// a large tree fast.
-#[doc(hidden)]
-pub mod bench {
-    use wangjian_domain::AuditEvent;
-    use wangjian_ledger::{Entry, Hash, NodeId};
-
-    use super::int;
-    use crate::value::Val;
-    use crate::{Store, StoreError};
-
-    /// Writes `events` in one transaction: the audit rows only (`with_log` false), or the
-    /// audit rows and their log entries, as `Store::apply` does.
-    pub async fn audit_events(
-        store: &Store,
-        events: &[AuditEvent],
-        with_log: bool,
-    ) -> Result<(), StoreError> {
-        let mut tx = store.pool.begin_write().await?;
-        if with_log {
-            crate::write::append_audit(&mut tx, events, Vec::new()).await?;
-        } else {
-            crate::write::insert_audit_events(&mut tx, events).await?;
-        }
-        tx.commit().await
-    }
-
-    /// Inserts perfect nodes as given (generated elsewhere), in one transaction.
-    pub async fn insert_nodes(store: &Store, nodes: &[(NodeId, Hash)]) -> Result<(), StoreError> {
-        let mut tx = store.pool.begin_write().await?;
-        super::insert_nodes(&mut tx, nodes).await?;
-        tx.commit().await
-    }
-
-    /// Inserts entry `index` alone (its nodes written by `insert_nodes`), so the log's
-    /// size reads `index + 1` without storing every entry of a generated tree.
-    pub async fn insert_last_entry(
-        store: &Store,
-        index: u64,
-        entry: &Entry,
-    ) -> Result<(), StoreError> {
-        let mut tx = store.pool.begin_write().await?;
-        tx.exec(
-            "INSERT INTO log_entries (leaf_index, kind, entry, appended_at) VALUES ($1, $2, $3, $4)",
-            vec![
-                int(index),
-                Val::Int(Some(entry.kind() as i64)),
-                Val::from(entry.encode()),
-                Val::from(chrono::Utc::now()),
-            ],
-        )
-        .await?;
-        tx.commit().await
-    }
 }

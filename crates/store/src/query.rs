@@ -13,8 +13,8 @@ use wangjian_domain::{
 };
 
 use crate::backend::Row;
-use crate::directory::from_row;
 use crate::schema;
+use crate::schema::from_row;
 use crate::value::{Kind, Val};
 use crate::{Store, StoreError};
 

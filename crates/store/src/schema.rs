@@ -4,9 +4,11 @@
 //! domain type and its table cannot drift apart silently: a column whose field is gone
 //! fails the round-trip tests on both backends.
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as Json};
+use uuid::Uuid;
 
-use crate::backend::Row;
+use crate::backend::{Pool, Row};
 use crate::value::{Kind, Val};
 use crate::StoreError;
 
@@ -623,4 +625,27 @@ impl Table {
 /// Looks a table up by name (for `export`).
 pub(crate) fn table(name: &str) -> Option<&'static Table> {
     ALL.iter().copied().find(|t| t.name == name)
+}
+
+/// Reads one row of `table` by id as `T`.
+pub(crate) async fn get_by_id<T: DeserializeOwned>(
+    pool: &Pool,
+    table: &Table,
+    id: Uuid,
+) -> Result<Option<T>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        table.select_list(""),
+        table.name
+    );
+    let rows = pool.fetch(&sql, vec![Val::from(id)]).await?;
+    rows.first().map(|r| from_row(table, r)).transpose()
+}
+
+/// Deserializes a row as its domain type.
+pub(crate) fn from_row<T: DeserializeOwned>(table: &Table, row: &Row) -> Result<T, StoreError> {
+    let json = table.domain_json(row)?;
+    serde_json::from_value(json).map_err(|e| {
+        StoreError::Corrupt(format!("a row of {} does not read back: {e}", table.name))
+    })
 }

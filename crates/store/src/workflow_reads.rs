@@ -10,9 +10,9 @@ use wangjian_domain::{
     AssistRequestId, CaseId, Deadline, DeadlineId, ObjectType, SeizedItemId, TransferId,
 };
 
-use crate::directory::{from_row, get_by_id};
 use crate::query::{arg, prefix_range, Cursor, Page, Scope, StoredEvent};
 use crate::schema::{self, Table};
+use crate::schema::{from_row, get_by_id};
 use crate::value::Val;
 use crate::{Store, StoreError};
 

@@ -396,3 +396,66 @@ pub(crate) async fn insert_audit_events(
 pub(crate) fn json_of<T: Serialize>(v: &T) -> Result<Json, StoreError> {
     to_json(serde_json::to_value(v))
 }
+
+/// What a put did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// A new row (version 1).
+    Inserted,
+    /// The row existed with other content; it now has this version.
+    Updated(i64),
+    /// The row existed with the same content; nothing was written.
+    Unchanged,
+}
+
+/// Insert, or update when the content differs (version + 1, checked).
+pub(crate) async fn put_versioned(
+    tx: &mut Tx,
+    table: &Table,
+    id: Uuid,
+    mut json: Json,
+) -> Result<Written, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        table.select_list(""),
+        table.name
+    );
+    let rows = tx.fetch(&sql, vec![Val::from(id)]).await?;
+    let Some(row) = rows.first() else {
+        json["version"] = Json::from(1);
+        tx.exec(&table.insert_sql(1), table.values(&json)?).await?;
+        return Ok(Written::Inserted);
+    };
+    let stored_values = table.decode(row)?;
+    let old_version = table
+        .cols
+        .iter()
+        .position(|c| c.name == "version")
+        .and_then(|i| match stored_values.get(i) {
+            Some(Val::Int(Some(v))) => Some(*v),
+            _ => None,
+        })
+        .ok_or_else(|| StoreError::Corrupt(format!("{} {id} has no version", table.name)))?;
+    json["version"] = Json::from(old_version);
+    if table.values(&json)?
+        == table
+            .insert_cols()
+            .iter()
+            .zip(stored_values)
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+    {
+        return Ok(Written::Unchanged);
+    }
+    json["version"] = Json::from(old_version + 1);
+    let mut args = table.values(&json)?;
+    args.push(Val::Int(Some(old_version)));
+    if tx.exec(&table.update_sql(), args).await? == 0 {
+        return Err(StoreError::Conflict {
+            table: table.name,
+            id: id.to_string(),
+            expected: old_version,
+        });
+    }
+    Ok(Written::Updated(old_version + 1))
+}

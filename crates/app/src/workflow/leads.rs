@@ -1,5 +1,5 @@
 //! Leads: reading one behind the policy, and screening leads out (dismissal) one by one.
-//! Registering a case from leads is in [`cases`](super::cases).
+//! Registering a case from leads is a case command (`App::register_case`).
 
 use wangjian_domain::lead::MAX_DISMISSAL_REASON;
 use wangjian_domain::LeadId;

@@ -18,7 +18,7 @@ use crate::api::complaints::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::t;
-use crate::portal::{kind_label, local_time, state_label};
+use crate::i18n::{kind_label, local_time, state_label};
 use crate::state::AppState;
 use crate::web::caller::Caller;
 use wangjian_app::policy::Principal;

@@ -275,7 +275,7 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
                 (
                     t.case.to_string(),
                     t.reason,
-                    crate::portal::local_time(t.sent_at),
+                    crate::i18n::local_time(t.sent_at),
                 )
             })
             .collect();

@@ -24,8 +24,8 @@ use chrono::Utc;
 use maud::{html, Markup};
 use serde::Deserialize;
 use wangjian_domain::complaint::{
-    self, normalize_tracking_number, sanitize_file_name, Attachment, Complaint, ComplaintKind,
-    ComplaintState, Submission, MAX_ATTACHMENTS,
+    self, normalize_tracking_number, sanitize_file_name, Attachment, Complaint, Submission,
+    MAX_ATTACHMENTS,
 };
 use wangjian_domain::org::{AgencyType, OrgKind};
 use wangjian_domain::{Context, RequestId, RuleSet};
@@ -34,7 +34,7 @@ use wangjian_store::BlobInput;
 use crate::auth::secret::same;
 use crate::console::page;
 use crate::error::{ApiError, ErrorCode};
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{kind_label, local_time, state_label, t, tf, Lang};
 use crate::state::AppState;
 use crate::web::caller::Caller;
 
@@ -52,36 +52,6 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(submit).layer(DefaultBodyLimit::max(MAX_TOTAL + 64 * 1024)),
         )
         .route("/portal/track", get(track_page).post(track))
-}
-
-/// True for the one request whose handler checks the CSRF token itself: a
-/// `multipart/form-data` POST to `/portal/submit` (the middleware cannot read a field of a
-/// multipart body without buffering it whole).
-pub fn checks_own_csrf(req: &axum::extract::Request) -> bool {
-    req.method() == axum::http::Method::POST
-        && req.uri().path() == "/portal/submit"
-        && req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"))
-}
-
-/// Beijing time (UTC+8), to the minute.
-pub fn local_time(t: chrono::DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The label of a complaint state for the public and the console.
-pub fn state_label(lang: Lang, s: ComplaintState) -> String {
-    t(lang, &format!("complaint.state.{}", s.as_str())).to_string()
-}
-
-/// The label of a kind.
-pub fn kind_label(lang: Lang, k: ComplaintKind) -> String {
-    t(lang, &format!("complaint.kind.{}", k.as_str())).to_string()
 }
 
 fn portal_page(caller: &Caller, title: &str, body: Markup) -> Response {

@@ -50,7 +50,7 @@ pub async fn check_csrf(State(state): State<AppState>, req: Request, next: Next)
         };
     }
     // The portal's multipart form: its handler checks the `_csrf` part first.
-    if crate::portal::checks_own_csrf(&req) {
+    if checks_own_csrf(&req) {
         return next.run(req).await;
     }
     let is_form = req
@@ -82,4 +82,17 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
+}
+
+/// True for the one request whose handler checks the CSRF token itself: a
+/// `multipart/form-data` POST to `/portal/submit` (the middleware cannot read a field of a
+/// multipart body without buffering it whole).
+pub(crate) fn checks_own_csrf(req: &axum::extract::Request) -> bool {
+    req.method() == axum::http::Method::POST
+        && req.uri().path() == "/portal/submit"
+        && req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"))
 }

@@ -1,9 +1,8 @@
-//! Organizations, users, memberships, API tokens, subjects, shops and marks: the
-//! directory other rows point to. These are put whole (import, admin): a put of the
+//! The registry: organizations, users, memberships, API tokens, subjects and shops — the
+//! rows others point to. These are put whole (import, admin): a put of the
 //! same content changes nothing; a put of new content bumps `version`.
 
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use uuid::Uuid;
@@ -11,22 +10,11 @@ use wangjian_domain::org::{Membership, Organization, Role, User};
 use wangjian_domain::subject::{Shop, Subject};
 use wangjian_domain::{Actor, OrgId, UserId};
 
-use crate::backend::{Pool, Tx};
 use crate::schema::{self, Table};
+use crate::schema::{from_row, get_by_id};
 use crate::value::Val;
-use crate::write::json_of;
+use crate::write::{json_of, put_versioned, Written};
 use crate::{Store, StoreError};
-
-/// What a put did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// A new row (version 1).
-    Inserted,
-    /// The row existed with other content; it now has this version.
-    Updated(i64),
-    /// The row existed with the same content; nothing was written.
-    Unchanged,
-}
 
 /// An API token (for the server): only its hash is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,84 +62,6 @@ fn token_from_row(r: &crate::backend::Row) -> Result<ApiToken, StoreError> {
     }
     serde_json::from_value(Json::Object(m))
         .map_err(|e| StoreError::Corrupt(format!("api token: {e}")))
-}
-
-/// Reads one row of `table` by id as `T`.
-pub(crate) async fn get_by_id<T: DeserializeOwned>(
-    pool: &Pool,
-    table: &Table,
-    id: Uuid,
-) -> Result<Option<T>, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM {} WHERE id = $1",
-        table.select_list(""),
-        table.name
-    );
-    let rows = pool.fetch(&sql, vec![Val::from(id)]).await?;
-    rows.first().map(|r| from_row(table, r)).transpose()
-}
-
-/// Deserializes a row as its domain type.
-pub(crate) fn from_row<T: DeserializeOwned>(
-    table: &Table,
-    row: &crate::backend::Row,
-) -> Result<T, StoreError> {
-    let json = table.domain_json(row)?;
-    serde_json::from_value(json).map_err(|e| {
-        StoreError::Corrupt(format!("a row of {} does not read back: {e}", table.name))
-    })
-}
-
-/// Insert, or update when the content differs (version + 1, checked).
-pub(crate) async fn put_versioned(
-    tx: &mut Tx,
-    table: &Table,
-    id: Uuid,
-    mut json: Json,
-) -> Result<Written, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM {} WHERE id = $1",
-        table.select_list(""),
-        table.name
-    );
-    let rows = tx.fetch(&sql, vec![Val::from(id)]).await?;
-    let Some(row) = rows.first() else {
-        json["version"] = Json::from(1);
-        tx.exec(&table.insert_sql(1), table.values(&json)?).await?;
-        return Ok(Written::Inserted);
-    };
-    let stored_values = table.decode(row)?;
-    let old_version = table
-        .cols
-        .iter()
-        .position(|c| c.name == "version")
-        .and_then(|i| match stored_values.get(i) {
-            Some(Val::Int(Some(v))) => Some(*v),
-            _ => None,
-        })
-        .ok_or_else(|| StoreError::Corrupt(format!("{} {id} has no version", table.name)))?;
-    json["version"] = Json::from(old_version);
-    if table.values(&json)?
-        == table
-            .insert_cols()
-            .iter()
-            .zip(stored_values)
-            .map(|(_, v)| v)
-            .collect::<Vec<_>>()
-    {
-        return Ok(Written::Unchanged);
-    }
-    json["version"] = Json::from(old_version + 1);
-    let mut args = table.values(&json)?;
-    args.push(Val::Int(Some(old_version)));
-    if tx.exec(&table.update_sql(), args).await? == 0 {
-        return Err(StoreError::Conflict {
-            table: table.name,
-            id: id.to_string(),
-            expected: old_version,
-        });
-    }
-    Ok(Written::Updated(old_version + 1))
 }
 
 impl Store {
@@ -290,7 +200,7 @@ impl Store {
         let mut tx = self.pool.begin_write().await?;
         let new = tx.exec(&sql, t.values(&json_of(m)?)?).await? == 1;
         if new {
-            crate::complaints::permission_event(&mut tx, m, true).await?;
+            crate::accounts::permission_event(&mut tx, m, true).await?;
         }
         tx.commit().await?;
         Ok(new)
@@ -311,7 +221,7 @@ impl Store {
             )
             .await?;
         if n == 1 {
-            crate::complaints::permission_event(&mut tx, m, false).await?;
+            crate::accounts::permission_event(&mut tx, m, false).await?;
         }
         tx.commit().await?;
         Ok(n == 1)
@@ -445,7 +355,7 @@ impl Store {
         get_by_id(&self.pool, &schema::SUBJECTS, id.0).await
     }
 
-    /// Puts a shop. Use [`crate::shop_id_for`] for its id, so that listings imported for
+    /// Puts a shop. Use [`wangjian_domain::lead::shop_id_for`] for its id, so that listings imported for
     /// the same platform shop find it.
     pub async fn put_shop(&self, s: &Shop) -> Result<Written, StoreError> {
         self.put(&schema::SHOPS, s.id.0, s).await
