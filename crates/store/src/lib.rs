@@ -42,6 +42,7 @@
 
 mod backend;
 mod board;
+mod calendar;
 mod cases;
 mod complaints;
 mod directory;
@@ -61,6 +62,7 @@ mod tests;
 
 pub use backend::Backend;
 pub use board::{LeadTally, SupervisionOrder};
+pub use calendar::{NoticeLoaded, Recalculated, StoredNotice};
 pub use cases::CaseNumberRequest;
 pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
 pub use directory::{ApiToken, Written};
