@@ -313,17 +313,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     rt.block_on(async {
         let store = open(&DbArg { db: args.db }).await?;
         let now = args.now.unwrap_or_else(Utc::now);
-        let result = dispatch(&store, args.command, now).await;
+        // The calendar in use: the embedded notices and those loaded into this database.
+        let cal = store.calendar().await?;
+        let result = dispatch(&store, &cal, args.command, now).await;
         store.close().await;
         result
     })
 }
 
-fn env() -> anyhow::Result<Env<'static>> {
+fn env(calendar: &Calendar) -> anyhow::Result<Env<'_>> {
     Ok(Env {
         rules: RuleSet::defaults().context("loading the deadline rules")?,
         overrides: &[],
-        calendar: Calendar::china(),
+        calendar,
     })
 }
 
@@ -465,6 +467,7 @@ async fn command_from(store: &Store, action: &str, set: &[String]) -> anyhow::Re
 
 async fn transition(
     store: &Store,
+    cal: &Calendar,
     case: Uuid,
     who: &AsArg,
     cmd: CaseCommand,
@@ -472,7 +475,7 @@ async fn transition(
 ) -> anyhow::Result<ExitCode> {
     let actor = actor(store, who).await?;
     let applied = store
-        .run_case_command(CaseId(case), &actor, &cmd, env()?, &ctx(now))
+        .run_case_command(CaseId(case), &actor, &cmd, env(cal)?, &ctx(now))
         .await
         .map_err(|e| anyhow!("{e}"))?;
     let c = &applied.value.case;
@@ -489,6 +492,7 @@ async fn transition(
 
 async fn dispatch(
     store: &Store,
+    cal: &Calendar,
     cmd: CaseCmd,
     now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<ExitCode> {
@@ -500,7 +504,7 @@ async fn dispatch(
                 leads: leads.into_iter().map(LeadId).collect(),
             };
             let applied = store
-                .register_case(&actor, &req, env()?, &ctx(now))
+                .register_case(&actor, &req, env(cal)?, &ctx(now))
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             let c = &applied.value.case;
@@ -519,13 +523,13 @@ async fn dispatch(
             set,
         } => {
             let cmd = command_from(store, &action, &set).await?;
-            transition(store, case, &who, cmd, now).await
+            transition(store, cal, case, &who, cmd, now).await
         }
         CaseCmd::Assign { case, who, officer } => {
             let cmd = CaseCommand::ReassignOfficer {
                 case_officer: user_id(store, &officer).await?,
             };
-            transition(store, case, &who, cmd, now).await
+            transition(store, cal, case, &who, cmd, now).await
         }
         CaseCmd::Extend {
             case,
@@ -545,7 +549,7 @@ async fn dispatch(
                 ],
             )
             .await?;
-            transition(store, case, &who, cmd, now).await
+            transition(store, cal, case, &who, cmd, now).await
         }
         CaseCmd::Transfer {
             case,
@@ -560,7 +564,7 @@ async fn dispatch(
                 reason,
                 materials: vec![],
             };
-            transition(store, case, &who, cmd, now).await
+            transition(store, cal, case, &who, cmd, now).await
         }
         CaseCmd::Supervise {
             case,
@@ -630,7 +634,7 @@ async fn dispatch(
                 RuleSet::defaults().context("loading the deadline rules")?,
                 &[],
                 &ctx(now),
-                Calendar::china(),
+                cal,
             )
             .map_err(|e| anyhow!("{e}"))?;
             let (r, d) = store.apply(change).await?.value;
@@ -658,7 +662,7 @@ async fn dispatch(
                 &reference,
                 decline,
                 &ctx(now),
-                Calendar::china(),
+                cal,
             )
             .map_err(|e| anyhow!("{e}"))?;
             let (r, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
@@ -691,7 +695,7 @@ async fn dispatch(
                 &reference,
                 &notes,
                 &ctx(now),
-                Calendar::china(),
+                cal,
             )
             .map_err(|e| anyhow!("{e}"))?;
             let (t, _) = store.apply(change).await.map_err(|e| anyhow!("{e}"))?.value;
@@ -766,7 +770,7 @@ async fn dispatch(
                 let mut after = None;
                 loop {
                     let page = store
-                        .due_deadlines(&code, today, within, Calendar::china(), after, 500)
+                        .due_deadlines(&code, today, within, cal, after, 500)
                         .await?;
                     for d in &page.items {
                         out!(
@@ -926,9 +930,10 @@ async fn show(
     for d in &file.deadlines {
         let state = serde_json::to_value(d.state_on(today))?;
         out!(
-            "deadline {}\tdue {}\t{}\t{}",
+            "deadline {}\tdue {}{}\t{}\t{}",
             d.kind().as_str(),
             d.due,
+            if d.provisional { " (provisional)" } else { "" },
             state.as_str().unwrap_or_default(),
             d.rule.legal_basis
         );
