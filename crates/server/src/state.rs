@@ -1,7 +1,9 @@
 //! The server's shared state and configuration.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+
+use wangjian_calendar::Calendar;
 
 use crate::auth::session::{SessionLimits, Sessions};
 use crate::auth::throttle::LoginThrottle;
@@ -54,6 +56,9 @@ struct Inner {
     throttle: LoginThrottle,
     portal: crate::portal::limit::PortalLimits,
     scanner: crate::api::listings::Scanner,
+    /// The store's calendar (embedded notices + loaded ones) and the notice sequence it
+    /// was read at.
+    calendar: RwLock<(i64, Arc<Calendar>)>,
 }
 
 impl AppState {
@@ -65,6 +70,7 @@ impl AppState {
                 throttle: LoginThrottle::default(),
                 portal: Default::default(),
                 scanner: Default::default(),
+                calendar: RwLock::new((0, Arc::new(Calendar::china().clone()))),
                 config,
                 directory,
             }),
@@ -99,5 +105,29 @@ impl AppState {
     /// The scan engine for pushed listings.
     pub fn scanner(&self) -> &crate::api::listings::Scanner {
         &self.inner.scanner
+    }
+
+    /// The working-day calendar in use: the store's (embedded notices plus the ones
+    /// loaded into the database, by this or another server), re-read when a notice was
+    /// added since; the embedded one without a store.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, crate::ApiError> {
+        let cached = match self.inner.calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let Some(store) = self.directory().store() else {
+            return Ok(cached.1);
+        };
+        let version = store.calendar_version().await?;
+        if version == cached.0 {
+            return Ok(cached.1);
+        }
+        let fresh = Arc::new(store.calendar().await?);
+        let mut slot = match self.inner.calendar.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = (version, fresh.clone());
+        Ok(fresh)
     }
 }

@@ -107,6 +107,17 @@ impl Store {
         calendar_of(&texts)
     }
 
+    /// Which notices are loaded: the highest load sequence number (0 for none). A cache
+    /// of [`Store::calendar`] is current while this stays the same; notices are only
+    /// ever added.
+    pub async fn calendar_version(&self) -> Result<i64, StoreError> {
+        let rows = self
+            .pool
+            .fetch("SELECT COALESCE(MAX(seq), 0) FROM calendar_notices", vec![])
+            .await?;
+        rows.first().map_or(Ok(0), |r| r.int(0))
+    }
+
     /// The notices loaded into this database, in load order.
     pub async fn calendar_notices(&self) -> Result<Vec<StoredNotice>, StoreError> {
         let rows = self

@@ -208,7 +208,7 @@ pub async fn send_assist(
         rules,
         &[],
         &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
+        &*state.calendar().await?,
     )
     .map_err(transfer_error)?;
     let (request, deadline) = s.apply(change).await?.value;
@@ -386,7 +386,7 @@ pub async fn answer_assist(
         &req.reference,
         req.declined,
         &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
+        &*state.calendar().await?,
     )
     .map_err(transfer_error)?;
     let (request, deadline) = s.apply(change).await?.value;

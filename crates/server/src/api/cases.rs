@@ -257,10 +257,11 @@ pub(crate) async fn run_transition(
         return Err(ApiError::new(ErrorCode::Conflict));
     }
     let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
+    let cal = state.calendar().await?;
     let env = Env {
         rules,
         overrides: &[],
-        calendar: wangjian_calendar::Calendar::china(),
+        calendar: &cal,
     };
     let request = Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| Uuid::now_v7());
     let ctx = Context::new_v7(RequestId(request), Utc::now(), 64);

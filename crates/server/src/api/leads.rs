@@ -468,10 +468,11 @@ pub(crate) async fn run_lead_action(
                 }
             }
             let rules = RuleSet::defaults().map_err(|e| ApiError::internal(&e))?;
+            let cal = state.calendar().await?;
             let env = Env {
                 rules,
                 overrides: &[],
-                calendar: wangjian_calendar::Calendar::china(),
+                calendar: &cal,
             };
             let req = CaseNumberRequest {
                 title: title.to_string(),

@@ -312,7 +312,7 @@ pub async fn report_feedback(
         &req.reference_number,
         &req.notes,
         &context(&caller, 8),
-        wangjian_calendar::Calendar::china(),
+        &*state.calendar().await?,
     )
     .map_err(super::assist::transfer_error)?;
     Ok(Json(s.apply(change).await?.value.0))
