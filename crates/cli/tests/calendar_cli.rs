@@ -205,12 +205,21 @@ fn a_loaded_notice_makes_the_year_exact_and_moves_deadlines() {
     .expect("write");
     let n = notice.to_str().expect("utf-8 path");
     // An officer may not; the administrator may, once.
-    let o = wangjian(&["calendar", "load", n, "--db", &db, "--as", "hz_officer"], b"");
+    let o = wangjian(
+        &["calendar", "load", n, "--db", &db, "--as", "hz_officer"],
+        b"",
+    );
     assert_ne!(o.status.code(), Some(0));
-    let o = wangjian(&["calendar", "load", n, "--db", &db, "--as", "hz_admin"], b"");
+    let o = wangjian(
+        &["calendar", "load", n, "--db", &db, "--as", "hz_admin"],
+        b"",
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("loaded\t2027\t"), "{}", stdout(&o));
-    let o = wangjian(&["calendar", "load", n, "--db", &db, "--as", "hz_admin"], b"");
+    let o = wangjian(
+        &["calendar", "load", n, "--db", &db, "--as", "hz_admin"],
+        b"",
+    );
     assert_ne!(o.status.code(), Some(0));
     // The database's calendar has the notice; the built-in one does not.
     let o = wangjian(&["calendar", "is-workday", "--db", &db, "2027-01-04"], b"");
