@@ -35,7 +35,7 @@ pub mod policy;
 pub mod rules;
 pub mod workflow;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -65,6 +65,8 @@ struct Inner {
     store: Store,
     rules: ActiveRules,
     deadlines: &'static RuleSet,
+    /// The store's calendar and the notice sequence it was read at.
+    calendar: RwLock<(i64, Arc<Calendar>)>,
 }
 
 impl App {
@@ -77,6 +79,7 @@ impl App {
                 store,
                 rules: ActiveRules::new(source),
                 deadlines,
+                calendar: RwLock::new((-1, Arc::new(Calendar::china().clone()))),
             }),
         })
     }
@@ -91,18 +94,35 @@ impl App {
         &self.inner.rules
     }
 
-    /// The working-day calendar deadlines are counted on.
-    pub fn calendar(&self) -> &Calendar {
-        Calendar::china()
+    /// The working-day calendar deadlines are counted on: the embedded notices plus the
+    /// ones loaded into the store (by this or another process), re-read when a notice
+    /// was added since (one cheap query per call). Years without a notice are answered
+    /// provisionally from the statutory rules, and flagged.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, AppError> {
+        let cached = match self.inner.calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let version = self.store().calendar_version().await?;
+        if version == cached.0 {
+            return Ok(cached.1);
+        }
+        let fresh = Arc::new(self.store().calendar().await?);
+        let mut slot = match self.inner.calendar.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = (version, fresh.clone());
+        Ok(fresh)
     }
 
     /// The domain's deadline environment: the rules (with their cited defaults) and the
-    /// calendar.
-    pub fn env(&self) -> Env<'_> {
+    /// calendar `cal` (from [`Self::calendar`]).
+    pub fn env<'a>(&self, cal: &'a Calendar) -> Env<'a> {
         Env {
             rules: self.inner.deadlines,
             overrides: &[],
-            calendar: self.calendar(),
+            calendar: cal,
         }
     }
 

@@ -205,14 +205,5 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, CalendarError> {
         return Err(bad(0, "no `year` in the data"));
     }
     out.years.sort_unstable();
-    if let Some(w) = out.years.windows(2).find(|w| w[1] != w[0] + 1) {
-        return Err(bad(
-            0,
-            format!(
-                "years {} and {} are not contiguous: the years between are missing",
-                w[0], w[1]
-            ),
-        ));
-    }
     Ok(out)
 }

@@ -9,20 +9,33 @@
 //! 2020's Spring Festival extended to 2 February, 国办发明电〔2020〕1号). Each date carries the
 //! notice it comes from ([`Calendar::notice_for`]). The data is `data/cn-holidays.txt`,
 //! embedded at build time and cross-checked day by day against two independent sources
-//! (the PyPI packages `chinesecalendar` 1.11.0 and `holidays` 0.109, both MIT).
+//! (the PyPI packages `chinesecalendar` 1.11.0 and `holidays` 0.109, both MIT). More
+//! notices are added at run time ([`Calendar::parse`] + [`Calendar::merge`]; the store keeps
+//! the ones an administrator loaded).
+//!
+//! For every other year from 2000 to 2099 it answers **provisionally** from the statutory
+//! rules (全国年节及纪念日放假办法, in the revision in force that year: [`REVISIONS`]): the
+//! holidays of 第二条, a make-up day (补休) for each one lost to a weekend (第六条), every
+//! other Saturday and Sunday a rest day, and no swapped working days (调休), which only the
+//! notice can give. Lunar festivals come from ICU4X's Chinese calendar, the Qingming solar
+//! term from `tyme4rs`; see `rules.rs`. Against the notices of 2016–2026 the rules predict
+//! every holiday and make-up day right; what they miss are the swaps, 10 to 16 days a year
+//! (5 to 8 weekend days worked and as many weekdays given off), which move a due date 20
+//! working days out by at most 7 calendar days (the table is the test
+//! `provisional_rules_against_the_notices`).
 //!
 //! A day is a **working day** when it is a make-up working day, or a Monday–Friday that no
-//! notice gives off. Every other day is a **rest day** (weekend or holiday).
+//! notice (or, provisionally, no rule) gives off. Every other day is a **rest day**.
 //!
 //! # What it must never do
 //!
-//! Guess. A date outside the covered years is [`CalendarError::OutOfRange`], never
-//! "probably a weekday": the next year's notice is published around November, and until it
-//! is added (with [`Calendar::parse`] + [`Calendar::merge`], no rebuild needed) nothing
-//! about that year is known. Note that a notice may also reach back into the December
-//! before its year (2019's notice made Saturday 2018-12-29 a working day); answers about
-//! the last days of the final covered year can therefore still change when the next year's
-//! notice is added.
+//! Answer silently. A provisional answer is flagged: [`Calendar::is_provisional`] for a day,
+//! [`Calendar::provisional_between`] for a count (a deadline computed over a provisional
+//! day is itself provisional, and is recomputed when the notice is loaded). A date outside
+//! 2000–2099 is [`CalendarError::OutOfRange`]. Note that a notice may also reach back into
+//! the December before its year (2019's notice made Saturday 2018-12-29 a working day); the
+//! last days of a published year can therefore still change when the next year's notice is
+//! loaded, which is why a load recomputes every open deadline its dates touch.
 //!
 //! It does no I/O, and never panics on its inputs.
 //!
@@ -46,8 +59,11 @@
 #![deny(missing_docs)]
 
 mod data;
+mod rules;
 
-use std::collections::BTreeMap;
+pub use rules::{Revision, SpringFestival, REVISIONS};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::OnceLock;
@@ -62,24 +78,24 @@ const CHINA_DATA: &str = include_str!("../data/cn-holidays.txt");
 /// Why a calendar question could not be answered, or calendar data not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
-    /// The date is outside the years the calendar covers.
-    #[error("{date} is outside the working-day calendar, which covers {first} to {last}")]
+    /// The date is outside the years the calendar answers for.
+    #[error("{date} is outside the working-day calendar, which answers from {first} to {last}")]
     OutOfRange {
         /// The date asked about.
         date: NaiveDate,
-        /// First covered day (January 1 of the first year).
+        /// First day answered (January 1 of the first year).
         first: NaiveDate,
-        /// Last covered day (December 31 of the last year).
+        /// Last day answered (December 31 of the last year).
         last: NaiveDate,
     },
-    /// The start is covered, but the answer lies beyond the last covered day.
-    #[error("counting {count} days from {from} goes past {last}, the last day the working-day calendar covers")]
+    /// The start is answered, but the answer lies beyond the last day answered.
+    #[error("counting {count} days from {from} goes past {last}, the last day the working-day calendar answers for")]
     PastEnd {
         /// The start date.
         from: NaiveDate,
         /// The number of (working or natural) days asked for.
         count: u32,
-        /// Last covered day.
+        /// Last day answered.
         last: NaiveDate,
     },
     /// Calendar data could not be read.
@@ -90,23 +106,11 @@ pub enum CalendarError {
         /// What is wrong.
         reason: String,
     },
-    /// Two calendars to merge both cover this year.
-    #[error("cannot merge calendars: both cover year {year}")]
+    /// Two calendars to merge both have the notice of this year.
+    #[error("the notice for {year} is already loaded")]
     YearOverlap {
         /// The year in both.
         year: i32,
-    },
-    /// Two calendars to merge would leave a gap of uncovered years.
-    #[error("cannot merge calendars: years {have_first}–{have_last} and {add_first}–{add_last} are not contiguous")]
-    NotContiguous {
-        /// First year of the calendar merged into.
-        have_first: i32,
-        /// Last year of the calendar merged into.
-        have_last: i32,
-        /// First year of the calendar added.
-        add_first: i32,
-        /// Last year of the calendar added.
-        add_last: i32,
     },
     /// Two calendars to merge both say something about this date.
     #[error("cannot merge calendars: both give {date}")]
@@ -125,12 +129,13 @@ pub enum CalendarError {
 /// What kind of day a date is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DayKind {
-    /// A Monday–Friday no notice gives off.
+    /// A Monday–Friday no notice (or, provisionally, no rule) gives off.
     Workday,
     /// A Saturday or Sunday that is neither a holiday nor worked.
     Weekend,
     /// A day off given by a notice (the statutory holiday and the days swapped onto it,
-    /// 放假调休), including the weekend days the break joins.
+    /// 放假调休), including the weekend days the break joins; provisionally, a statutory
+    /// holiday or its make-up day (named `NAME补休`).
     Holiday {
         /// The holiday as the notice names it, e.g. `春节` or `中秋节、国庆节`.
         name: String,
@@ -175,26 +180,37 @@ pub struct Notice {
     pub title: String,
 }
 
-/// The working-day calendar: which days are working days, for a contiguous run of years.
+/// The working-day calendar: which days are working days, from 2000 to 2099; exact for the
+/// years whose notice it holds, provisional (from the statutory rules) for the others.
 ///
-/// Build it once ([`Calendar::china`] or [`Calendar::parse`]) and ask many questions: every
-/// question costs O(1) or O(log days).
-#[derive(Debug, Clone)]
+/// Build it once ([`Calendar::china`], [`Calendar::parse`], [`Calendar::merge`]) and ask
+/// many questions: every question costs O(1) or O(log days).
+#[derive(Clone)]
 pub struct Calendar {
-    first_year: i32,
-    last_year: i32,
     first: NaiveDate,
     last: NaiveDate,
+    /// The years whose notice is loaded: exact.
+    published: BTreeSet<i32>,
     notices: Vec<Notice>,
-    /// Everything the notices say, including dates just outside the covered years (a
-    /// notice's December entries for the year before), which count once that year is merged.
+    /// Everything the notices say, including a notice's December entries for the year
+    /// before (exact even when that year is not published).
     special: BTreeMap<NaiveDate, Special>,
     /// `cumulative[i]` = number of working days from `first` to `first + i`, both included.
     cumulative: Vec<u32>,
 }
 
+impl fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Calendar")
+            .field("published", &self.published)
+            .field("notices", &self.notices.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Calendar {
-    /// The calendar of China from the embedded notices, 2016-01-01 to 2026-12-31.
+    /// The calendar of China: the embedded notices (2016–2026) and the statutory rules for
+    /// every other year from 2000 to 2099.
     pub fn china() -> &'static Calendar {
         static CHINA: OnceLock<Calendar> = OnceLock::new();
         CHINA.get_or_init(|| {
@@ -204,67 +220,71 @@ impl Calendar {
         })
     }
 
-    /// Reads calendar data in the format of the embedded file (see
-    /// `data/cn-holidays.txt`). This lets an installation add a newly published year
-    /// without a rebuild: parse its file, then [`Calendar::merge`] it into
-    /// [`Calendar::china`]'s clone.
+    /// The calendar with no notice at all: every day answered from the statutory rules
+    /// and flagged provisional. What the calendar says of a year before its notice is out.
+    pub fn rules_only() -> Calendar {
+        Calendar::build(BTreeSet::new(), Vec::new(), BTreeMap::new())
+    }
+
+    /// Reads notices in the format of the embedded file (see `data/cn-holidays.txt`): the
+    /// calendar of the statutory rules with those years made exact. To add a newly
+    /// published year to [`Calendar::china`], [`Calendar::merge`] the result into its
+    /// clone; no rebuild needed.
     pub fn parse(text: &str) -> Result<Calendar, CalendarError> {
         let parsed = data::parse(text)?;
-        let first_year = parsed.years[0];
-        let last_year = parsed.years[parsed.years.len() - 1];
-        Calendar::build(first_year, last_year, parsed.notices, parsed.special)
+        if let Some(y) = parsed.years.iter().find(|y| !rules::YEARS.contains(y)) {
+            return Err(CalendarError::Data {
+                line: 0,
+                reason: format!(
+                    "year {y} is outside {}–{}, the years the calendar answers for",
+                    rules::YEARS.start(),
+                    rules::YEARS.end()
+                ),
+            });
+        }
+        Ok(Calendar::build(
+            parsed.years.into_iter().collect(),
+            parsed.notices,
+            parsed.special,
+        ))
     }
 
     fn build(
-        first_year: i32,
-        last_year: i32,
+        published: BTreeSet<i32>,
         notices: Vec<Notice>,
         special: BTreeMap<NaiveDate, Special>,
-    ) -> Result<Calendar, CalendarError> {
-        let year_error = |year: i32| CalendarError::Data {
-            line: 0,
-            reason: format!("year {year} is out of range"),
-        };
-        let first =
-            NaiveDate::from_ymd_opt(first_year, 1, 1).ok_or_else(|| year_error(first_year))?;
-        let last =
-            NaiveDate::from_ymd_opt(last_year, 12, 31).ok_or_else(|| year_error(last_year))?;
-        let mut cumulative = Vec::new();
+    ) -> Calendar {
+        // Both are valid dates: YEARS is a small constant range.
+        let first = NaiveDate::from_ymd_opt(*rules::YEARS.start(), 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = NaiveDate::from_ymd_opt(*rules::YEARS.end(), 12, 31).unwrap_or(NaiveDate::MAX);
+        let by_rule = rules::rest_days();
+        let mut cumulative = Vec::with_capacity(36_525);
         let mut count: u32 = 0;
         for d in first.iter_days().take_while(|d| *d <= last) {
+            let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
             let working = match special.get(&d) {
                 Some(s) => !s.rest,
-                None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+                None if published.contains(&d.year()) => !weekend,
+                None => !weekend && !by_rule.contains_key(&d),
             };
             count += u32::from(working);
             cumulative.push(count);
         }
-        Ok(Calendar {
-            first_year,
-            last_year,
+        Calendar {
             first,
             last,
+            published,
             notices,
             special,
             cumulative,
-        })
+        }
     }
 
-    /// Adds the years of `other`, which must neither overlap this calendar's years nor
-    /// leave a gap, and must not give a date this one gives. On error `self` is unchanged.
+    /// Adds the notices of `other`, whose years must not be published here already, and
+    /// which must not give a date this one gives. On error `self` is unchanged.
     pub fn merge(&mut self, other: Calendar) -> Result<(), CalendarError> {
-        if other.first_year <= self.last_year && self.first_year <= other.last_year {
-            return Err(CalendarError::YearOverlap {
-                year: other.first_year.max(self.first_year),
-            });
-        }
-        if other.first_year != self.last_year + 1 && other.last_year + 1 != self.first_year {
-            return Err(CalendarError::NotContiguous {
-                have_first: self.first_year,
-                have_last: self.last_year,
-                add_first: other.first_year,
-                add_last: other.last_year,
-            });
+        if let Some(year) = other.published.intersection(&self.published).next() {
+            return Err(CalendarError::YearOverlap { year: *year });
         }
         if let Some(date) = other.special.keys().find(|d| self.special.contains_key(d)) {
             return Err(CalendarError::DuplicateDate { date: *date });
@@ -277,28 +297,39 @@ impl Calendar {
             s.notice += offset;
             (d, s)
         }));
-        *self = Calendar::build(
-            self.first_year.min(other.first_year),
-            self.last_year.max(other.last_year),
-            notices,
-            special,
-        )?;
+        let mut published = self.published.clone();
+        published.extend(other.published);
+        *self = Calendar::build(published, notices, special);
         Ok(())
     }
 
-    /// The first covered day (January 1 of the first year).
+    /// The first day answered (2000-01-01).
     pub fn first_day(&self) -> NaiveDate {
         self.first
     }
 
-    /// The last covered day (December 31 of the last year).
+    /// The last day answered (2099-12-31).
     pub fn last_day(&self) -> NaiveDate {
         self.last
     }
 
-    /// The covered years.
+    /// The years answered, exactly or provisionally.
     pub fn years(&self) -> RangeInclusive<i32> {
-        self.first_year..=self.last_year
+        rules::YEARS
+    }
+
+    /// The years whose notice is loaded, in order: answered exactly.
+    pub fn published_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.published.iter().copied()
+    }
+
+    /// The dates the notices of this calendar give (holidays and make-up working days),
+    /// first and last; `None` without a notice.
+    pub fn notice_span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        Some((
+            *self.special.keys().next()?,
+            *self.special.keys().next_back()?,
+        ))
     }
 
     /// The documents the calendar's dates come from.
@@ -336,6 +367,49 @@ impl Calendar {
         (i < self.cumulative.len()).then_some(i)
     }
 
+    /// Whether the answer for `d` is provisional: its year has no loaded notice and no
+    /// notice gives the date (a notice may reach into the December before its year), so
+    /// the answer comes from the statutory rules and may change when the notice is out.
+    pub fn is_provisional(&self, d: NaiveDate) -> Result<bool, CalendarError> {
+        self.index(d)?;
+        Ok(!self.published.contains(&d.year()) && !self.special.contains_key(&d))
+    }
+
+    /// Whether any day in `(start, end]` is provisional, i.e. whether a count from `start`
+    /// to `end` (a deadline's due date from its start) may change when a notice is
+    /// loaded. False when `end <= start`.
+    pub fn provisional_between(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<bool, CalendarError> {
+        self.index(start)?;
+        self.index(end)?;
+        if end <= start {
+            return Ok(false);
+        }
+        for year in start.year()..=end.year() {
+            if self.published.contains(&year) {
+                continue;
+            }
+            let from = NaiveDate::from_ymd_opt(year, 1, 1)
+                .map_or(start, |jan1| jan1.max(start + Days::new(1)));
+            let to = NaiveDate::from_ymd_opt(year, 12, 31).map_or(end, |dec31| dec31.min(end));
+            let days = (to - from).num_days() + 1;
+            let given = self.special.range(from..=to).count() as i64;
+            if given < days {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The revision of 全国年节及纪念日放假办法 that provisional answers for `year` come
+    /// from; `None` outside the years answered.
+    pub fn statutory_rules(year: i32) -> Option<&'static Revision> {
+        rules::revision_for(year)
+    }
+
     /// Whether `d` is a working day.
     pub fn is_workday(&self, d: NaiveDate) -> Result<bool, CalendarError> {
         let i = self.index(d)?;
@@ -352,8 +426,13 @@ impl Calendar {
             Some(s) => DayKind::MakeUpWorkday {
                 for_holiday: s.name.clone(),
             },
-            None if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) => DayKind::Weekend,
-            None => DayKind::Workday,
+            None => match rules::rest_days().get(&d) {
+                Some(name) if !self.published.contains(&d.year()) => {
+                    DayKind::Holiday { name: name.clone() }
+                }
+                _ if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) => DayKind::Weekend,
+                _ => DayKind::Workday,
+            },
         })
     }
 

@@ -25,27 +25,79 @@ fn make_up(name: &str) -> DayKind {
 }
 
 #[test]
-fn covers_2016_to_2026() {
-    assert_eq!(cal().first_day(), d("2016-01-01"));
-    assert_eq!(cal().last_day(), d("2026-12-31"));
-    for date in ["2015-12-31", "2027-01-01"] {
+fn exact_2016_to_2026_provisional_2000_to_2099() {
+    assert_eq!(cal().first_day(), d("2000-01-01"));
+    assert_eq!(cal().last_day(), d("2099-12-31"));
+    assert_eq!(
+        cal().published_years().collect::<Vec<_>>(),
+        (2016..=2026).collect::<Vec<_>>()
+    );
+    for date in ["1999-12-31", "2100-01-01"] {
         assert_eq!(
             cal().is_workday(d(date)),
             Err(CalendarError::OutOfRange {
                 date: d(date),
-                first: d("2016-01-01"),
-                last: d("2026-12-31"),
+                first: d("2000-01-01"),
+                last: d("2099-12-31"),
             })
         );
         assert!(cal().day_kind(d(date)).is_err());
+        assert!(cal().is_provisional(d(date)).is_err());
         assert!(cal().add_workdays(d(date), 0).is_err());
         assert!(cal().add_days_rolled(d(date), 0).is_err());
         assert!(cal().workdays_between(d(date), d("2020-01-01")).is_err());
         assert!(cal().workdays_between(d("2020-01-01"), d(date)).is_err());
     }
-    // The first and last covered days answer.
+    // Published years are exact; the years around them provisional.
+    for (date, provisional) in [
+        ("2015-12-31", true),
+        ("2016-01-01", false),
+        ("2026-12-31", false),
+        ("2027-01-01", true),
+        ("2099-12-31", true),
+    ] {
+        assert_eq!(
+            cal().is_provisional(d(date)).unwrap(),
+            provisional,
+            "{date}"
+        );
+    }
     assert_eq!(cal().day_kind(d("2016-01-01")).unwrap(), holiday("元旦"));
     assert_eq!(cal().day_kind(d("2026-12-31")).unwrap(), DayKind::Workday);
+    assert_eq!(cal().day_kind(d("2027-01-01")).unwrap(), holiday("元旦"));
+}
+
+#[test]
+fn the_case_deadline_of_december_2026_runs_into_2027_provisionally() {
+    // The issue that made this: a 90-working-day case deadline opened on 2026-12-03.
+    let due = cal().add_workdays(d("2026-12-03"), 90).unwrap();
+    assert!(due > d("2027-01-01"));
+    assert!(cal().provisional_between(d("2026-12-03"), due).unwrap());
+    assert!(!cal()
+        .provisional_between(d("2026-12-03"), d("2026-12-31"))
+        .unwrap());
+    // 2027 by the rules: 元旦 Friday; 春节 除夕 Friday 5 February to 初三 Monday 8, with
+    // the weekend made up on Tuesday 9 and Wednesday 10; 国庆 Friday to Sunday, made up on
+    // Monday 4 and Tuesday 5 October.
+    assert_eq!(
+        cal().add_workdays(d("2026-12-31"), 1).unwrap(),
+        d("2027-01-04")
+    );
+    assert_eq!(
+        cal().add_workdays(d("2027-02-04"), 1).unwrap(),
+        d("2027-02-11")
+    );
+    assert_eq!(
+        cal().day_kind(d("2027-02-09")).unwrap(),
+        holiday("春节补休")
+    );
+    assert_eq!(
+        cal().add_workdays(d("2027-09-30"), 1).unwrap(),
+        d("2027-10-06")
+    );
+    assert!(!cal()
+        .provisional_between(d("2027-01-05"), d("2027-01-05"))
+        .unwrap());
 }
 
 #[test]
@@ -242,24 +294,24 @@ fn workdays_between_is_zero_when_end_is_not_after_start() {
 #[test]
 fn past_the_end_is_an_error() {
     assert_eq!(
-        cal().add_workdays(d("2026-12-31"), 1),
+        cal().add_workdays(d("2099-12-31"), 1),
         Err(CalendarError::PastEnd {
-            from: d("2026-12-31"),
+            from: d("2099-12-31"),
             count: 1,
-            last: d("2026-12-31"),
+            last: d("2099-12-31"),
         })
     );
     assert_eq!(
-        cal().add_workdays(d("2026-12-30"), 1).unwrap(),
-        d("2026-12-31")
+        cal().add_workdays(d("2099-12-30"), 1).unwrap(),
+        d("2099-12-31")
     );
     assert!(matches!(
         cal().add_workdays(d("2016-01-01"), u32::MAX),
         Err(CalendarError::PastEnd { .. })
     ));
     assert!(matches!(
-        cal().add_days_rolled(d("2026-12-25"), 10),
-        Err(CalendarError::OutOfRange { date, .. }) if date == d("2027-01-04")
+        cal().add_days_rolled(d("2099-12-25"), 10),
+        Err(CalendarError::OutOfRange { date, .. }) if date == d("2100-01-04")
     ));
     assert!(matches!(
         cal().add_days_rolled(d("2016-01-01"), u32::MAX),
@@ -332,10 +384,16 @@ workday 2026-12-26 元旦
 fn merge_adds_a_newly_published_year() {
     let mut cal = Calendar::china().clone();
     assert!(!cal.is_workday(d("2026-12-26")).unwrap());
+    // Provisionally, Monday 2027-01-04 is the first working day of 2027.
+    assert_eq!(
+        cal.add_workdays(d("2026-12-31"), 1).unwrap(),
+        d("2027-01-04")
+    );
+    assert!(cal.is_provisional(d("2027-01-04")).unwrap());
     cal.merge(Calendar::parse(YEAR_2027).unwrap()).unwrap();
-    assert_eq!(cal.first_day(), d("2016-01-01"));
-    assert_eq!(cal.last_day(), d("2027-12-31"));
-    assert_eq!(cal.years(), 2016..=2027);
+    assert_eq!(cal.published_years().last(), Some(2027));
+    assert!(!cal.is_provisional(d("2027-01-04")).unwrap());
+    assert!(cal.is_provisional(d("2028-01-03")).unwrap());
     // The new notice reaches back into December 2026.
     assert_eq!(cal.day_kind(d("2026-12-26")).unwrap(), make_up("元旦"));
     assert_eq!(
@@ -346,10 +404,9 @@ fn merge_adds_a_newly_published_year() {
         cal.notice_for(d("2024-02-12")).unwrap().unwrap().number,
         "国办发明电〔2023〕7号"
     );
-    assert_eq!(
-        cal.add_workdays(d("2026-12-31"), 1).unwrap(),
-        d("2027-01-04")
-    );
+    // The fixture gives no Spring Festival: a published year has only its notice's
+    // holidays, so 2027-02-08 (初二 by the rules) is an ordinary Monday now.
+    assert_eq!(cal.day_kind(d("2027-02-08")).unwrap(), DayKind::Workday);
     assert_eq!(
         cal.workdays_between(d("2026-12-25"), d("2027-01-04"))
             .unwrap(),
@@ -366,27 +423,27 @@ fn merge_adds_a_newly_published_year() {
 fn merge_in_either_order() {
     let mut early = Calendar::parse(YEAR_2027).unwrap();
     early.merge(Calendar::china().clone()).unwrap();
-    assert_eq!(early.years(), 2016..=2027);
+    assert_eq!(early.published_years().count(), 12);
     assert_eq!(early.day_kind(d("2026-12-26")).unwrap(), make_up("元旦"));
 }
 
 #[test]
-fn merge_refuses_overlap_gaps_and_duplicates_and_leaves_the_calendar_unchanged() {
+fn merge_refuses_overlap_and_duplicates_and_leaves_the_calendar_unchanged() {
     let mut cal = Calendar::china().clone();
     assert_eq!(
         cal.merge(Calendar::china().clone()).unwrap_err(),
         CalendarError::YearOverlap { year: 2016 }
     );
-    let gap = Calendar::parse(
+    // A gap is no longer an error: 2027 stays provisional between 2026 and 2028.
+    let y2028 = Calendar::parse(
         &YEAR_2027
             .replace("2027", "2028")
             .replace("workday 2026-12-26 元旦\n", ""),
     )
     .unwrap();
-    assert!(matches!(
-        cal.merge(gap),
-        Err(CalendarError::NotContiguous { .. })
-    ));
+    cal.merge(y2028).unwrap();
+    assert!(cal.is_provisional(d("2027-06-01")).unwrap());
+    assert!(!cal.is_provisional(d("2028-06-01")).unwrap());
     // Only a notice reaching into the December before its year can clash with the year
     // before: here 2030's own block and 2031's both give Saturday 2030-12-28.
     let mut y2030 = Calendar::parse(
@@ -400,10 +457,76 @@ fn merge_refuses_overlap_gaps_and_duplicates_and_leaves_the_calendar_unchanged()
             date: d("2030-12-28")
         }
     );
-    assert_eq!(y2030.years(), 2030..=2030);
+    assert_eq!(y2030.published_years().collect::<Vec<_>>(), vec![2030]);
     assert!(y2030.is_workday(d("2030-12-28")).unwrap());
-    assert_eq!(cal.last_day(), d("2026-12-31"));
-    assert!(cal.is_workday(d("2026-12-31")).unwrap());
+    // A year outside what the rules answer for is refused when read.
+    assert!(
+        Calendar::parse("year 2100\nnotice A 2099-11-01 T\nholiday 2100-01-01 元旦\n").is_err()
+    );
+}
+
+/// The provisional rules against the published notices, year by year. Two checks: every
+/// rest day the rules predict (statutory holidays and their make-up days, 补休) is a rest
+/// day in the notice, with no exception; and the days the provisional calendar gets
+/// wrong, all of them the notice's swaps (调休: a weekend worked, a weekday given off to
+/// bridge the break), plus 2019's reach into December 2018 and 2020's COVID-19
+/// extension. This is the table in the crate docs and README.
+#[test]
+fn provisional_rules_against_the_notices() {
+    let rules = Calendar::rules_only();
+    let exact = Calendar::china();
+    // (year, days wrong, of which worked weekends, largest move of a 20-working-day due
+    // date in calendar days)
+    let expected = [
+        (2016, 12, 6, 5),
+        (2017, 10, 5, 6),
+        (2018, 14, 7, 5),
+        (2019, 12, 6, 5),
+        (2020, 14, 6, 7),
+        (2021, 14, 7, 6),
+        (2022, 14, 7, 5),
+        (2023, 14, 7, 4),
+        (2024, 16, 8, 7),
+        (2025, 10, 5, 7),
+        (2026, 12, 6, 6),
+    ];
+    let mut table = Vec::new();
+    for (year, ..) in expected {
+        let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        let days: Vec<NaiveDate> = jan1
+            .iter_days()
+            .take_while(|day| chrono::Datelike::year(day) == year)
+            .collect();
+        for day in &days {
+            if let DayKind::Holiday { name } = rules.day_kind(*day).unwrap() {
+                assert!(
+                    !exact.is_workday(*day).unwrap(),
+                    "{day} ({name}) is a rest day by the rules but worked in the notice"
+                );
+            }
+        }
+        let wrong: Vec<&NaiveDate> = days
+            .iter()
+            .filter(|day| rules.is_workday(**day).unwrap() != exact.is_workday(**day).unwrap())
+            .collect();
+        let worked = wrong
+            .iter()
+            .filter(|day| exact.is_workday(***day).unwrap())
+            .count();
+        let moved = days
+            .iter()
+            .map(|day| {
+                let a = rules.add_workdays(*day, 20).unwrap();
+                let b = exact.add_workdays(*day, 20).unwrap();
+                (a - b).num_days().abs()
+            })
+            .max()
+            .unwrap();
+        table.push((year, wrong.len(), worked, moved));
+    }
+    let expected: Vec<(i32, usize, usize, i64)> =
+        expected.iter().map(|&(y, w, k, m)| (y, w, k, m)).collect();
+    assert_eq!(table, expected);
 }
 
 /// Day-by-day reference for add_workdays.

@@ -113,6 +113,11 @@ where
     }
 }
 
+/// A `YYYY-MM-DD` command-line date (clap's value parser for `--today`, `--due`, `--on`).
+pub(crate) fn date_arg(s: &str) -> Result<chrono::NaiveDate, wangjian_calendar::CalendarError> {
+    wangjian_calendar::parse_date(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

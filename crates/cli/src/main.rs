@@ -6,6 +6,7 @@
 //! bad (each bad line is reported on stderr with its number, the rest is processed),
 //! 2 for a usage error (bad arguments, unreadable files).
 
+mod acting;
 mod cmd;
 mod input;
 mod report;

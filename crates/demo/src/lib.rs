@@ -18,8 +18,9 @@
 //!
 //! Only through the [`Store`] and the domain's commands, exactly as an officer's actions
 //! are written: every case step is a `CaseCommand` with its audit events. Dates are laid
-//! out backwards from "today" (the real date, or the last covered month of the working-day
-//! calendar if today is beyond it), so deadlines are alive when you look. Ids come from a
+//! out backwards from "today" (the real date, any day of the year: deadlines that run into
+//! a year without its holiday notice are counted provisionally and flagged), so deadlines
+//! are alive when you look: spread over the coming weeks, a few overdue. Ids come from a
 //! fixed seed: the same demo every time.
 //!
 //! # What it must never do
@@ -75,7 +76,7 @@ pub enum DemoError {
 pub struct DemoOptions {
     /// Listings to patrol.
     pub listings: usize,
-    /// The demo's "today"; `None` for the real date (clamped to the calendar).
+    /// The demo's "today"; `None` for the real date.
     pub today: Option<NaiveDate>,
 }
 
@@ -114,7 +115,9 @@ pub async fn fill(
     opts: &DemoOptions,
     hash_password: &(dyn Fn(&str) -> Result<String, String> + Sync),
 ) -> Result<DemoReport, DemoError> {
-    let calendar = Calendar::china();
+    // The calendar in use in this database (the embedded notices and any loaded ones):
+    // beyond the published years it answers provisionally, so any real date works.
+    let calendar = &store.calendar().await?;
     let today = demo_today(opts.today, calendar);
     let existing = store.organizations().await?;
     let w = world::World::new();
@@ -214,8 +217,8 @@ pub async fn fill(
     })
 }
 
-/// The demo's today: the given date or the real one, kept inside the calendar with room
-/// for the deadlines that run from it (two months before its end).
+/// The demo's today: the given date or the real one, kept inside the years the calendar
+/// answers for (2000–2099), with room for the deadlines around it.
 fn demo_today(given: Option<NaiveDate>, calendar: &Calendar) -> NaiveDate {
     let today = given.unwrap_or_else(|| wangjian_calendar::shanghai_date(Utc::now()));
     let latest = calendar.last_day() - Duration::days(62);

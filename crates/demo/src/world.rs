@@ -336,7 +336,7 @@ pub(crate) async fn cases(
     let mut seq: u128 = 0;
     let mut count = 0u64;
     let mut decision_no = 0u32;
-    // Oldest leads first: the longest scripts need the most days behind them.
+    // Oldest leads first.
     let mut by_age: Vec<&(LeadId, DateTime<Utc>, OrgId, String)> = leads.iter().collect();
     by_age.sort_by_key(|l| (l.1, l.0 .0));
     let teams = [(w.hz, &TEAMS[0]), (w.xh, &TEAMS[1]), (w.nb, &TEAMS[2])];
@@ -345,12 +345,28 @@ pub(crate) async fn cases(
     for round in 0..3 {
         for (si, target) in CaseState::ALL.iter().enumerate() {
             let (org, team) = teams[(si + round) % teams.len()];
-            // The oldest unused lead of this agency.
-            let Some(pos) = by_age.iter().position(|l| l.2 == org) else {
+            let steps = script(*target);
+            // A lead of this agency old enough for the script, its age spread over a few
+            // weeks so the deadlines fall due over the coming weeks; a few cases take the
+            // oldest lead, whose deadlines are overdue.
+            // (The overdue transfer is sent 25 days ago: its case needs an old lead too.)
+            let oldest = (round == 0 && si % 5 == 0)
+                || (*target == CaseState::TransferPending && pending_transfers == 0);
+            let want =
+                Duration::days(2 * steps.len() as i64 + 2 + ((si + 3 * round) % 6) as i64 * 3);
+            let fits = |l: &&(LeadId, DateTime<Utc>, OrgId, String)| l.2 == org;
+            let pos = if oldest {
+                by_age.iter().position(fits)
+            } else {
+                by_age
+                    .iter()
+                    .rposition(|l| fits(l) && now - l.1 >= want)
+                    .or_else(|| by_age.iter().position(fits))
+            };
+            let Some(pos) = pos else {
                 continue;
             };
             let lead = by_age.remove(pos);
-            let steps = script(*target);
             // Lay the steps out from the lead's day, two days apart, ending before now.
             let span = Duration::days(2 * steps.len() as i64 + 1);
             let start = if lead.1 + span < now {

@@ -95,3 +95,63 @@ async fn refuses_a_database_with_other_data() {
         .unwrap_err();
     assert!(matches!(err, DemoError::NotEmpty(1)), "{err}");
 }
+
+/// The deadlines of a demo written on `today` are alive: some overdue, most running, due
+/// dates spread over at least three coming weeks.
+async fn demo_on(today: NaiveDate) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let opts = DemoOptions {
+        listings: 300,
+        today: Some(today),
+    };
+    let report = fill(&store, &opts, &fake_hash)
+        .await
+        .unwrap_or_else(|e| panic!("demo on {today}: {e}"));
+    assert_eq!(report.today, today);
+    let cal = store.calendar().await.unwrap();
+    let region = RegionCode::parse("330000").unwrap();
+    let due = store
+        .due_deadlines(&region, today, 80, &cal, None, 500)
+        .await
+        .unwrap()
+        .items;
+    let overdue = due.iter().filter(|d| d.overdue).count();
+    let running: BTreeSet<i64> = due
+        .iter()
+        .filter(|d| !d.overdue)
+        .map(|d| (d.due - today).num_days() / 7)
+        .collect();
+    assert!(overdue >= 1, "{today}: no deadline overdue");
+    assert!(
+        overdue * 2 < due.len(),
+        "{today}: {overdue} of {} deadlines overdue",
+        due.len()
+    );
+    assert!(
+        running.len() >= 3,
+        "{today}: running deadlines fall due in weeks {running:?} only"
+    );
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_around_the_turn_of_the_year_and_today() {
+    // The last weeks of a published year running into an unpublished one, New Year's Day,
+    // the first working days and the Spring Festival of a provisional year, and the real
+    // date (whatever day the tests run on).
+    for day in [
+        "2026-12-03",
+        "2026-12-24",
+        "2026-12-31",
+        "2027-01-01",
+        "2027-01-04",
+        "2027-02-08",
+        "2025-12-31",
+        "2027-12-30",
+    ] {
+        demo_on(wangjian_calendar::parse_date(day).unwrap()).await;
+    }
+    demo_on(wangjian_calendar::shanghai_date(chrono::Utc::now())).await;
+}

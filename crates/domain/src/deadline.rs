@@ -14,6 +14,10 @@
 //! * natural-day rules: `add_days_rolled(start, length + extensions + paused days)`,
 //!   where a suspension pauses `b - a` natural days.
 //!
+//! A due date counted over a year whose holiday notice is not yet loaded is **provisional**
+//! (the calendar answers from the statutory rules there): the flag travels with the
+//! deadline, and loading the notice recomputes it (see the `calendar_notice` module).
+//!
 //! Defaults come from `data/deadlines.toml` (each with its legal source); an agency may
 //! override length, extension and warn point per kind, but for a statutory rule only to
 //! make it stricter.
@@ -482,6 +486,11 @@ pub struct Deadline {
     pub due: NaiveDate,
     /// From this day on it shows as due soon.
     pub warn_at: NaiveDate,
+    /// The due date counts over days the calendar answers provisionally (a year whose
+    /// State Council notice is not loaded yet): it may move when the notice is loaded, and
+    /// is then recomputed (see the `calendar_notice` module). Shown as 暂定.
+    #[serde(default)]
+    pub provisional: bool,
     /// Suspensions, in order.
     pub suspensions: Vec<Suspension>,
     /// Extensions, in order.
@@ -515,6 +524,7 @@ impl Deadline {
             start,
             due: start,
             warn_at: start,
+            provisional: false,
             suspensions: Vec::new(),
             extensions: Vec::new(),
             status: DeadlineStatus::Open,
@@ -590,6 +600,12 @@ impl Deadline {
             Counting::NaturalDays => cal.add_days_rolled(self.start, n)?,
         };
         self.warn_at = sub_workdays(cal, self.due, self.rule.warn_before)?.max(self.start);
+        let counted_to = self
+            .suspensions
+            .iter()
+            .filter_map(|s| s.to)
+            .fold(self.due, NaiveDate::max);
+        self.provisional = cal.provisional_between(self.start, counted_to)?;
         Ok(())
     }
 

@@ -16,12 +16,14 @@
 //!
 //! No I/O (no files, network, clock or randomness: the time and fresh ids come in a
 //! [`Context`]), no SQL, no HTTP, and no panics on outside input. It never stores a
-//! citizen identity number in clear. It never guesses a date outside the working-day
-//! calendar.
+//! citizen identity number in clear. It never passes off a provisional date as exact: a
+//! deadline counted over a year whose holiday notice is not loaded says so (`provisional`),
+//! and loading the notice recomputes it ([`calendar_notice`]).
 
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod calendar_notice;
 pub mod case;
 pub mod complaint;
 pub mod deadline;

@@ -252,6 +252,10 @@ pub struct DueItem {
     pub overdue: bool,
     /// Working days from today to due (0 when due today or overdue).
     pub working_days_left: u32,
+    /// The due date counts over a year without its holiday notice (暂定): it may move
+    /// when the notice is loaded. Always false for a supervision mark's fixed date.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 /// Everything overdue or due within `within` working days, in the office's region: open
@@ -273,7 +277,11 @@ pub fn due_report(
     let mut out = Vec::new();
     let in_region = |c: &&CaseSummary| office_region.contains(&c.region);
     for c in cases.iter().filter(in_region) {
-        let mut push = |org: OrgId, what: DueWhat, due: NaiveDate| -> Result<(), CalendarError> {
+        let mut push = |org: OrgId,
+                        what: DueWhat,
+                        due: NaiveDate,
+                        provisional: bool|
+         -> Result<(), CalendarError> {
             if due <= horizon {
                 let overdue = today > due;
                 let left = if overdue {
@@ -289,6 +297,7 @@ pub fn due_report(
                     due,
                     overdue,
                     working_days_left: left,
+                    provisional,
                 });
             }
             Ok(())
@@ -305,6 +314,7 @@ pub fn due_report(
                     object_id: d.object_id,
                 },
                 d.due,
+                d.provisional,
             )?;
         }
         if !c.state.is_final() {
@@ -316,6 +326,7 @@ pub fn due_report(
                     c.responsible_org,
                     DueWhat::Supervision { level: s.level },
                     s.due,
+                    false,
                 )?;
             }
         }

@@ -224,6 +224,7 @@ impl From<CitizenId> for Parsed {
             parts.push(Part::new("upgraded_from_15", "true", "由15位号码升位"));
         }
         Parsed {
+            warnings: Vec::new(),
             kind: Kind::CitizenId,
             // Never the full number: the normalized form of personal data is masked.
             normalized: c.mask(),

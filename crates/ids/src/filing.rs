@@ -80,6 +80,7 @@ pub fn parse_icp(value: &str) -> Result<Parsed, Invalid> {
             parts.push(Part::new("site", site, "网站序号"));
         }
         return Ok(Parsed {
+            warnings: Vec::new(),
             kind: Kind::Icp,
             normalized: v.clone(),
             parts: Parts(parts),
@@ -102,6 +103,7 @@ pub fn parse_icp(value: &str) -> Result<Parsed, Invalid> {
         parts.push(Part::new("type", "ICP证", "互联网信息服务经营许可证"));
         parts.push(Part::new("number", num, "许可证号"));
         return Ok(Parsed {
+            warnings: Vec::new(),
             kind: Kind::Icp,
             normalized: v.clone(),
             parts: Parts(parts),
@@ -136,6 +138,7 @@ pub fn parse_icp(value: &str) -> Result<Parsed, Invalid> {
         parts.push(Part::new("issuer", "", "工业和信息化部（跨地区）"));
     }
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::Icp,
         normalized: v.clone(),
         parts: Parts(parts),
@@ -173,6 +176,7 @@ pub fn parse_police_filing(value: &str) -> Result<Parsed, Invalid> {
         });
     }
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::PoliceFiling,
         normalized: format!("{abbr}公网安备{num}号"),
         parts: Parts(vec![

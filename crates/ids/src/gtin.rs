@@ -81,6 +81,7 @@ pub fn parse_gtin(value: &str) -> Result<Parsed, Invalid> {
     }
     parts.push(Part::new("check_digit", &v[n - 1..], "校验码"));
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::Gtin,
         normalized: v,
         parts: Parts(parts),

@@ -200,6 +200,11 @@ pub struct Parsed {
     pub normalized: String,
     /// The parts with their meanings.
     pub parts: Parts,
+    /// What a stricter reading would have refused but authorities do issue (e.g. a
+    /// registration-authority code the standard's table does not list yet): the value is
+    /// valid, the caller may want a second look. Empty for most values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The kinds of identifier this crate knows.

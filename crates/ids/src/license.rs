@@ -51,6 +51,7 @@ pub fn parse_food_license(value: &str) -> Result<Parsed, Invalid> {
     };
     let region = licence_region(&digits[1..7], "4-9")?;
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::FoodLicense,
         normalized: v.clone(),
         parts: Parts(vec![
@@ -101,6 +102,7 @@ pub fn parse_food_production_license(value: &str) -> Result<Parsed, Invalid> {
     }
     let region = licence_region(&digits[3..9], "6-11")?;
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::FoodProductionLicense,
         normalized: v.clone(),
         parts: Parts(vec![
@@ -194,6 +196,7 @@ pub fn parse_drug_license(value: &str) -> Result<Parsed, Invalid> {
         }
     }
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::DrugLicense,
         normalized: v.clone(),
         parts: Parts(parts),
@@ -254,6 +257,7 @@ pub fn parse_device_license(value: &str) -> Result<Parsed, Invalid> {
     parts.push(Part::new("year", &digits[..4], "年份"));
     parts.push(Part::new("sequence", &digits[4..], "顺序号"));
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::DeviceLicense,
         normalized: v.clone(),
         parts: Parts(parts),

@@ -60,6 +60,7 @@ pub fn parse_phone(value: &str) -> Result<Parsed, Invalid> {
         });
     };
     Ok(Parsed {
+        warnings: Vec::new(),
         kind: Kind::Phone,
         normalized: rest.to_string(),
         parts: Parts(vec![

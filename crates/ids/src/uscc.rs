@@ -88,20 +88,39 @@ pub struct Uscc {
     pub entity_type: char,
     /// Its name (企业, 个体工商户, …).
     pub entity_type_name: &'static str,
-    /// 登记管理机关行政区划码 (positions 3–8).
-    pub region: &'static wangjian_region::Region,
+    /// 登记管理机关行政区划码 (positions 3–8): the division of the registration
+    /// authority; `None` for `100000`, which central-level authorities (ministries, the
+    /// national registries of 民政 and 市场监管, …) write, and for a code that GB/T 2260
+    /// does not list (development zones and other areas with codes of their own).
+    pub region: Option<&'static wangjian_region::Region>,
+    /// The six digits of positions 3–8, as written.
+    pub region_code: String,
     /// 主体标识码 = 组织机构代码 (positions 9–17, GB 11714).
     pub organization_code: String,
     /// 校验码 (position 18).
     pub check_char: char,
+    /// Checks that would refuse codes authorities issue, so they only warn: an authority
+    /// or entity type the table of 附录 A does not list, a region code GB/T 2260 does not
+    /// list.
+    pub warnings: Vec<String>,
 }
 
+/// GB 32100-2015 §4.1: positions 3–8 of a code issued by a central-level registration
+/// authority (e.g. 11100000000013338W, 12100000425006117P).
+pub const CENTRAL_REGION: &str = "100000";
+
 /// Parses a unified social credit code (GB 32100-2015). Surrounding whitespace is ignored
-/// and lower-case letters are accepted as upper case. Checks, in order: length 18, the
-/// character set (§4.2; the region part is digits only), the registration authority and
-/// the entity type valid for it (附录 A), the region code (GB/T 2260; retired codes are
-/// accepted, since a code keeps the region it was issued under), the organization code's
-/// own check character (GB 11714-1997) and the 18th check character (§4.3).
+/// and lower-case letters are accepted as upper case.
+///
+/// Refused (every issued code passes these): a length other than 18, a character outside
+/// the code's set (§4.2; the region part digits only), a wrong organization-code check
+/// character (GB 11714-1997, positions 9–17) and a wrong 18th check character (§4.3).
+///
+/// Accepted with a warning, since authorities issue codes a stricter reading would refuse:
+/// a registration authority or entity type the table of 附录 A does not list (new ones are
+/// assigned by the standard's administrator: A and N were), and a region code GB/T 2260
+/// does not list (development zones and similar areas). `100000`, the region part of every
+/// code a central-level authority issues, is accepted as it is, without a warning.
 pub fn parse_uscc(value: &str) -> Result<Uscc, Invalid> {
     let v = trimmed(value)?.to_ascii_uppercase();
     let n = v.chars().count();
@@ -118,33 +137,52 @@ pub fn parse_uscc(value: &str) -> Result<Uscc, Invalid> {
     first_bad(&v[2..8], 2, "a digit (region code)", |c| c.is_ascii_digit())?;
     let bytes: Vec<char> = v.chars().collect();
     let (authority, entity_type) = (bytes[0], bytes[1]);
+    let mut warnings = Vec::new();
     let table = &*AUTHORITIES;
-    let Some(&(_, authority_name, _, _)) = table.iter().find(|r| r.0 == authority) else {
-        return Err(Invalid::Code {
-            what: "registration authority (character 1)",
-            found: authority.to_string(),
-            context: String::new(),
-        });
+    let authority_name = match table.iter().find(|r| r.0 == authority) {
+        Some(r) => r.1,
+        None => {
+            warnings.push(format!(
+                "registration authority '{authority}' (character 1) is not in GB 32100-2015 附录 A"
+            ));
+            ""
+        }
     };
-    let Some(&(_, _, _, entity_type_name)) = table
+    let entity_type_name = match table
         .iter()
         .find(|r| r.0 == authority && r.2 == entity_type)
-    else {
-        let allowed: Vec<String> = table
-            .iter()
-            .filter(|r| r.0 == authority)
-            .map(|r| format!("{} {}", r.2, r.3))
-            .collect();
-        return Err(Invalid::Code {
-            what: "entity type (character 2)",
-            found: entity_type.to_string(),
-            context: format!(
-                " for registration authority {authority} {authority_name} (allowed: {})",
-                allowed.join(", ")
-            ),
-        });
+    {
+        Some(r) => r.3,
+        None => {
+            if !authority_name.is_empty() {
+                let allowed: Vec<String> = table
+                    .iter()
+                    .filter(|r| r.0 == authority)
+                    .map(|r| format!("{} {}", r.2, r.3))
+                    .collect();
+                warnings.push(format!(
+                    "entity type '{entity_type}' (character 2) is not listed for registration \
+                     authority {authority} {authority_name} (listed: {})",
+                    allowed.join(", ")
+                ));
+            }
+            ""
+        }
     };
-    let (_, region) = region_part("region", &v[2..8], "3-8")?;
+    let region_code = &v[2..8];
+    let region = if region_code == CENTRAL_REGION {
+        None
+    } else {
+        match region_part("region", region_code, "3-8") {
+            Ok((_, r)) => Some(r),
+            Err(e) => {
+                warnings.push(format!(
+                    "{e} (a development zone or another area with a code of its own?)"
+                ));
+                None
+            }
+        }
+    };
     let org = &v[8..17];
     if let Some(expected) = organization_code_check_char(&org[..8]) {
         let found = bytes[16];
@@ -176,22 +214,24 @@ pub fn parse_uscc(value: &str) -> Result<Uscc, Invalid> {
         entity_type,
         entity_type_name,
         region,
+        region_code: region_code.to_string(),
         organization_code: org.to_string(),
         check_char: found,
+        warnings,
     })
 }
 
 impl From<Uscc> for Parsed {
     fn from(u: Uscc) -> Self {
-        let region_code = u.region.code_str();
-        let (region, _) = match region_part("region", &region_code, "3-8") {
-            Ok(p) => p,
-            Err(_) => (
-                Part::new("region", region_code.clone(), u.region.name),
-                u.region,
-            ),
+        let region = match region_part("region", &u.region_code, "3-8") {
+            Ok((part, _)) => part,
+            Err(_) if u.region_code == CENTRAL_REGION => {
+                Part::new("region", CENTRAL_REGION, "中央（国家级登记管理机关）")
+            }
+            Err(_) => Part::new("region", u.region_code.clone(), ""),
         };
         Parsed {
+            warnings: u.warnings,
             kind: Kind::Uscc,
             normalized: u.code.clone(),
             parts: Parts(vec![

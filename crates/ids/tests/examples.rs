@@ -31,7 +31,8 @@ fn public_company_credit_codes_validate() {
     let u = parse_uscc(" 914403001922038216 ").unwrap();
     assert_eq!(u.authority_name, "工商（市场监管）");
     assert_eq!(u.entity_type_name, "企业");
-    assert_eq!(u.region.code, 440300);
+    assert_eq!(u.region.unwrap().code, 440300);
+    assert!(u.warnings.is_empty());
     assert_eq!(u.organization_code, "192203821");
 }
 
@@ -43,9 +44,6 @@ fn credit_code_reasons_name_the_position() {
     );
     assert!(bad(Kind::Uscc, "9111000010001764").contains("16 characters"));
     assert!(bad(Kind::Uscc, "91110000100O17643K").contains("character 12 'O'"));
-    assert!(bad(Kind::Uscc, "94110000100017643K").contains("entity type"));
-    assert!(bad(Kind::Uscc, "B1110000100017643K").contains("registration authority"));
-    assert!(bad(Kind::Uscc, "91999900100017643K").contains("region code 999900"));
     assert!(bad(Kind::Uscc, "91110000100017653K").contains("organization code check"));
     assert_eq!(bad(Kind::Uscc, "  "), "empty value");
 }
@@ -168,4 +166,65 @@ fn kinds_round_trip_their_names() {
         assert_eq!(k.name().parse::<Kind>().unwrap(), k);
     }
     assert!("nope".parse::<Kind>().is_err());
+}
+
+/// Codes copied from public documents (invoices, bank details, court lists, shop footers):
+/// central-level authorities write region 100000 (ministries, universities under the
+/// Ministry of Education), social organizations 51…, individual businesses 92… with an
+/// MA-style 主体标识码. Every one passes the strict checks (length, characters, both check
+/// characters) and none gets a warning.
+#[test]
+fn credit_codes_as_issued_validate() {
+    for c in [
+        "11100000000013338W", // a central-level authority (region 100000)
+        "12100000425006117P", // 复旦大学 (事业单位, central)
+        "12100000470095016Q", // 浙江大学 (事业单位, central)
+        "51310110501144395U", // a social organization registered in 上海市杨浦区
+        "92230109MAKCUYD46K", // individual businesses, from shop and site footers
+        "92340111MAD2LARQ9N",
+        "92361130MA386N427K",
+        "92420102MAKJME5F3R",
+        "92511126MACBT2C33F", // from a court's list of judgment defaulters
+        "92211282MA0XME1F4Q",
+        "92140727MAE8C7WN66",
+    ] {
+        let p = check(Kind::Uscc, c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        assert!(p.warnings.is_empty(), "{c}: {:?}", p.warnings);
+    }
+    let central = parse_uscc("11100000000013338W").unwrap();
+    assert_eq!(central.region, None);
+    assert_eq!(central.region_code, "100000");
+    assert_eq!(central.authority_name, "机构编制");
+}
+
+/// What a stricter reading refused warns instead: an entity type or authority the table
+/// does not list, a region code GB/T 2260 does not list. The check characters still
+/// refuse (made-up codes from templates fail them).
+#[test]
+fn unlisted_codes_warn_and_made_up_ones_fail() {
+    let with_check = |first17: &str| {
+        format!(
+            "{first17}{}",
+            wangjian_ids::uscc_check_char(first17).unwrap()
+        )
+    };
+    for (first17, warning) in [
+        ("94110000100017643", "entity type '4'"),
+        ("B1110000100017643", "registration authority 'B'"),
+        ("91999900100017643", "region code 999900"),
+    ] {
+        let p = check(Kind::Uscc, &with_check(first17)).unwrap();
+        assert!(
+            p.warnings.iter().any(|w| w.contains(warning)),
+            "{first17}: {:?}",
+            p.warnings
+        );
+    }
+    for fake in [
+        "91110108MA0198KQ88",
+        "91110108MA01CGN001",
+        "91110101MA00ABCD1X",
+    ] {
+        assert!(check(Kind::Uscc, fake).is_err(), "{fake}");
+    }
 }

@@ -94,6 +94,23 @@ proptest! {
         prop_assert!(check(Kind::Uscc, &m).is_err(), "{} → {}", c, m);
     }
 
+    /// Whatever the first eight characters (authority, entity type, region digits), a code
+    /// whose two check characters are right is valid: the tables only warn (issue 13).
+    #[test]
+    fn any_code_with_right_check_characters_is_valid(
+        head in proptest::collection::vec(0usize..31, 2),
+        region in 0u32..1_000_000,
+        c in uscc_strategy(),
+    ) {
+        let set = USCC_SET;
+        let mut first17: String = head.iter().map(|i| char::from(set[*i])).collect();
+        first17.push_str(&format!("{region:06}"));
+        first17.push_str(&c[8..17]);
+        let code = format!("{first17}{}", wangjian_ids::uscc_check_char(&first17).unwrap());
+        let parsed = check(Kind::Uscc, &code);
+        prop_assert!(parsed.is_ok(), "{} {:?}", code, parsed);
+    }
+
     #[test]
     fn generated_citizen_ids_validate(c in citizen_strategy()) {
         prop_assert!(check(Kind::CitizenId, &c).is_ok(), "{}", c);

@@ -228,36 +228,24 @@ impl Package {
             }
         }
         let manifest = self.manifest();
-        let mtime = self.checkpoint.checkpoint.time.timestamp().max(0) as u64;
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
-        files.push(("manifest.json".into(), json));
-        files.push(("checkpoint".into(), self.checkpoint.text()?.into_bytes()));
+        files.insert("manifest.json".into(), json);
+        files.insert("checkpoint".into(), self.checkpoint.text()?.into_bytes());
         for k in &self.keys {
-            files.push((key_file(k), format!("{}\n", k.text()).into_bytes()));
+            files.insert(key_file(k), format!("{}\n", k.text()).into_bytes());
         }
         for e in &self.entries {
-            files.push((entry_file(e.leaf_index), e.bytes.clone()));
+            files.insert(entry_file(e.leaf_index), e.bytes.clone());
             let p = serde_json::to_vec_pretty(&e.proof).map_err(std::io::Error::other)?;
-            files.push((proof_file(e.leaf_index), p));
+            files.insert(proof_file(e.leaf_index), p);
         }
-        let mut seen = BTreeSet::new();
         for b in &self.blobs {
-            let h = sha256(&b.bytes);
-            if seen.insert(h) {
-                files.push((blob_file(&h), b.bytes.clone()));
-            }
+            files.insert(blob_file(&sha256(&b.bytes)), b.bytes.clone());
         }
-        let mut tar = tar::Builder::new(Vec::new());
-        for (path, data) in files {
-            let mut header = tar::Header::new_ustar();
-            header.set_size(data.len() as u64);
-            header.set_mode(0o644);
-            header.set_mtime(mtime);
-            header.set_entry_type(tar::EntryType::Regular);
-            tar.append_data(&mut header, &path, data.as_slice())?;
-        }
-        let bytes = tar.into_inner()?;
+        let mtime = self.checkpoint.checkpoint.time.timestamp().max(0) as u64;
+        let order = canonical_order(&files, &manifest);
+        let bytes = write_archive(&files, &order, mtime)?.0;
         let report = verify_package(&bytes, None);
         if !report.is_valid() {
             return Err(BuildError::WouldNotVerify(report.problems));
@@ -275,6 +263,11 @@ pub enum Problem {
     /// Two files with the same path.
     #[error("file {0} appears more than once in the archive")]
     DuplicateFile(String),
+    /// The archive's bytes are not exactly those `evidence export` writes for its content
+    /// (FORMAT.md §5): other header fields, non-zero padding, members out of order, extra
+    /// members or trailing bytes.
+    #[error("the archive is not in its canonical form: {0}")]
+    NotCanonical(String),
     /// A file the manifest does not account for.
     #[error("file {0} is not listed in the manifest")]
     UnexpectedFile(String),
@@ -462,6 +455,126 @@ impl Report {
     pub fn is_valid(&self) -> bool {
         self.problems.is_empty()
     }
+}
+
+/// The order of the members of a package (FORMAT.md §5): `manifest.json`, `checkpoint`,
+/// the keys by file name, each entry followed by its proof in the manifest's order (by
+/// leaf index), then the blobs in the manifest's order (by hash). Only files present in
+/// `files` are named.
+fn canonical_order(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> Vec<String> {
+    let mut order: Vec<String> = vec!["manifest.json".into(), "checkpoint".into()];
+    order.extend(files.keys().filter(|k| k.starts_with("keys/")).cloned());
+    for e in &manifest.entries {
+        order.push(e.file.clone());
+        order.push(e.proof.clone());
+    }
+    order.extend(manifest.blobs.iter().map(|b| b.file.clone()));
+    let mut seen = BTreeSet::new();
+    order.retain(|p| files.contains_key(p) && seen.insert(p.clone()));
+    // Files the manifest does not name (reported as unexpected) last, by path.
+    let named: BTreeSet<String> = order.iter().cloned().collect();
+    order.extend(files.keys().filter(|k| !named.contains(*k)).cloned());
+    order
+}
+
+/// Where a member lies in an archive: (path, header offset, data length).
+type Layout = Vec<(String, usize, usize)>;
+
+/// Writes `order` from `files` as a ustar archive: for each member a header (regular
+/// file, mode 0644, uid and gid 0, `mtime`), the bytes, zero padding to 512; then the
+/// two zero blocks that end an archive. The one writer of package archives.
+fn write_archive(
+    files: &BTreeMap<String, Vec<u8>>,
+    order: &[String],
+    mtime: u64,
+) -> std::io::Result<(Vec<u8>, Layout)> {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut layout = Vec::with_capacity(order.len());
+    let mut offset = 0;
+    for path in order {
+        let data = files.get(path).map(Vec::as_slice).unwrap_or_default();
+        let mut header = tar::Header::new_ustar();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(mtime);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, path, data)?;
+        layout.push((path.clone(), offset, data.len()));
+        offset += 512 + data.len().div_ceil(512) * 512;
+    }
+    Ok((tar.into_inner()?, layout))
+}
+
+/// The canonical archive of the files of a package, as `evidence export` writes it, when
+/// its manifest and checkpoint can be read (they give the order and the time stamp).
+pub fn canonical_archive(files: &BTreeMap<String, Vec<u8>>) -> Option<Vec<u8>> {
+    canonical_layout(files).map(|(bytes, _)| bytes)
+}
+
+fn canonical_layout(files: &BTreeMap<String, Vec<u8>>) -> Option<(Vec<u8>, Layout)> {
+    let manifest: Manifest = serde_json::from_slice(files.get("manifest.json")?).ok()?;
+    let checkpoint = std::str::from_utf8(files.get("checkpoint")?)
+        .ok()
+        .and_then(|t| SignedCheckpoint::parse(t).ok())?;
+    let mtime = checkpoint.checkpoint.time.timestamp().max(0) as u64;
+    // Each file as export writes it for what it says: a file that reads the same but is
+    // written otherwise (spacing, line ends, key text) is not canonical either.
+    let mut canonical = files.clone();
+    for (path, data) in canonical.iter_mut() {
+        let text = std::str::from_utf8(data).ok();
+        let rewritten = if path == "manifest.json" {
+            serde_json::to_vec_pretty(&manifest).ok()
+        } else if path == "checkpoint" {
+            checkpoint.text().ok().map(String::into_bytes)
+        } else if path.starts_with("keys/") {
+            text.and_then(|t| VerifierKey::parse(t).ok())
+                .map(|k| format!("{}\n", k.text()).into_bytes())
+        } else if path.starts_with("proofs/") {
+            serde_json::from_slice::<InclusionProof>(data)
+                .ok()
+                .and_then(|p| serde_json::to_vec_pretty(&p).ok())
+        } else {
+            None
+        };
+        if let Some(r) = rewritten {
+            *data = r;
+        }
+    }
+    write_archive(&canonical, &canonical_order(files, &manifest), mtime).ok()
+}
+
+/// Names the first byte where `bytes` differ from the canonical archive, and where it is.
+fn first_difference(bytes: &[u8], canonical: &[u8], layout: &Layout) -> Option<String> {
+    let at = bytes
+        .iter()
+        .zip(canonical)
+        .position(|(a, b)| a != b)
+        .or_else(|| (bytes.len() != canonical.len()).then(|| bytes.len().min(canonical.len())))?;
+    let place = layout
+        .iter()
+        .find(|(_, start, len)| at >= *start && at < start + 512 + len.div_ceil(512) * 512)
+        .map(|(path, start, len)| {
+            if at < start + 512 {
+                format!("in the header of {path}")
+            } else if at < start + 512 + len {
+                format!("in the contents of {path}")
+            } else {
+                format!("in the padding after {path}, which must be zero")
+            }
+        })
+        .unwrap_or_else(|| {
+            if bytes.len() > canonical.len() && at >= canonical.len() {
+                format!(
+                    "{} bytes follow the end of the archive",
+                    bytes.len() - canonical.len()
+                )
+            } else if at >= bytes.len() {
+                "the archive ends early".to_string()
+            } else {
+                "in the end-of-archive blocks, which must be zero".to_string()
+            }
+        });
+    Some(format!("byte {at} differs ({place})"))
 }
 
 fn read_archive(bytes: &[u8], report: &mut Report) -> Option<BTreeMap<String, Vec<u8>>> {
@@ -786,6 +899,11 @@ pub fn verify_package(bytes: &[u8], trusted: Option<&Keyring>) -> Report {
     for path in files.keys() {
         if !accounted.contains(path.as_str()) {
             problems.push(Problem::UnexpectedFile(path.clone()));
+        }
+    }
+    if let Some((canonical, layout)) = canonical_layout(&files) {
+        if let Some(difference) = first_difference(bytes, &canonical, &layout) {
+            report.problems.push(Problem::NotCanonical(difference));
         }
     }
     report

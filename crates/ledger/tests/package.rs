@@ -22,7 +22,17 @@ fn unpack(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The files as an archive: canonical (as `evidence export` writes it) when the manifest
+/// and checkpoint still read, so a test of one tampered part sees that part's problem.
 fn repack(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    if let Some(bytes) = wangjian_ledger::package::canonical_archive(files) {
+        return bytes;
+    }
+    plain_tar(files)
+}
+
+/// The files as a plain tar in path order, without time stamps.
+fn plain_tar(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for (path, data) in files {
         let mut h = tar::Header::new_ustar();
@@ -437,4 +447,89 @@ fn build_refuses_a_package_that_would_not_verify() {
     let mut p = sample::package(4, 2);
     p.blobs.clear();
     assert!(matches!(p.build(), Err(BuildError::WouldNotVerify(_))));
+}
+
+fn not_canonical(r: &Report) -> bool {
+    r.problems
+        .iter()
+        .any(|p| matches!(p, Problem::NotCanonical(_)))
+}
+
+#[test]
+fn every_flipped_byte_is_reported() {
+    // Regression (issue 13): one byte of tar padding changed verified. Flip each byte of a
+    // small package in turn: every flip is a problem, header, contents, padding and the
+    // end-of-archive blocks alike. One exception, named: the case number in the manifest
+    // is a label nothing in the log vouches for (entries name the case by id); a flip
+    // there that stays valid UTF-8 changes the label shown, which the summary reports.
+    let bytes = sample::package(2, 1).build().unwrap();
+    assert!(verify_package(&bytes, None).is_valid());
+    let number = sample::case().number;
+    let at = bytes
+        .windows(number.len())
+        .position(|w| w == number.as_bytes())
+        .unwrap();
+    let label = at..at + number.len();
+    let mut missed = Vec::new();
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        let r = verify_package(&b, None);
+        if label.contains(&i) {
+            assert!(
+                !r.is_valid() || r.summary.case_number.as_deref() != Some(number.as_str()),
+                "flip at {i} in the case number went unseen"
+            );
+        } else if r.is_valid() {
+            missed.push(i);
+        }
+    }
+    let context: Vec<String> = missed
+        .iter()
+        .map(|&i| String::from_utf8_lossy(&bytes[i.saturating_sub(30)..i + 5]).into_owned())
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "flips at {missed:?} verified: {context:?}"
+    );
+}
+
+#[test]
+fn padding_order_extra_members_and_trailing_bytes_are_not_canonical() {
+    let (bytes, files) = built();
+    // Non-zero padding after the manifest (its data ends before a 512 boundary).
+    let manifest_len = files["manifest.json"].len();
+    assert_ne!(manifest_len % 512, 0);
+    let mut padded = bytes.clone();
+    padded[512 + manifest_len] = b'x';
+    let r = verify_package(&padded, None);
+    assert!(not_canonical(&r), "{:?}", messages(&r));
+    assert!(
+        messages(&r)[0].contains("padding after manifest.json"),
+        "{:?}",
+        messages(&r)
+    );
+    // Members in path order instead of the canonical order.
+    let r = verify_package(&plain_tar(&files), None);
+    assert!(not_canonical(&r), "{:?}", messages(&r));
+    // Trailing garbage after the end of the archive, and an extra zero block.
+    for tail in [&b"garbage"[..], &[0u8; 512][..]] {
+        let mut long = bytes.clone();
+        long.extend_from_slice(tail);
+        let r = verify_package(&long, None);
+        assert!(not_canonical(&r), "{:?}", messages(&r));
+    }
+    // Cut short: the end-of-archive blocks missing.
+    let r = verify_package(&bytes[..bytes.len() - 1024], None);
+    assert!(
+        !r.is_valid(),
+        "{} of {} bytes",
+        bytes.len() - 1024,
+        bytes.len()
+    );
+    // An extra member, even one the manifest does not name.
+    let mut extra = files.clone();
+    extra.insert("notes.txt".into(), b"hello".to_vec());
+    let r = verify_package(&repack(&extra), None);
+    assert!(!r.is_valid());
 }

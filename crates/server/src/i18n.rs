@@ -122,6 +122,23 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// Beijing time (UTC+8), to the minute.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The label of a complaint state for the public and the console.
+pub fn state_label(lang: Lang, s: wangjian_domain::complaint::ComplaintState) -> String {
+    t(lang, &format!("complaint.state.{}", s.as_str())).to_string()
+}
+
+/// The label of a kind.
+pub fn kind_label(lang: Lang, k: wangjian_domain::complaint::ComplaintKind) -> String {
+    t(lang, &format!("complaint.kind.{}", k.as_str())).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,21 +181,4 @@ mod tests {
         assert_eq!(Lang::from_tag("fr"), Lang::ZhCn);
         assert_eq!(Lang::from_tag("en").other(), Lang::ZhCn);
     }
-}
-
-/// Beijing time (UTC+8), to the minute.
-pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The label of a complaint state for the public and the console.
-pub fn state_label(lang: Lang, s: wangjian_domain::complaint::ComplaintState) -> String {
-    t(lang, &format!("complaint.state.{}", s.as_str())).to_string()
-}
-
-/// The label of a kind.
-pub fn kind_label(lang: Lang, k: wangjian_domain::complaint::ComplaintKind) -> String {
-    t(lang, &format!("complaint.kind.{}", k.as_str())).to_string()
 }

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use wangjian_calendar::Calendar;
+
 use crate::auth::session::{SessionLimits, Sessions};
 use crate::auth::throttle::LoginThrottle;
 use crate::directory::Directory;
@@ -125,5 +127,15 @@ impl AppState {
     /// The store, or `not_available` when no database is attached.
     pub fn store(&self) -> Result<&wangjian_store::Store, crate::error::ApiError> {
         Ok(self.app()?.store())
+    }
+
+    /// The working-day calendar in use: the store's (embedded notices plus the ones
+    /// loaded into the database, by this or another process; `App::calendar`), the
+    /// embedded one without a store.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, crate::ApiError> {
+        match &self.inner.app {
+            Some(app) => Ok(app.calendar().await?),
+            None => Ok(Arc::new(Calendar::china().clone())),
+        }
     }
 }

@@ -87,6 +87,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "listing_receipts",
         include_str!("../migrations/sqlite/0008_listing_receipts.sql"),
     ),
+    (
+        9,
+        "calendar_notices",
+        include_str!("../migrations/sqlite/0009_calendar_notices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -128,6 +133,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "listing_receipts",
         include_str!("../migrations/postgres/0008_listing_receipts.sql"),
+    ),
+    (
+        9,
+        "calendar_notices",
+        include_str!("../migrations/postgres/0009_calendar_notices.sql"),
     ),
 ];
 

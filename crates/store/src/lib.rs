@@ -45,6 +45,7 @@ mod backend;
 #[doc(hidden)]
 pub mod bench;
 mod board;
+mod calendar;
 mod cases;
 mod complaints;
 mod error;
@@ -65,6 +66,7 @@ mod tests;
 pub use accounts::{AccountEvent, StoredAccountEvent};
 pub use backend::Backend;
 pub use board::{LeadTally, SupervisionOrder};
+pub use calendar::{NoticeLoaded, Recalculated, StoredNotice};
 pub use cases::CaseNumberRequest;
 pub use complaints::BlobInput;
 pub use error::StoreError;

@@ -223,7 +223,7 @@ impl Store {
         let limit = limit.clamp(1, 500) as usize;
         let sql = format!(
             "SELECT d.id, d.due, d.kind, d.object_type, d.object_id, d.org, c.id, \
-             c.number_prefix, c.number_year, c.number_seq \
+             c.number_prefix, c.number_year, c.number_seq, d.provisional \
              FROM deadlines d JOIN cases c ON c.id = d.root_case \
              WHERE d.status = $1 AND d.region >= $2 AND d.region < $3 AND d.due <= $4 \
              AND d.paused = $5{keyset} ORDER BY d.due, d.id LIMIT {}",
@@ -296,6 +296,7 @@ impl Store {
                 due: s.due,
                 overdue: today > s.due,
                 working_days_left: left(today, s.due, cal)?,
+                provisional: false,
             });
         }
         items.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.number.cmp(&b.number)));
@@ -415,5 +416,6 @@ fn due_item(
         due,
         overdue: today > due,
         working_days_left: left(today, due, cal)?,
+        provisional: matches!(r.get(10, Kind::Bool)?, Val::Bool(Some(true))),
     })
 }

@@ -261,6 +261,7 @@ pub(crate) static DEADLINES: Table = Table {
         col!("start", Date),
         col!("due", Date),
         col!("warn_at", Date),
+        col!("provisional", Bool),
         col!("suspensions", Json),
         col!("extensions", Json),
         col!("status", ["status", "status"], Text),

@@ -1056,6 +1056,7 @@ async fn token_scopes_list_and_revoke(s: &Store) {
     );
 }
 
+mod calendar;
 mod complaints;
 mod log;
 mod workflow;

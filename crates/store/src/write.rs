@@ -73,6 +73,12 @@ impl Record for CaseFile {
         v
     }
 }
+impl sealed::Sealed for Vec<Deadline> {}
+impl Record for Vec<Deadline> {
+    fn objects(&self) -> Vec<Object<'_>> {
+        self.iter().map(Object::Deadline).collect()
+    }
+}
 impl sealed::Sealed for (TransferOrder, Deadline) {}
 impl Record for (TransferOrder, Deadline) {
     fn objects(&self) -> Vec<Object<'_>> {

@@ -92,6 +92,7 @@ impl App {
         id: CaseId,
         req: NewAssist,
     ) -> Result<(AssistRequest, Deadline), AppError> {
+        let cal = self.calendar().await?;
         let m = call.member()?;
         let (file, _) = self.writable_case(call, id).await?;
         let to = self
@@ -101,7 +102,7 @@ impl App {
             .filter(|o| matches!(o.kind, OrgKind::Agency { .. }))
             .ok_or_else(|| AppError::invalid("to_org", "no such agency"))?;
         self.check_target(&req.target).await?;
-        let env = self.env();
+        let env = self.env(&cal);
         let change = transfer::send_assist_request(
             &m.actor,
             Some(file.case.id),
@@ -128,6 +129,7 @@ impl App {
         reference: &str,
         declined: bool,
     ) -> Result<(AssistRequest, Deadline), AppError> {
+        let cal = self.calendar().await?;
         let m = call.member()?;
         let (r, res) = self.visible_assist(call, id).await?;
         decide(&call.principal, Action::Write, &res).into_result()?;
@@ -147,7 +149,7 @@ impl App {
             reference,
             declined,
             &self.context(call),
-            self.calendar(),
+            &cal,
         )
         .map_err(transfer_error)?;
         Ok(self.store().apply(change).await?.value)

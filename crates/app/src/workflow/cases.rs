@@ -163,6 +163,7 @@ impl App {
         expected_version: Option<i64>,
         command: &CaseCommand,
     ) -> Result<CaseFile, AppError> {
+        let cal = self.calendar().await?;
         let m = call.member()?;
         let (file, facts) = self.visible_case(call, id).await?;
         decide(
@@ -178,7 +179,7 @@ impl App {
                 file.case.id,
                 &m.actor,
                 command,
-                self.env(),
+                self.env(&cal),
                 &self.context(call),
             )
             .await?;
@@ -193,6 +194,7 @@ impl App {
         title: &str,
         leads: &[LeadId],
     ) -> Result<CaseFile, AppError> {
+        let cal = self.calendar().await?;
         let m = call.member()?;
         let title = title.trim();
         if title.is_empty() || title.chars().count() > MAX_TITLE {
@@ -224,7 +226,7 @@ impl App {
         };
         let applied = self
             .store()
-            .register_case(&m.actor, &req, self.env(), &self.context(call))
+            .register_case(&m.actor, &req, self.env(&cal), &self.context(call))
             .await?;
         Ok(applied.value)
     }
@@ -286,6 +288,7 @@ impl App {
         reference: &str,
         notes: &str,
     ) -> Result<TransferOrder, AppError> {
+        let cal = self.calendar().await?;
         let m = call.member()?;
         let (order, res) = self.visible_transfer(call, id).await?;
         decide(&call.principal, Action::Write, &res).into_result()?;
@@ -311,7 +314,7 @@ impl App {
             reference,
             notes,
             &self.context(call),
-            self.calendar(),
+            &cal,
         )
         .map_err(transfer_error)?;
         Ok(self.store().apply(change).await?.value.0)

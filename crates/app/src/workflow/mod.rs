@@ -9,6 +9,7 @@
 //! a wrong state is a rule violation, a role the domain requires is a refusal.
 
 pub mod assist;
+pub mod calendar;
 pub mod cases;
 pub mod complaints;
 pub mod evidence;

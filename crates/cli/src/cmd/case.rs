@@ -13,16 +13,15 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 use wangjian_app::workflow::assist::NewAssist;
 use wangjian_app::workflow::seized::NewDestruction;
-use wangjian_app::{App, AppError, Call, Principal, RuleSource};
-use wangjian_calendar::{shanghai_date, Calendar};
+use wangjian_app::{App, AppError, RuleSource};
+use wangjian_calendar::shanghai_date;
 use wangjian_domain::seized::SeizedItem;
 use wangjian_domain::supervision::SupervisionLevel;
 use wangjian_domain::transfer::AssistTarget;
-use wangjian_domain::{
-    CaseCommand, CaseId, CaseState, LeadId, RegionCode, RequestId, SeizedItemId, UserId,
-};
+use wangjian_domain::{CaseCommand, CaseId, CaseState, LeadId, RegionCode, SeizedItemId, UserId};
 use wangjian_store::{CaseQuery, Scope, Store};
 
+use crate::acting::{call_as, AsArg};
 use crate::cmd::db::{open, runtime, DbArg};
 
 /// `println!` that returns the error (a closed pipe ends the command quietly) instead of
@@ -32,17 +31,6 @@ macro_rules! out {
         use std::io::Write as _;
         writeln!(std::io::stdout().lock(), $($t)*)?;
     }};
-}
-
-/// Who acts.
-#[derive(Debug, Clone, clap::Args)]
-pub struct AsArg {
-    /// Sign-in name of the acting user.
-    #[arg(long = "as", value_name = "LOGIN")]
-    pub login: String,
-    /// The organization they act for (case prefix or name), when they belong to several.
-    #[arg(long, value_name = "ORG")]
-    pub org: Option<String>,
 }
 
 /// Arguments of `wangjian case`.
@@ -148,7 +136,7 @@ enum CaseCmd {
         #[arg(long, default_value = "general")]
         level: String,
         /// Due date, YYYY-MM-DD.
-        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        #[arg(long, value_parser = crate::input::date_arg)]
         due: NaiveDate,
         /// Note to the agency.
         #[arg(long, default_value = "")]
@@ -257,7 +245,7 @@ enum CaseCmd {
         #[command(flatten)]
         who: AsArg,
         /// The day destroyed, YYYY-MM-DD.
-        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        #[arg(long, value_parser = crate::input::date_arg)]
         on: NaiveDate,
         /// How (焚烧, 粉碎 …).
         #[arg(long)]
@@ -303,7 +291,7 @@ enum CaseCmd {
         #[arg(long, default_value_t = 0)]
         within: u32,
         /// The day to count from (default today in Asia/Shanghai).
-        #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+        #[arg(long, value_parser = crate::input::date_arg)]
         today: Option<NaiveDate>,
     },
 }
@@ -318,19 +306,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let result = dispatch(&app, args.command, now).await;
         store.close().await;
         result
-    })
-}
-
-/// The call of `who` at `now`, under a fresh request id: the policy decides what they may.
-pub async fn call_as(app: &App, who: &AsArg, now: chrono::DateTime<Utc>) -> anyhow::Result<Call> {
-    let m = app
-        .member_by_login(&who.login, who.org.as_deref())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    Ok(Call {
-        principal: Principal::Member(m),
-        request: RequestId(Uuid::now_v7()),
-        now,
     })
 }
 
@@ -702,10 +677,12 @@ async fn dispatch(app: &App, cmd: CaseCmd, now: chrono::DateTime<Utc>) -> anyhow
             if overdue {
                 let code = RegionCode::parse(region.as_deref().unwrap_or_default())
                     .map_err(|e| anyhow!("--region: {e}"))?;
+                let cal = app.calendar().await.map_err(|e| anyhow!("{e}"))?;
+                let cal: &wangjian_calendar::Calendar = &cal;
                 let mut after = None;
                 loop {
                     let page = store
-                        .due_deadlines(&code, today, within, Calendar::china(), after, 500)
+                        .due_deadlines(&code, today, within, cal, after, 500)
                         .await?;
                     for d in &page.items {
                         out!(
@@ -835,9 +812,10 @@ async fn show(
     for d in &file.deadlines {
         let state = serde_json::to_value(d.state_on(today))?;
         out!(
-            "deadline {}\tdue {}\t{}\t{}",
+            "deadline {}\tdue {}{}\t{}\t{}",
             d.kind().as_str(),
             d.due,
+            if d.provisional { " (provisional)" } else { "" },
             state.as_str().unwrap_or_default(),
             d.rule.legal_basis
         );

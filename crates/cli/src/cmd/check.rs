@@ -1,7 +1,9 @@
 //! `wangjian check KIND [VALUE...]`: validate identifiers, one output line per input.
 //!
-//! Output: `VALUE<TAB>valid` or `VALUE<TAB>invalid<TAB>REASON`; with `--json` one object
-//! per line (`{"value":…,"valid":true,"kind":…,"normalized":…,"parts":{…}}` or
+//! Output: `VALUE<TAB>valid` (with `<TAB>warning: …` when a check that authorities' real
+//! codes do not always pass only warns) or `VALUE<TAB>invalid<TAB>REASON`; with `--json`
+//! one object per line (`{"value":…,"valid":true,"kind":…,"normalized":…,"parts":{…},
+//! "warnings":[…]}` or
 //! `{"value":…,"valid":false,"reason":…}`). Values come from the arguments or, when there
 //! are none, from stdin one per line. Exit 0 when all are valid, 1 when any is invalid or
 //! unreadable.
@@ -93,6 +95,7 @@ fn check_one(
                 "kind": p.kind,
                 "normalized": p.normalized,
                 "parts": p.parts,
+                "warnings": p.warnings,
             }),
             Err(e) => serde_json::json!({"value": value, "valid": false, "reason": e.to_string()}),
         };
@@ -101,7 +104,8 @@ fn check_one(
         // A tab inside the value would shift the columns.
         let shown = value.replace('\t', " ");
         match &result {
-            Ok(_) => writeln!(out, "{shown}\tvalid")?,
+            Ok(p) if p.warnings.is_empty() => writeln!(out, "{shown}\tvalid")?,
+            Ok(p) => writeln!(out, "{shown}\tvalid\twarning: {}", p.warnings.join("; "))?,
             Err(e) => writeln!(out, "{shown}\tinvalid\t{e}")?,
         }
     }

@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(long, default_value_t = 3000)]
     listings: usize,
     /// The demo's "today" (YYYY-MM-DD); default the real date, kept inside the calendar.
-    #[arg(long, value_parser = crate::cmd::calendar::date_arg)]
+    #[arg(long, value_parser = crate::input::date_arg)]
     today: Option<NaiveDate>,
 }
 

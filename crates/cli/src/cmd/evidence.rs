@@ -23,7 +23,7 @@ use wangjian_domain::{CaseId, ListingId};
 use wangjian_ledger::package::CaseRef;
 use wangjian_store::Store;
 
-use crate::cmd::case::{call_as, AsArg};
+use crate::acting::{call_as, AsArg};
 use crate::cmd::db::{open, runtime, DbArg};
 use crate::cmd::log::KeyArg;
 

@@ -11,7 +11,7 @@ use wangjian_app::{App, RuleSource};
 use wangjian_server::auth::token::{mint, TokenScope};
 use wangjian_server::directory::{Directory, SecurityAction, SecurityEvent};
 
-use crate::cmd::case::AsArg;
+use crate::acting::AsArg;
 use crate::cmd::db::{open, runtime, DbArg};
 
 /// Arguments of `wangjian token`.

@@ -259,20 +259,32 @@ fn overrides_may_only_tighten_statutory_rules() {
 }
 
 #[test]
-fn outside_the_calendar_is_an_error_not_a_guess() {
+fn beyond_the_published_years_is_provisional_and_outside_the_rules_an_error() {
     let rule = RuleSet::defaults()
         .unwrap()
         .effective(DeadlineKind::LeadVerification, org(), &[])
         .unwrap();
-    let r = Deadline::start(
-        DeadlineId::from_u128(1),
-        None,
-        ObjectType::Case,
-        Uuid::nil(),
-        org(),
-        rule,
-        d(2035, 1, 1),
-        cal(),
-    );
-    assert!(matches!(r, Err(DeadlineError::Calendar(_))));
+    let start_on = |start| {
+        Deadline::start(
+            DeadlineId::from_u128(1),
+            None,
+            ObjectType::Case,
+            Uuid::nil(),
+            org(),
+            rule.clone(),
+            start,
+            cal(),
+        )
+    };
+    assert!(matches!(
+        start_on(d(2100, 1, 1)),
+        Err(DeadlineError::Calendar(_))
+    ));
+    let within = |start| start_on(start).unwrap();
+    let early = within(d(2026, 6, 1));
+    assert!(!early.provisional);
+    let late = within(d(2026, 12, 28));
+    assert!(late.due > d(2027, 1, 1));
+    assert!(late.provisional);
+    assert!(within(d(2035, 1, 1)).provisional);
 }

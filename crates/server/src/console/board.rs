@@ -59,8 +59,8 @@ pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Respo
         return Html(page(&caller, t(lang, "board.title"), body).into_string()).into_response();
     };
     let today = wangjian_calendar::shanghai_date(Utc::now());
-    let cal = wangjian_calendar::Calendar::china();
     let data = async {
+        let cal = &*state.calendar().await?;
         let items = store
             .supervision_board(m.actor.org, &region, today, WITHIN, cal, 500)
             .await?;

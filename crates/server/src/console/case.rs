@@ -214,7 +214,14 @@ pub(super) async fn show(
         .filter(|tr| decide(&caller.principal, Action::Transition(tr.action), &res).is_allow())
         .map(|tr| tr.action.as_str())
         .collect();
-    let cal = wangjian_calendar::Calendar::china();
+    let cal = match state.calendar().await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "calendar");
+            return error_page(&caller, e.code.status(), "error.internal");
+        }
+    };
+    let cal = &*cal;
     let today = wangjian_calendar::shanghai_date(Utc::now());
     let number = c.number.document_form();
     // Only codes of the catalog come back here; anything else shows nothing.
@@ -303,7 +310,12 @@ pub(super) async fn show(
                             @let overdue = open && d.due < today;
                             tr.overdue[overdue] {
                                 td { (t(lang, &format!("deadline.{}", d.rule.kind.as_str()))) }
-                                td { (d.due) }
+                                td {
+                                    (d.due)
+                                    @if open && d.provisional {
+                                        " " span.provisional title=(t(lang, "due.provisional_hint")) { (t(lang, "due.provisional")) }
+                                    }
+                                }
                                 td {
                                     @if overdue { (t(lang, "due.overdue")) }
                                     @else if open { (cal.workdays_between(today, d.due).map(|n| n.to_string()).unwrap_or_default()) }

@@ -104,9 +104,9 @@ pub(super) async fn overdue_by_agency(
     store: &Store,
     scope: &Scope,
     region: &wangjian_domain::RegionCode,
+    cal: &wangjian_calendar::Calendar,
 ) -> Result<Vec<(String, u64)>, crate::ApiError> {
     let today = wangjian_calendar::shanghai_date(Utc::now());
-    let cal = wangjian_calendar::Calendar::china();
     let mut counts: HashMap<OrgId, u64> = HashMap::new();
     let mut after = None;
     // Overdue items sort first (by due date); stop at the first one not overdue.
@@ -154,7 +154,8 @@ pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Respo
     let data = async {
         let leads = leads_chart(store, &scope, lang).await?;
         let states = store.case_state_counts(&scope).await?;
-        let overdue = overdue_by_agency(store, &scope, &m.region).await?;
+        let overdue =
+            overdue_by_agency(store, &scope, &m.region, &*state.calendar().await?).await?;
         Ok::<_, crate::ApiError>((leads, states, overdue))
     }
     .await;

@@ -3,6 +3,7 @@
 //! English switchable; laid out for a 1366×768 office screen.
 
 mod board;
+mod calendar;
 mod case;
 mod complaints;
 mod dashboard;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{id}", get(listing::show))
         .route("/board", get(board::show))
         .route("/dashboard", get(dashboard::show))
+        .route("/calendar", get(calendar::show))
+        .route("/calendar/notices", post(calendar::load))
         .route("/complaints", get(complaints::list))
         .route("/complaints/{id}", get(complaints::show))
         .route("/complaints/{id}/decisions", post(complaints::act))
@@ -56,6 +59,7 @@ const NAV: &[(&str, &str)] = &[
     ("/complaints", "nav.complaints"),
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
+    ("/calendar", "nav.calendar"),
 ];
 
 /// The section a console path belongs to (`/leads/…` is under `/leads`); the home page for
@@ -179,9 +183,12 @@ struct HomeData {
     my_cases: Vec<(String, String, String, String)>,
     /// (state label, count) of the cases the caller may see.
     by_state: Vec<(String, u64)>,
-    /// (case number, what is due, due date, overdue, working days left): the caller's
-    /// agency's running deadlines, or the office's supervision board.
-    due: Vec<(String, String, String, bool, u32)>,
+    /// (case number, what is due, due date, overdue, working days left, provisional):
+    /// the caller's agency's running deadlines, or the office's supervision board.
+    due: Vec<(String, String, String, bool, u32, bool)>,
+    /// (case id, case number, old due, new due) of the caller's cases whose deadlines a
+    /// newly loaded holiday notice moved in the last 30 days.
+    recalculated: Vec<(String, String, String, String)>,
     /// (case id, reason, sent on) of the transfers sent to the caller's agency and not
     /// yet accepted or refused.
     transfers: Vec<(String, String, String)>,
@@ -217,7 +224,7 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
             })
             .collect();
     }
-    let cal = wangjian_calendar::Calendar::china();
+    let cal = &*state.calendar().await?;
     let today = wangjian_calendar::shanghai_date(chrono::Utc::now());
     let items = match &scope {
         wangjian_store::Scope::Org(org) => store
@@ -251,6 +258,22 @@ async fn home_data(state: &AppState, caller: &Caller) -> Result<Option<HomeData>
                 d.due.to_string(),
                 d.overdue,
                 d.working_days_left,
+                d.provisional,
+            )
+        })
+        .collect();
+    let since = chrono::Utc::now() - chrono::Duration::days(30);
+    let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    data.recalculated = store
+        .recalculated_deadlines(m.actor.user, since, 10)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.case.to_string(),
+                r.number,
+                show(r.old_due),
+                show(r.new_due),
             )
         })
         .collect();
@@ -369,7 +392,7 @@ async fn home(
                         p.empty { (t(lang, "home.nothing")) }
                     } @else {
                         ul.items {
-                            @for (number, what, day, overdue, left) in due {
+                            @for (number, what, day, overdue, left, provisional) in due {
                                 li {
                                     span.number { (number) } " " (what)
                                     @if *overdue {
@@ -377,6 +400,22 @@ async fn home(
                                     } @else {
                                         span.state { (tf(lang, "due.days_left", &[("days", &left.to_string())])) }
                                     }
+                                    @if *provisional {
+                                        " " span.provisional title=(t(lang, "due.provisional_hint")) { (t(lang, "due.provisional")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(d) = data.as_ref().filter(|d| !d.recalculated.is_empty()) {
+                    div.card #recalculated {
+                        h2 { (t(lang, "home.recalculated")) }
+                        ul.items {
+                            @for (case, number, old, new) in &d.recalculated {
+                                li {
+                                    a href={"/cases/" (case)} { span.number { (number) } }
+                                    " " span.state { (tf(lang, "home.recalculated_line", &[("old", old), ("new", new)])) }
                                 }
                             }
                         }

@@ -340,7 +340,7 @@ async fn receive(
         complaint::tracking_number(random),
         &orgs,
         rules,
-        wangjian_calendar::Calendar::china(),
+        &*state.calendar().await?,
         &ctx,
     )
     .map_err(crate::api::complaints::domain_error)?;
