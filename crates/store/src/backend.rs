@@ -82,6 +82,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assist_lists",
         include_str!("../migrations/sqlite/0007_assist_lists.sql"),
     ),
+    (
+        8,
+        "tracking_digest",
+        include_str!("../migrations/sqlite/0008_tracking_digest.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -119,7 +124,52 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assist_lists",
         include_str!("../migrations/postgres/0007_assist_lists.sql"),
     ),
+    (
+        8,
+        "tracking_digest",
+        include_str!("../migrations/postgres/0008_tracking_digest.sql"),
+    ),
 ];
+
+/// The line of a migration that marks a data step: the SQL before it runs, then the named
+/// step in Rust (what one database cannot compute in SQL, such as SHA-256 on SQLite),
+/// then the SQL after it, all in the migration's transaction.
+const DATA_STEP: &str = "-- @data ";
+
+/// Runs a migration's SQL with its data steps.
+async fn run_migration(tx: &mut Tx, sql: &str) -> Result<(), StoreError> {
+    async fn statements(tx: &mut Tx, chunk: &str) -> Result<(), StoreError> {
+        let only_comments = chunk
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"));
+        if !only_comments {
+            tx.raw(chunk).await?;
+        }
+        Ok(())
+    }
+    let mut chunk = String::new();
+    for line in sql.lines() {
+        match line.trim().strip_prefix(DATA_STEP) {
+            Some(step) => {
+                statements(tx, &chunk).await?;
+                chunk.clear();
+                match step.trim() {
+                    "hash_tracking_numbers" => crate::complaints::hash_tracking_numbers(tx).await?,
+                    other => {
+                        return Err(StoreError::Corrupt(format!(
+                            "unknown migration data step {other:?}"
+                        )))
+                    }
+                }
+            }
+            None => {
+                chunk.push_str(line);
+                chunk.push('\n');
+            }
+        }
+    }
+    statements(tx, &chunk).await
+}
 
 impl Pool {
     pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {
@@ -218,6 +268,12 @@ impl Pool {
 
     /// Applies the migrations not yet applied; returns the versions it applied.
     pub(crate) async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        self.migrate_until(i64::MAX).await
+    }
+
+    /// Applies the migrations not yet applied up to version `last` (tests of a migration
+    /// start from the version before it).
+    pub(crate) async fn migrate_until(&self, last: i64) -> Result<Vec<i64>, StoreError> {
         let (list, create) = match self {
             Pool::Sqlite(_) => (
                 SQLITE_MIGRATIONS,
@@ -231,7 +287,7 @@ impl Pool {
             ),
         };
         let mut applied = Vec::new();
-        for (version, name, sql) in list {
+        for (version, name, sql) in list.iter().filter(|m| m.0 <= last) {
             let mut tx = self.begin_write().await?;
             if let Tx::Postgres(t) = &mut tx {
                 // Two processes migrating one database at once: the second waits here
@@ -251,11 +307,13 @@ impl Pool {
                 tx.rollback().await?;
                 continue;
             }
-            tx.raw(sql).await.map_err(|e| StoreError::Migration {
-                version: *version,
-                name,
-                message: e.to_string(),
-            })?;
+            run_migration(&mut tx, sql)
+                .await
+                .map_err(|e| StoreError::Migration {
+                    version: *version,
+                    name,
+                    message: e.to_string(),
+                })?;
             tx.exec(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 vec![

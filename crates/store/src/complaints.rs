@@ -1,14 +1,19 @@
-//! Complaints and reports from the public portal (table `complaints`), their attachments
-//! (in the evidence store's content-addressed `blobs`, written in the complaint's
-//! transaction), and the accounts' security events (table `account_events`, append-only:
-//! sign-ins, failed sign-ins, tokens, permission changes).
+//! Complaints and reports from the public portal (table `complaints`, which keeps the
+//! SHA-256 of each tracking number, never the number), their attachments (in the evidence
+//! store's content-addressed `blobs`, written in the complaint's transaction), the record
+//! of each read of a complainant's contact (an audit event that changes nothing), and the
+//! accounts' security events (table `account_events`, append-only: sign-ins, failed
+//! sign-ins, tokens, permission changes).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use wangjian_domain::complaint::{Complaint, ComplaintId, ComplaintState};
-use wangjian_domain::{Change, OrgId, RegionCode, UserId};
+use wangjian_domain::complaint::{
+    tracking_digest, Complaint, ComplaintId, ComplaintKind, ComplaintState,
+};
+use wangjian_domain::lead::LeadDedupKey;
+use wangjian_domain::{Change, OrgId, Read, RegionCode, UserId};
 
 use crate::directory::from_row;
 use crate::query::{prefix_range, Cursor, Page};
@@ -68,6 +73,58 @@ pub struct StoredAccountEvent {
     pub seq: i64,
     /// The event.
     pub event: AccountEvent,
+}
+
+/// Migration v8's data step: the digest of every stored tracking number, and the leads
+/// made from those complaints re-keyed on the digest (their dedup key held the number).
+/// Runs between adding `tracking_digest` and dropping `tracking_number`.
+pub(crate) async fn hash_tracking_numbers(tx: &mut crate::backend::Tx) -> Result<(), StoreError> {
+    let rows = tx
+        .fetch(
+            "SELECT id, tracking_number, kind, lead FROM complaints",
+            vec![],
+        )
+        .await?;
+    for r in &rows {
+        let id = r
+            .uuid(0)?
+            .ok_or_else(|| StoreError::Corrupt("complaint without id".into()))?;
+        let number = r.text(1)?.unwrap_or_default();
+        let digest = tracking_digest(&number).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "complaint {id}: the stored tracking number is not one"
+            ))
+        })?;
+        tx.exec(
+            "UPDATE complaints SET tracking_digest = $1 WHERE id = $2",
+            vec![Val::from(digest.as_str()), Val::from(id)],
+        )
+        .await?;
+        let (Some(lead), Some(kind)) = (
+            r.uuid(3)?,
+            r.text(2)?.as_deref().and_then(ComplaintKind::parse),
+        ) else {
+            continue;
+        };
+        let key = |reference: &str| {
+            LeadDedupKey::new(kind.lead_source(), None, None, Some(reference))
+                .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))
+        };
+        let (old, new) = (key(&number)?, key(&digest)?);
+        let json = serde_json::to_value(&new)
+            .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))?;
+        tx.exec(
+            "UPDATE leads SET dedup_key = $1, dedup = $2 WHERE id = $3 AND dedup_key = $4",
+            vec![
+                Val::from(new.canonical().as_str()),
+                Val::Json(Some(json)),
+                Val::from(lead),
+                Val::from(old.canonical().as_str()),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Appends `account.permission_changed` for a granted or revoked role, inside `tx`.
@@ -159,13 +216,30 @@ impl Store {
         self.complaint_where("id = $1", Val::from(id.0)).await
     }
 
-    /// One complaint by its tracking number (canonical form).
+    /// One complaint by its tracking number as typed (looked up by its digest); `None`
+    /// for a number nobody holds and for anything that cannot be one.
     pub async fn complaint_by_tracking(
         &self,
         number: &str,
     ) -> Result<Option<Complaint>, StoreError> {
-        self.complaint_where("tracking_number = $1", Val::from(number))
+        let Some(digest) = tracking_digest(number) else {
+            return Ok(None);
+        };
+        self.complaint_where("tracking_digest = $1", Val::from(digest.as_str()))
             .await
+    }
+
+    /// Appends the record of a read of personal data (one audit event that changes
+    /// nothing, built by the domain) to the trail and the evidence log; returns its `seq`.
+    pub async fn record_read(&self, read: Read) -> Result<i64, StoreError> {
+        let event = read.into_event();
+        let mut tx = self.pool.begin_write().await?;
+        let seqs =
+            crate::write::append_audit(&mut tx, std::slice::from_ref(&event), vec![]).await?;
+        tx.commit().await?;
+        seqs.first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("append returned no seq".into()))
     }
 
     /// The complaints an agency handles, optionally in one state, newest first

@@ -60,7 +60,7 @@ mod write;
 mod tests;
 
 pub use backend::Backend;
-pub use board::{LeadTally, SupervisionOrder};
+pub use board::{LeadCount, SupervisionOrder, MAX_PERIODS};
 pub use cases::CaseNumberRequest;
 pub use complaints::{AccountEvent, BlobInput, StoredAccountEvent};
 pub use directory::{ApiToken, Written};
