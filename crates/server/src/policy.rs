@@ -393,6 +393,43 @@ pub fn may_read_log_head(who: &Principal) -> Verdict {
     }
 }
 
+/// May `who` have the server sign a tree head of the evidence log now (`POST
+/// /api/v1/log/checkpoint`)? The case workers of agencies and coordination offices, whose
+/// evidence the log holds. Reading heads is public ([`may_read_log_head`]); signing one is
+/// a write, so it is never done on the public's behalf.
+pub fn may_sign_log_head(who: &Principal) -> Verdict {
+    match who {
+        Principal::Member(m)
+            if matches!(m.capacity(), Capacity::CaseWorker | Capacity::Coordinator) =>
+        {
+            Verdict::Allow
+        }
+        Principal::Member(_) => {
+            forbid("only agencies and coordination offices have the evidence log signed")
+        }
+        Principal::Public => forbid("sign in first"),
+    }
+}
+
+/// May `who` read the contact of a complaint's submitter in full? Only the case workers
+/// of the handling agency (who must be able to call the complainant back); everyone else
+/// who reads the complaint sees it masked (`complaint::masked_contact`), and each full
+/// read is recorded as an audit event by the caller (个人信息保护法 第五十一条). An object the
+/// caller may not read at all is [`Verdict::Hidden`], as everywhere.
+pub fn may_read_contact(who: &Principal, what: &Resource) -> Verdict {
+    if !may_read(who, what) {
+        return Verdict::Hidden;
+    }
+    match (who, what) {
+        (Principal::Member(m), Resource::Complaint { handler, .. })
+            if m.capacity() == Capacity::CaseWorker && *handler == m.org() =>
+        {
+            Verdict::Allow
+        }
+        _ => forbid("only the handling agency reads a submitter's contact"),
+    }
+}
+
 /// May `who` see `what`? The single read rule behind [`decide`] and [`Scope::admits`].
 fn may_read(who: &Principal, what: &Resource) -> bool {
     let m = match who {
