@@ -38,7 +38,10 @@
 //!   assist request is a change to the case: the case's write rule.
 //! - **Evidence** (证据: captured snapshots, the case's evidence package) is read with its
 //!   case; adding evidence is a change to the case: the case's write rule. The evidence
-//!   log's signed tree heads and public keys are public ([`may_read_log_head`]).
+//!   log's signed tree heads and public keys are public ([`may_read_log_head`]); having
+//!   one signed is for agencies' and coordination offices' workers ([`may_sign_log_head`]).
+//! - A **complaint**'s submitter contact is read in full by the handling agency's workers
+//!   only ([`may_read_contact`]), each read recorded; everyone else sees it masked.
 //! - An **assist request** (协查) is read by the workers of the asking and the asked
 //!   agency and by the coordination office of either one's region; only the asked
 //!   agency answers it. Platforms, rights holders and the public see none of these.

@@ -283,7 +283,9 @@ async fn render(
                             li {
                                 span.number { (local_time(e.event.at)) } " " (e.event.action)
                                 " " span.state {
-                                    @if e.event.actor == PUBLIC_ACTOR { (t(lang, "complaints.public")) } @else { (t(lang, "complaints.decided")) }
+                                    @if e.event.actor == PUBLIC_ACTOR { (t(lang, "complaints.public")) }
+                                    @else if e.event.changed.is_empty() { (t(lang, "complaints.viewed")) }
+                                    @else { (t(lang, "complaints.decided")) }
                                 }
                             }
                         }

@@ -186,6 +186,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // A head for the log as it is at start, before the first request is accepted.
+    sign_checkpoint_now(&state).await;
     let signer = tokio::spawn(sign_checkpoints(state.clone()));
     let served = axum::serve(
         listener,
@@ -197,19 +199,30 @@ pub async fn serve(
     served
 }
 
-async fn sign_checkpoints(state: AppState) {
+/// Signs a tree head when the log has grown past the newest (and the server has a key
+/// and a store); failures are logged, never fatal.
+async fn sign_checkpoint_now(state: &AppState) {
     if state.config().log_key.is_none() || state.directory().store().is_none() {
         return;
     }
-    let mut every = tokio::time::interval(state.config().checkpoint_every);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    match crate::api::evidence::sign_if_grown(state).await {
+        Ok(Some(size)) => tracing::info!(size, "signed a tree head of the evidence log"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "signing a tree head of the evidence log"),
+    }
+}
+
+async fn sign_checkpoints(state: AppState) {
+    // A zero period would make the interval panic: at most once a second.
+    let every = state
+        .config()
+        .checkpoint_every
+        .max(std::time::Duration::from_secs(1));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        every.tick().await;
-        match crate::api::evidence::sign_if_grown(&state).await {
-            Ok(Some(size)) => tracing::info!(size, "signed a tree head of the evidence log"),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "signing a tree head of the evidence log"),
-        }
+        ticks.tick().await;
+        sign_checkpoint_now(&state).await;
     }
 }
 

@@ -420,43 +420,21 @@ async fn migration_v8_hashes_stored_tracking_numbers(s: &Store) {
 }
 
 mod migration_v8 {
+    use crate::tests::TestDb;
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        let path =
-            std::env::temp_dir().join(format!("wj-store-v8-{}.db", uuid::Uuid::now_v7().simple()));
-        let s = crate::Store::connect(&format!("sqlite:{}", path.display()))
-            .await
-            .unwrap();
-        super::migration_v8_hashes_stored_tracking_numbers(&s).await;
-        s.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        let db = TestDb::sqlite_migrated(false).await;
+        super::migration_v8_hashes_stored_tracking_numbers(&db.store).await;
+        db.finish().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        if std::env::var("WANGJIAN_SKIP_PG").as_deref() == Ok("1") {
+        let Some(db) = TestDb::postgres_migrated(false).await else {
             return;
-        }
-        let url = crate::tests::pg_url();
-        let admin = crate::Store::connect(&url).await.unwrap();
-        let schema = format!("wjt_{}", uuid::Uuid::now_v7().simple());
-        admin
-            .pool
-            .exec(&format!("CREATE SCHEMA {schema}"), vec![])
-            .await
-            .unwrap();
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let s = crate::Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}"))
-            .await
-            .unwrap();
-        super::migration_v8_hashes_stored_tracking_numbers(&s).await;
-        s.close().await;
-        let _ = admin
-            .pool
-            .exec(&format!("DROP SCHEMA {schema} CASCADE"), vec![])
-            .await;
-        admin.close().await;
+        };
+        super::migration_v8_hashes_stored_tracking_numbers(&db.store).await;
+        db.finish().await;
     }
 }
