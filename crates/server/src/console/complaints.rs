@@ -160,13 +160,12 @@ async fn render(
     if !matches!(caller.principal, Principal::Member(_)) {
         return to_login(&format!("/complaints/{}", url_encode(id)));
     }
-    let (state, caller) = (state.clone(), caller.clone());
     let lang = caller.lang;
-    let c = match load_visible(&state, &caller, id).await {
+    let c = match load_visible(state, caller, id).await {
         Ok(c) => c,
-        Err(e) => return fail(&caller, &e),
+        Err(e) => return fail(caller, &e),
     };
-    let (trail, handler_name) = match store(&state) {
+    let (trail, handler_name) = match store(state) {
         Ok(s) => {
             let trail = s
                 .object_trail(ObjectType::Complaint, c.id.0)
@@ -181,7 +180,7 @@ async fn render(
                 .unwrap_or_default();
             (trail, name)
         }
-        Err(e) => return fail(&caller, &e),
+        Err(e) => return fail(caller, &e),
     };
     let may_write = crate::policy::decide(
         &caller.principal,
@@ -295,7 +294,7 @@ async fn render(
         }
     };
     let mut resp =
-        Html(page(&caller, kind_label(lang, c.kind).as_str(), body).into_string()).into_response();
+        Html(page(caller, kind_label(lang, c.kind).as_str(), body).into_string()).into_response();
     // The page may hold a contact in full: never kept by the browser or a proxy.
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
