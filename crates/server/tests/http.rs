@@ -523,13 +523,43 @@ async fn sign_in_on_a_busy_server_answers_503_and_costs_no_attempt() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 
+/// A failed sign-in through our proxy at 10.0.0.1 carrying `X-Forwarded-For: forwarded`.
+fn via_proxy(csrf: &str, login: &str, forwarded: &str) -> Request<Body> {
+    let body = format!("_csrf={csrf}&login={login}&password=wrong-password");
+    let mut req = form("/login", &format!("wj_csrf={csrf}"), &body);
+    req.headers_mut()
+        .insert("x-forwarded-for", forwarded.parse().unwrap());
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [10, 0, 0, 1],
+            443,
+        ))));
+    req
+}
+
+/// 21 failed sign-ins on 21 accounts, the i-th forwarded for `forwarded(i)` (each one
+/// refused as a wrong password), then one more forwarded for `then`: its status.
+async fn after_21_failures(
+    app: &App,
+    csrf: &str,
+    forwarded: impl Fn(u16) -> String,
+    then: &str,
+) -> StatusCode {
+    for i in 0..21u16 {
+        let r = app
+            .send(via_proxy(csrf, &format!("user{i}"), &forwarded(i)))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{i}");
+    }
+    app.send(via_proxy(csrf, "user99", then)).await.status()
+}
+
 /// Regression (issue 15, finding 3): behind a proxy, the left-most X-Forwarded-For entry
 /// (written by the client) was taken as the client, so a new made-up address per request
 /// escaped the per-address throttle. The right-most address not of a trusted proxy is
 /// taken now; IPv6 clients count per /64.
 #[tokio::test]
 async fn forwarded_for_is_read_from_the_right_behind_trusted_proxies() {
-    use axum::extract::ConnectInfo;
     let dir = MemoryDirectory::new(vec![account("officer", "王警官", 1, vec![Role::Officer])]);
     let state = AppState::new(
         Directory::Memory(dir),
@@ -543,56 +573,32 @@ async fn forwarded_for_is_read_from_the_right_behind_trusted_proxies() {
         state,
     };
     let csrf = login_page(&app).await;
-    let attempt = |login: String, forwarded: String| {
-        let body = format!("_csrf={csrf}&login={login}&password=wrong-password");
-        let mut req = form("/login", &format!("wj_csrf={csrf}"), &body);
-        req.headers_mut()
-            .insert("x-forwarded-for", forwarded.parse().unwrap());
-        req.extensions_mut()
-            .insert(ConnectInfo(std::net::SocketAddr::from((
-                [10, 0, 0, 1],
-                443,
-            ))));
-        req
-    };
-    // 21 failures on 21 accounts, each request claiming another address left of the one
-    // our proxy saw: they all count for 203.0.113.7.
-    for i in 0..21u8 {
-        let r = app
-            .send(attempt(
-                format!("user{i}"),
-                format!("198.51.100.{i}, 203.0.113.7"),
-            ))
-            .await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{i}");
-    }
-    let r = app
-        .send(attempt("user99".into(), "192.0.2.200, 203.0.113.7".into()))
-        .await;
+    // Each request claims another address left of the one our proxy saw: they all count
+    // for 203.0.113.7, which is then blocked.
+    let blocked = after_21_failures(
+        &app,
+        &csrf,
+        |i| format!("198.51.100.{i}, 203.0.113.7"),
+        "192.0.2.200, 203.0.113.7",
+    )
+    .await;
     assert_eq!(
-        r.status(),
+        blocked,
         StatusCode::TOO_MANY_REQUESTS,
         "the address is blocked"
     );
     // Another client behind the same proxy is not.
-    let r = app
-        .send(attempt("user99".into(), "203.0.113.8".into()))
-        .await;
+    let r = app.send(via_proxy(&csrf, "user99", "203.0.113.8")).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // An IPv6 client is one client per /64.
-    for i in 0..21u16 {
-        let r = app
-            .send(attempt(
-                format!("v6user{i}"),
-                format!("2001:db8:7:7:{i:x}::1"),
-            ))
-            .await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "v6 {i}");
-    }
-    let r = app
-        .send(attempt("v6user99".into(), "2001:db8:7:7:ffff::2".into()))
-        .await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let blocked = after_21_failures(
+        &app,
+        &csrf,
+        |i| format!("2001:db8:7:7:{i:x}::1"),
+        "2001:db8:7:7:ffff::2",
+    )
+    .await;
+    assert_eq!(blocked, StatusCode::TOO_MANY_REQUESTS, "the /64 is blocked");
 }
 
 /// Regression (issue 15, finding 4): the console accepted bearer tokens without checking
