@@ -83,9 +83,9 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_assist_lists.sql"),
     ),
     (
-        8,
+        9,
         "tracking_digest",
-        include_str!("../migrations/sqlite/0008_tracking_digest.sql"),
+        include_str!("../migrations/sqlite/0009_tracking_digest.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -125,9 +125,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0007_assist_lists.sql"),
     ),
     (
-        8,
+        9,
         "tracking_digest",
-        include_str!("../migrations/postgres/0008_tracking_digest.sql"),
+        include_str!("../migrations/postgres/0009_tracking_digest.sql"),
     ),
 ];
 

@@ -38,44 +38,7 @@ impl BlobInput {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// One event of the accounts' audit trail. The user is `None` for a failed sign-in with
-/// an unknown name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountEvent {
-    /// Stable id.
-    pub id: Uuid,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// `account.sign_in`, `account.sign_in_failed`, `account.permission_changed`, …
-    pub action: String,
-    /// The user, when known.
-    pub user: Option<UserId>,
-    /// The organization acted for, when known.
-    pub org: Option<OrgId>,
-    /// The login name as typed (trimmed, at most 64 characters).
-    pub login: String,
-    /// The client address.
-    pub ip: Option<String>,
-    /// The request id.
-    pub request_id: String,
-    /// What else (the role granted, the token id, …).
-    pub detail: serde_json::Value,
-}
-
-/// An account event with its position in the trail.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredAccountEvent {
-    /// Position (monotonic).
-    pub seq: i64,
-    /// The event.
-    pub event: AccountEvent,
-}
-
-/// Migration v8's data step: the digest of every stored tracking number, and the leads
+/// Migration v9's data step: the digest of every stored tracking number, and the leads
 /// made from those complaints re-keyed on the digest (their dedup key held the number).
 /// Runs between adding `tracking_digest` and dropping `tracking_number`.
 pub(crate) async fn hash_tracking_numbers(tx: &mut crate::backend::Tx) -> Result<(), StoreError> {
@@ -125,6 +88,43 @@ pub(crate) async fn hash_tracking_numbers(tx: &mut crate::backend::Tx) -> Result
         .await?;
     }
     Ok(())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// One event of the accounts' audit trail. The user is `None` for a failed sign-in with
+/// an unknown name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEvent {
+    /// Stable id.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `account.sign_in`, `account.sign_in_failed`, `account.permission_changed`, …
+    pub action: String,
+    /// The user, when known.
+    pub user: Option<UserId>,
+    /// The organization acted for, when known.
+    pub org: Option<OrgId>,
+    /// The login name as typed (trimmed, at most 64 characters).
+    pub login: String,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The request id.
+    pub request_id: String,
+    /// What else (the role granted, the token id, …).
+    pub detail: serde_json::Value,
+}
+
+/// An account event with its position in the trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAccountEvent {
+    /// Position (monotonic).
+    pub seq: i64,
+    /// The event.
+    pub event: AccountEvent,
 }
 
 /// Appends `account.permission_changed` for a granted or revoked role, inside `tx`.

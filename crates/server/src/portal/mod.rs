@@ -47,15 +47,13 @@ pub const MAX_TOTAL: usize = 8 * 1024 * 1024;
 
 /// Largest body of a submission: the parts and their headers.
 const MAX_BODY: usize = MAX_TOTAL + 64 * 1024;
-/// The submission's path.
-const SUBMIT: &str = "/portal/submit";
 
 /// The portal's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/portal", get(form_page))
         .route(
-            SUBMIT,
+            "/portal/submit",
             axum::routing::post(submit).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/portal/track", get(track_page).post(track))
@@ -65,19 +63,13 @@ pub fn routes() -> Router<AppState> {
 /// `multipart/form-data` POST to `/portal/submit` (the middleware cannot read a field of a
 /// multipart body without buffering it whole).
 pub fn checks_own_csrf(req: &axum::extract::Request) -> bool {
-    checks_own_limits(req)
+    req.method() == axum::http::Method::POST
+        && req.uri().path() == "/portal/submit"
         && req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"))
-}
-
-/// True for the one request the public may send a large body to, the submission: its
-/// handler checks the per-address limits before it reads anything, so the anonymous body
-/// limit of `web` does not apply.
-pub fn checks_own_limits(req: &axum::extract::Request) -> bool {
-    req.method() == axum::http::Method::POST && req.uri().path() == SUBMIT
 }
 
 /// Beijing time (UTC+8), to the minute.

@@ -315,11 +315,11 @@ async fn board_counts_stay_in_scope(s: &Store) {
     assert!(s.supervision_orders(OFFICE).await.unwrap().is_empty());
 }
 
-/// Migration v8 on a database that holds complaints with tracking numbers in clear: each
+/// Migration v9 on a database that holds complaints with tracking numbers in clear: each
 /// becomes its digest (found by the number as before), the number is gone from the table,
 /// and the lead made from an accepted one is re-keyed on the digest.
-async fn migration_v8_hashes_stored_tracking_numbers(s: &Store) {
-    s.pool.migrate_until(7).await.unwrap();
+async fn migration_v9_hashes_stored_tracking_numbers(s: &Store) {
+    s.pool.migrate_until(8).await.unwrap();
     seed(s).await;
     let number = complaint::tracking_number([9; 10]);
     let orgs = s.organizations().await.unwrap();
@@ -335,7 +335,7 @@ async fn migration_v8_hashes_stored_tracking_numbers(s: &Store) {
     .unwrap()
     .new_value()
     .clone();
-    // The lead as v7 made it: keyed by the number itself.
+    // The lead as made before v9: keyed by the number itself.
     let acc = complaint::accept(&c, A, HZ, &ctx(day(2024, 9, 30), 401)).unwrap();
     let (_, mut lead) = acc.new_value().clone();
     let old_key =
@@ -376,7 +376,7 @@ async fn migration_v8_hashes_stored_tracking_numbers(s: &Store) {
     .unwrap();
     tx.commit().await.unwrap();
 
-    assert_eq!(s.migrate().await.unwrap(), vec![8]);
+    assert_eq!(s.migrate().await.unwrap(), vec![9]);
     let found = s.complaint_by_tracking(&number).await.unwrap().unwrap();
     assert_eq!(found.id, c.id);
     assert_eq!(
@@ -419,13 +419,13 @@ async fn migration_v8_hashes_stored_tracking_numbers(s: &Store) {
     assert!(s.submit_complaint(again, &[]).await.is_err());
 }
 
-mod migration_v8 {
+mod migration_v9 {
     use crate::tests::TestDb;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
         let db = TestDb::sqlite_migrated(false).await;
-        super::migration_v8_hashes_stored_tracking_numbers(&db.store).await;
+        super::migration_v9_hashes_stored_tracking_numbers(&db.store).await;
         db.finish().await;
     }
 
@@ -434,7 +434,7 @@ mod migration_v8 {
         let Some(db) = TestDb::postgres_migrated(false).await else {
             return;
         };
-        super::migration_v8_hashes_stored_tracking_numbers(&db.store).await;
+        super::migration_v9_hashes_stored_tracking_numbers(&db.store).await;
         db.finish().await;
     }
 }
