@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::password::HashGate;
+use crate::auth::presession::PresessionKey;
 use crate::auth::session::{SessionLimits, Sessions};
 use crate::auth::throttle::LoginThrottle;
 use crate::directory::Directory;
 use crate::web::client::Cidr;
-use crate::web::csrf::PresessionKey;
 
 /// How the server is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,10 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use wangjian_domain::complaint::{
-    tracking_digest, Complaint, ComplaintId, ComplaintKind, ComplaintState,
-};
-use wangjian_domain::lead::LeadDedupKey;
+use wangjian_domain::complaint::{tracking_digest, Complaint, ComplaintId, ComplaintState};
 use wangjian_domain::{Change, OrgId, Read, RegionCode, UserId};
 
 use crate::directory::from_row;
@@ -36,58 +33,6 @@ impl BlobInput {
     pub fn sha256(&self) -> String {
         hex(&Sha256::digest(&self.bytes))
     }
-}
-
-/// Migration v9's data step: the digest of every stored tracking number, and the leads
-/// made from those complaints re-keyed on the digest (their dedup key held the number).
-/// Runs between adding `tracking_digest` and dropping `tracking_number`.
-pub(crate) async fn hash_tracking_numbers(tx: &mut crate::backend::Tx) -> Result<(), StoreError> {
-    let rows = tx
-        .fetch(
-            "SELECT id, tracking_number, kind, lead FROM complaints",
-            vec![],
-        )
-        .await?;
-    for r in &rows {
-        let id = r
-            .uuid(0)?
-            .ok_or_else(|| StoreError::Corrupt("complaint without id".into()))?;
-        let number = r.text(1)?.unwrap_or_default();
-        let digest = tracking_digest(&number).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "complaint {id}: the stored tracking number is not one"
-            ))
-        })?;
-        tx.exec(
-            "UPDATE complaints SET tracking_digest = $1 WHERE id = $2",
-            vec![Val::from(digest.as_str()), Val::from(id)],
-        )
-        .await?;
-        let (Some(lead), Some(kind)) = (
-            r.uuid(3)?,
-            r.text(2)?.as_deref().and_then(ComplaintKind::parse),
-        ) else {
-            continue;
-        };
-        let key = |reference: &str| {
-            LeadDedupKey::new(kind.lead_source(), None, None, Some(reference))
-                .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))
-        };
-        let (old, new) = (key(&number)?, key(&digest)?);
-        let json = serde_json::to_value(&new)
-            .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))?;
-        tx.exec(
-            "UPDATE leads SET dedup_key = $1, dedup = $2 WHERE id = $3 AND dedup_key = $4",
-            vec![
-                Val::from(new.canonical().as_str()),
-                Val::Json(Some(json)),
-                Val::from(lead),
-                Val::from(old.canonical().as_str()),
-            ],
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 fn hex(b: &[u8]) -> String {
