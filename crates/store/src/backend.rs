@@ -85,9 +85,9 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_assist_lists.sql"),
     ),
     (
-        9,
+        10,
         "tracking_digest",
-        include_str!("../migrations/sqlite/0009_tracking_digest.sql"),
+        include_str!("../migrations/sqlite/0010_tracking_digest.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -127,9 +127,9 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0007_assist_lists.sql"),
     ),
     (
-        9,
+        10,
         "tracking_digest",
-        include_str!("../migrations/postgres/0009_tracking_digest.sql"),
+        include_str!("../migrations/postgres/0010_tracking_digest.sql"),
     ),
 ];
 
@@ -173,7 +173,7 @@ async fn run_migration(tx: &mut Tx, sql: &str) -> Result<(), StoreError> {
     statements(tx, &chunk).await
 }
 
-/// Migration v9's data step (here because SQLite has no SHA-256): the digest of every
+/// Migration v10's data step (here because SQLite has no SHA-256): the digest of every
 /// stored tracking number, and the leads made from those complaints re-keyed on the
 /// digest (their dedup key held the number). Runs between adding `tracking_digest` and
 /// dropping `tracking_number`.

@@ -315,11 +315,11 @@ async fn board_counts_stay_in_scope(s: &Store) {
     assert!(s.supervision_orders(OFFICE).await.unwrap().is_empty());
 }
 
-/// Migration v9 on a database that holds complaints with tracking numbers in clear: each
+/// Migration v10 on a database that holds complaints with tracking numbers in clear: each
 /// becomes its digest (found by the number as before), the number is gone from the table,
 /// and the lead made from an accepted one is re-keyed on the digest.
-async fn migration_v9_hashes_stored_tracking_numbers(s: &Store) {
-    s.pool.migrate_until(8).await.unwrap();
+async fn migration_v10_hashes_stored_tracking_numbers(s: &Store) {
+    s.pool.migrate_until(9).await.unwrap();
     seed(s).await;
     let number = complaint::tracking_number([9; 10]);
     let orgs = s.organizations().await.unwrap();
@@ -335,7 +335,7 @@ async fn migration_v9_hashes_stored_tracking_numbers(s: &Store) {
     .unwrap()
     .new_value()
     .clone();
-    // The lead as made before v9: keyed by the number itself.
+    // The lead as made before v10: keyed by the number itself.
     let acc = complaint::accept(&c, A, HZ, &ctx(day(2024, 9, 30), 401)).unwrap();
     let (_, mut lead) = acc.new_value().clone();
     let old_key =
@@ -419,13 +419,13 @@ async fn migration_v9_hashes_stored_tracking_numbers(s: &Store) {
     assert!(s.submit_complaint(again, &[]).await.is_err());
 }
 
-mod migration_v9 {
+mod migration_v10 {
     use crate::tests::TestDb;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
         let db = TestDb::sqlite_migrated(false).await;
-        super::migration_v9_hashes_stored_tracking_numbers(&db.store).await;
+        super::migration_v10_hashes_stored_tracking_numbers(&db.store).await;
         db.finish().await;
     }
 
@@ -434,7 +434,7 @@ mod migration_v9 {
         let Some(db) = TestDb::postgres_migrated(false).await else {
             return;
         };
-        super::migration_v9_hashes_stored_tracking_numbers(&db.store).await;
+        super::migration_v10_hashes_stored_tracking_numbers(&db.store).await;
         db.finish().await;
     }
 }

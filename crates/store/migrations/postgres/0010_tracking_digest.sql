@@ -1,4 +1,4 @@
--- wangjian schema v9 (postgres): a complaint keeps the SHA-256 of its tracking number, never
+-- wangjian schema v10 (postgres): a complaint keeps the SHA-256 of its tracking number, never
 -- the number (issue 15): neither a copy of the database nor an officer's screen may hand
 -- out the key to a submitter's status page. The store computes the digests of the rows
 -- already there between the two halves of this file (the `@data` line:
