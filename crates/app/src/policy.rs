@@ -38,7 +38,10 @@
 //!   assist request is a change to the case: the case's write rule.
 //! - **Evidence** (证据: captured snapshots, the case's evidence package) is read with its
 //!   case; adding evidence is a change to the case: the case's write rule. The evidence
-//!   log's signed tree heads and public keys are public ([`may_read_log_head`]).
+//!   log's signed tree heads and public keys are public ([`may_read_log_head`]); having
+//!   one signed is for agencies' and coordination offices' workers ([`may_sign_log_head`]).
+//! - A **complaint**'s submitter contact is read in full by the handling agency's workers
+//!   only ([`may_read_contact`]), each read recorded; everyone else sees it masked.
 //! - An **assist request** (协查) is read by the workers of the asking and the asked
 //!   agency and by the coordination office of either one's region; only the asked
 //!   agency answers it. Platforms, rights holders and the public see none of these.
@@ -393,6 +396,43 @@ pub fn may_push_listings(who: &Principal) -> Access {
 pub fn may_read_log_head(who: &Principal) -> Access {
     match who {
         Principal::Public | Principal::Member(_) => Access::Allow,
+    }
+}
+
+/// May `who` have the server sign a tree head of the evidence log now (`POST
+/// /api/v1/log/checkpoint`)? The case workers of agencies and coordination offices, whose
+/// evidence the log holds. Reading heads is public ([`may_read_log_head`]); signing one is
+/// a write, so it is never done on the public's behalf.
+pub fn may_sign_log_head(who: &Principal) -> Access {
+    match who {
+        Principal::Member(m)
+            if matches!(m.capacity(), Capacity::CaseWorker | Capacity::Coordinator) =>
+        {
+            Access::Allow
+        }
+        Principal::Member(_) => {
+            forbid("only agencies and coordination offices have the evidence log signed")
+        }
+        Principal::Public => forbid("sign in first"),
+    }
+}
+
+/// May `who` read the contact of a complaint's submitter in full? Only the case workers
+/// of the handling agency (who must be able to call the complainant back); everyone else
+/// who reads the complaint sees it masked (`complaint::masked_contact`), and each full
+/// read is recorded as an audit event by the caller (个人信息保护法 第五十一条). An object the
+/// caller may not read at all is [`Access::Hidden`], as everywhere.
+pub fn may_read_contact(who: &Principal, what: &Resource) -> Access {
+    if !may_read(who, what) {
+        return Access::Hidden;
+    }
+    match (who, what) {
+        (Principal::Member(m), Resource::Complaint { handler, .. })
+            if m.capacity() == Capacity::CaseWorker && *handler == m.org() =>
+        {
+            Access::Allow
+        }
+        _ => forbid("only the handling agency reads a submitter's contact"),
     }
 }
 

@@ -40,8 +40,8 @@ fn serve_answers_health_and_stops_on_sigterm() {
     let resp = get("/api/v1/health");
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("\"status\":\"ok\""));
-    // The public checkpoint, signed with `<database file>.log-key` (made on first use),
-    // the key `wangjian log checkpoint` finds by default.
+    // The public checkpoint, signed at start with `<database file>.log-key` (made on
+    // first use), the key `wangjian log checkpoint` finds by default.
     let resp = get("/api/v1/log/checkpoint");
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("wangjian.local/evidence\n"), "{resp}");

@@ -248,6 +248,42 @@ impl Recorder<'_> {
     }
 }
 
+impl Recorder<'_> {
+    /// Builds the event for a read of `object` (of personal data): no field changes, the
+    /// object's digest before and after alike.
+    pub(crate) fn read<T: Serialize>(
+        &self,
+        ids: &mut IdSupply<'_>,
+        action: &str,
+        object_type: ObjectType,
+        object_id: Uuid,
+        object: &T,
+    ) -> Result<Read, OutOfIds> {
+        let event = self.event(ids, action, object_type, object_id, Some(object), object)?;
+        Ok(Read { event })
+    }
+}
+
+/// The record of a read of personal data (an officer opening a complainant's contact):
+/// one audit event that changes nothing. Built only by this crate's commands, like
+/// [`Change`], so the store can append it to the trail knowing it writes no value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    event: AuditEvent,
+}
+
+impl Read {
+    /// The event.
+    pub fn event(&self) -> &AuditEvent {
+        &self.event
+    }
+
+    /// The event, for the store to append.
+    pub fn into_event(self) -> AuditEvent {
+        self.event
+    }
+}
+
 /// Serializes a domain value to JSON. Domain types serialize infallibly (no maps with
 /// non-string keys, no failing impls); a failure would show as `null`, never a panic.
 pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {

@@ -11,14 +11,26 @@
 //!
 //! The submitter has no account: they hold a **tracking number** (80 random bits in
 //! Crockford base32, `XXXX-XXXX-XXXX-XXXX`), which is the only way to read the status.
-//! The randomness comes in from the caller, like every other id.
+//! The randomness comes in from the caller, like every other id. The number is shown to
+//! the submitter once and never kept: a complaint holds only its SHA-256
+//! ([`tracking_digest`]), so neither a copy of the database nor an officer's screen gives
+//! anyone the key to a submitter's status page.
+//!
+//! The submitter's contact is personal data, and a reporter (举报人) must be protected
+//! from the party reported (市场监督管理投诉举报处理暂行办法: the reporter's information is
+//! kept confidential). Lists show it masked ([`masked_contact`]); the handling agency's
+//! workers read it in full on one complaint at a time, and each such read is recorded
+//! ([`read_contact`]: an audit event that changes nothing; 个人信息保护法 第五十一条, access
+//! to personal data limited and recorded).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wangjian_calendar::Calendar;
 
-use crate::audit::{Change, Context, Events, IdSupply, ObjectType, OutOfIds, Recorder};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{Change, Context, Events, IdSupply, ObjectType, OutOfIds, Read, Recorder};
 use crate::deadline::{Deadline, DeadlineKind, RuleSet};
 use crate::id::{DeadlineId, LeadId, OrgId, UserId};
 use crate::lead::{Lead, LeadDedupKey, LeadSource, LeadStatus};
@@ -172,13 +184,14 @@ pub struct Attachment {
     pub media_type: String,
 }
 
-/// A complaint or report. Table `complaints`, unique on `tracking_number`.
+/// A complaint or report. Table `complaints`, unique on `tracking_digest`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
     /// Stable id.
     pub id: ComplaintId,
-    /// What the submitter holds to check the status.
-    pub tracking_number: String,
+    /// SHA-256 of the tracking number the submitter holds ([`tracking_digest`]); the
+    /// number itself is never stored.
+    pub tracking_digest: String,
     /// Complaint or report.
     pub kind: ComplaintKind,
     /// What happened, in the submitter's words.
@@ -280,6 +293,32 @@ pub fn normalize_tracking_number(s: &str) -> Option<String> {
         out.push(c);
     }
     Some(out)
+}
+
+/// The stored form of a tracking number: SHA-256 (with a domain-separation prefix) of its
+/// canonical form, 64 lowercase hex digits; `None` when `typed` cannot be a tracking
+/// number. 80 random bits behind a hash cannot be searched for.
+pub fn tracking_digest(typed: &str) -> Option<String> {
+    let canonical = normalize_tracking_number(typed)?;
+    let mut h = Sha256::new();
+    h.update(b"wangjian/tracking_number/v1\0");
+    h.update(canonical.as_bytes());
+    Some(crate::subject::hex(&h.finalize()))
+}
+
+/// A contact as lists show it: the first character and, for a longer contact, the last
+/// four (the end of a phone number or a mail domain), with a fixed `***` between, so
+/// neither the middle nor the length shows. Empty stays empty (an anonymous report).
+pub fn masked_contact(contact: &str) -> String {
+    let chars: Vec<char> = contact.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        n if n < 11 => format!("{}***", chars[0]),
+        n => {
+            let tail: String = chars[n - 4..].iter().collect();
+            format!("{}***{tail}", chars[0])
+        }
+    }
 }
 
 /// A safe file name from what a browser sent: the last path component only (no `..`, no
@@ -421,7 +460,8 @@ fn recorder(ctx: &Context, actor: UserId, org: OrgId) -> Recorder<'_> {
 
 /// Receives a submission from the public: validates it, assigns the handling agency by
 /// region among `orgs`, starts the 7-working-day acceptance clock on the day received.
-/// Uses two fresh ids (the complaint, its event).
+/// `tracking` is the number handed to the submitter; only its digest is kept. Uses two
+/// fresh ids (the complaint, its event).
 pub fn submit(
     s: &Submission,
     attachments: Vec<Attachment>,
@@ -445,6 +485,8 @@ pub fn submit(
             format!("at most {MAX_ATTACHMENTS} files"),
         ));
     }
+    let tracking_digest = tracking_digest(&tracking)
+        .ok_or_else(|| invalid("tracking_number", "not a tracking number"))?;
     let handler =
         handler_for(&region, orgs).ok_or_else(|| ComplaintError::NoHandler(region.to_string()))?;
     let mut ids = IdSupply::new(ctx);
@@ -466,7 +508,7 @@ pub fn submit(
     .map_err(|e| ComplaintError::Deadline(e.to_string()))?;
     let c = Complaint {
         id,
-        tracking_number: tracking,
+        tracking_digest,
         kind,
         text,
         links,
@@ -517,8 +559,8 @@ fn require(
 }
 
 /// Accepts (受理) a received complaint for the handling agency: it becomes a lead of that
-/// agency (source complaint or report, keyed by the tracking number, received when the
-/// complaint was). Who may is the policy's business. Uses three fresh ids.
+/// agency (source complaint or report, keyed by the tracking number's digest, received
+/// when the complaint was). Who may is the policy's business. Uses three fresh ids.
 pub fn accept(
     c: &Complaint,
     actor: UserId,
@@ -529,8 +571,8 @@ pub fn accept(
     let mut ids = IdSupply::new(ctx);
     let lead_id = LeadId(ids.next()?);
     let source = c.kind.lead_source();
-    let dedup_key = LeadDedupKey::new(source, None, None, Some(&c.tracking_number))
-        .map_err(|e| invalid("tracking_number", e.to_string()))?;
+    let dedup_key = LeadDedupKey::new(source, None, None, Some(&c.tracking_digest))
+        .map_err(|e| invalid("tracking_digest", e.to_string()))?;
     let summary: String = format!(
         "{}: {}",
         source.label_zh(),
@@ -650,6 +692,25 @@ pub fn handle(
     )
 }
 
+/// Records that `actor` of `org` read the submitter's contact in full: an audit event on
+/// the complaint that changes nothing (the store appends it with the trail and the
+/// evidence log). Who may read it is the policy's business. Uses one fresh id.
+pub fn read_contact(
+    c: &Complaint,
+    actor: UserId,
+    org: OrgId,
+    ctx: &Context,
+) -> Result<Read, ComplaintError> {
+    let mut ids = IdSupply::new(ctx);
+    Ok(recorder(ctx, actor, org).read(
+        &mut ids,
+        "complaint.read_contact",
+        ObjectType::Complaint,
+        c.id.0,
+        c,
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,6 +787,96 @@ mod tests {
         ] {
             assert_eq!(normalize_tracking_number(bad), None, "{bad}");
         }
+    }
+
+    /// Regression (issue 15, finding 7): the tracking number was stored in clear; now
+    /// only its digest is, and the lead made on acceptance is keyed by the digest too.
+    #[test]
+    fn only_the_digest_of_the_tracking_number_is_kept() {
+        let n = tracking_number([7; 10]);
+        let d = tracking_digest(&n).unwrap();
+        assert_eq!(d.len(), 64);
+        assert!(d
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(
+            tracking_digest(&n.to_lowercase().replace('-', " ")),
+            Some(d.clone())
+        );
+        assert_ne!(tracking_digest(&tracking_number([8; 10])), Some(d.clone()));
+        assert_eq!(tracking_digest("not a number"), None);
+        let ch = submit(
+            &sub(),
+            vec![],
+            n.clone(),
+            &orgs(),
+            RuleSet::defaults().unwrap(),
+            Calendar::china(),
+            &ctx(1),
+        )
+        .unwrap();
+        let c = ch.new_value().clone();
+        assert_eq!(c.tracking_digest, d);
+        let stored = serde_json::to_string(&c).unwrap();
+        let events = serde_json::to_string(ch.events()).unwrap();
+        assert!(
+            !stored.contains(&n) && !events.contains(&n),
+            "never in clear"
+        );
+        let acc = accept(&c, UserId::from_u128(9), c.handler, &ctx(2)).unwrap();
+        let lead = &acc.new_value().1;
+        assert!(lead.dedup_key.canonical().contains(&d));
+        assert!(!serde_json::to_string(acc.events()).unwrap().contains(&n));
+        assert!(matches!(
+            submit(
+                &sub(),
+                vec![],
+                "bad".into(),
+                &orgs(),
+                RuleSet::defaults().unwrap(),
+                Calendar::china(),
+                &ctx(3)
+            ),
+            Err(ComplaintError::Invalid {
+                field: "tracking_number",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn contacts_are_masked_in_lists() {
+        assert_eq!(masked_contact("张三 13800138000"), "张***8000");
+        assert_eq!(masked_contact("zhang.san@example.com"), "z***.com");
+        assert_eq!(masked_contact("李四"), "李***");
+        assert_eq!(masked_contact("  "), "");
+        assert_eq!(masked_contact(""), "");
+    }
+
+    #[test]
+    fn reading_a_contact_is_recorded_and_changes_nothing() {
+        let c = submit(
+            &sub(),
+            vec![],
+            tracking_number([3; 10]),
+            &orgs(),
+            RuleSet::defaults().unwrap(),
+            Calendar::china(),
+            &ctx(1),
+        )
+        .unwrap()
+        .new_value()
+        .clone();
+        let r = read_contact(&c, UserId::from_u128(9), c.handler, &ctx(4)).unwrap();
+        let e = r.event();
+        assert_eq!(e.action, "complaint.read_contact");
+        assert_eq!(
+            (e.object_type, e.object_id),
+            (ObjectType::Complaint, c.id.0)
+        );
+        assert_eq!(e.actor, UserId::from_u128(9));
+        assert!(e.changed.is_empty());
+        assert_eq!(e.before_digest.as_deref(), Some(e.after_digest.as_str()));
     }
 
     #[test]
@@ -849,6 +1000,25 @@ mod tests {
             match validate(&s) {
                 Err(ComplaintError::Invalid { field: f, .. }) => assert_eq!(f, field),
                 other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A masked contact shows at most its first and last four characters, and the
+        /// same shape whatever the middle.
+        #[test]
+        fn masks_hide_the_middle(contact in "\\PC{0,60}") {
+            let m = masked_contact(&contact);
+            let kept: Vec<char> = contact.trim().chars().collect();
+            proptest::prop_assert!(m.chars().count() <= 8);
+            if kept.len() >= 11 {
+                let mut other = kept.clone();
+                for c in &mut other[1..kept.len() - 4] {
+                    *c = if *c == 'x' { 'y' } else { 'x' };
+                }
+                let other: String = other.into_iter().collect();
+                proptest::prop_assert_eq!(masked_contact(&other), m);
             }
         }
     }

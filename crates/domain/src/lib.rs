@@ -36,7 +36,7 @@ pub mod subject;
 pub mod supervision;
 pub mod transfer;
 
-pub use audit::{AuditEvent, Change, Context, Events, ObjectType};
+pub use audit::{AuditEvent, Change, Context, Events, ObjectType, Read};
 pub use case::{
     may, render_state_diagram, Action, Case, CaseCommand, CaseError, CaseFile, CaseNumber,
     CaseState, CaseView, Denied, TRANSITIONS,

@@ -298,8 +298,12 @@ impl From<wangjian_store::StoreError> for ApiError {
         use wangjian_store::StoreError as S;
         match e {
             S::NotFound { .. } => Self::not_found(),
+            // Which table and row lost the race is for the log, not the client: the
+            // message names neither (they would map the schema and the ids of objects the
+            // caller may not see).
             S::Conflict { .. } | S::Duplicate(_) => {
-                Self::with_message(ErrorCode::Conflict, e.to_string())
+                tracing::info!(error = %e, "conflict");
+                Self::new(ErrorCode::Conflict)
             }
             S::Case(C::Missing { field, .. }) => Self {
                 field: Some(field.to_string()),
@@ -379,6 +383,26 @@ mod tests {
             "crates/server/README.md: replace the catalog table with\n{}",
             catalog_markdown()
         );
+    }
+
+    /// Regression (issue 15, finding 8): conflict errors carried the store's message,
+    /// which names the table and the row's id.
+    #[test]
+    fn conflicts_name_no_table_and_no_id() {
+        let id = "0192f1c4-7f7e-7a1b-9c3d-2e4f5a6b7c8d";
+        for e in [
+            wangjian_store::StoreError::Conflict {
+                table: "seized_items",
+                id: id.to_string(),
+                expected: 3,
+            },
+            wangjian_store::StoreError::Duplicate(format!("audit event {id}")),
+        ] {
+            let a = ApiError::from(e);
+            assert_eq!(a.code, ErrorCode::Conflict);
+            assert_eq!(a.message, ErrorCode::Conflict.default_message());
+            assert!(!a.message.contains(id) && !a.message.contains("seized_items"));
+        }
     }
 
     #[tokio::test]

@@ -14,8 +14,10 @@
 //! - [`error`]: the error catalog (stable codes, statuses, meanings) and the JSON body.
 //! - [`auth`]: argon2id passwords, sessions, API tokens, the login throttle.
 //! - [`directory`]: where accounts live (the seam to the store).
-//! - [`web`]: router, layers (request ids, tracing, limits, security headers,
-//!   authentication, CSRF), `serve` with graceful shutdown.
+//! - [`web`]: router, layers (request ids, tracing, body limits by caller, security
+//!   headers, authentication, CSRF), the client address behind trusted proxies, `serve`
+//!   with graceful shutdown and the periodic signing of the evidence log's tree head.
+//! - [`portal`]: the public portal (complaints and reports, per-address limits).
 //! - [`api`]: `/api/v1` handlers and the OpenAPI document.
 //! - [`console`]: server-rendered pages; [`i18n`]: their messages; [`chart`]: SVG charts.
 //!

@@ -2,12 +2,16 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use wangjian_calendar::Calendar;
 
+use crate::auth::password::HashGate;
+use crate::auth::presession::PresessionKey;
 use crate::auth::session::{SessionLimits, Sessions};
 use crate::auth::throttle::LoginThrottle;
 use crate::directory::Directory;
+use crate::web::client::Cidr;
 
 /// How the server is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,8 +19,14 @@ pub struct ServerConfig {
     /// Mark cookies `Secure` (and name the session cookie `__Host-…`). On whenever the
     /// server is reached over HTTPS, directly or behind a TLS-terminating proxy.
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of the server (`--trusted-proxy`): when the TCP peer is
+    /// one of them, the client is the right-most `X-Forwarded-For` address that is not
+    /// (see [`crate::web::client`]). Empty: the header is ignored.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Password hashes (argon2id, 19 MiB each) run at once; 0: one per core.
+    pub password_hashers: usize,
+    /// How long a sign-in waits for a free hasher before it is told to retry (503).
+    pub password_wait: Duration,
     /// Largest request body for ordinary routes, in bytes.
     pub body_limit: usize,
     /// Session lifetimes.
@@ -27,17 +37,23 @@ pub struct ServerConfig {
     pub log_key: Option<PathBuf>,
     /// The log's name (checkpoint origin and key name) when the key is created.
     pub log_origin: String,
+    /// How often `serve` signs a tree head when the log has grown (the public checkpoint
+    /// is at most this old).
+    pub checkpoint_every: Duration,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            password_hashers: 0,
+            password_wait: Duration::from_secs(5),
             body_limit: 1024 * 1024,
             sessions: SessionLimits::default(),
             log_key: None,
             log_origin: "wangjian.local/evidence".to_string(),
+            checkpoint_every: Duration::from_secs(60),
         }
     }
 }
@@ -54,6 +70,8 @@ struct Inner {
     directory: Directory,
     sessions: Sessions,
     throttle: LoginThrottle,
+    hashes: HashGate,
+    presession: PresessionKey,
     portal: crate::portal::limit::PortalLimits,
     /// The use cases, over the store (none without a database).
     app: Option<wangjian_app::App>,
@@ -77,10 +95,16 @@ impl AppState {
                 .map_err(|e| tracing::error!(error = %e, "the use cases cannot start"))
                 .ok()
         });
+        let hashes = match config.password_hashers {
+            0 => HashGate::per_core(config.password_wait),
+            n => HashGate::new(n, config.password_wait),
+        };
         Self {
             inner: Arc::new(Inner {
                 sessions: Sessions::new(config.sessions),
                 throttle: LoginThrottle::default(),
+                hashes,
+                presession: PresessionKey::default(),
                 portal: Default::default(),
                 app,
                 config,
@@ -107,6 +131,16 @@ impl AppState {
     /// The login throttle.
     pub fn throttle(&self) -> &LoginThrottle {
         &self.inner.throttle
+    }
+
+    /// The server-wide bound on password hashing.
+    pub fn password_hashes(&self) -> &HashGate {
+        &self.inner.hashes
+    }
+
+    /// The key of the pre-session CSRF tokens.
+    pub fn presession_key(&self) -> &PresessionKey {
+        &self.inner.presession
     }
 
     /// The public portal's per-address limits.

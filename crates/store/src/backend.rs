@@ -14,6 +14,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{AssertSqlSafe, Postgres, Row as _, Sqlite, Transaction};
 use uuid::Uuid;
+use wangjian_domain::complaint::{tracking_digest, ComplaintKind};
+use wangjian_domain::lead::LeadDedupKey;
 
 use crate::value::{parse_time, time_text, Kind, Val};
 use crate::StoreError;
@@ -92,6 +94,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar_notices",
         include_str!("../migrations/sqlite/0009_calendar_notices.sql"),
     ),
+    (
+        10,
+        "tracking_digest",
+        include_str!("../migrations/sqlite/0010_tracking_digest.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -139,7 +146,105 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calendar_notices",
         include_str!("../migrations/postgres/0009_calendar_notices.sql"),
     ),
+    (
+        10,
+        "tracking_digest",
+        include_str!("../migrations/postgres/0010_tracking_digest.sql"),
+    ),
 ];
+
+/// The line of a migration that marks a data step: the SQL before it runs, then the named
+/// step in Rust (what one database cannot compute in SQL, such as SHA-256 on SQLite),
+/// then the SQL after it, all in the migration's transaction.
+const DATA_STEP: &str = "-- @data ";
+
+/// Runs a migration's SQL with its data steps.
+async fn run_migration(tx: &mut Tx, sql: &str) -> Result<(), StoreError> {
+    async fn statements(tx: &mut Tx, chunk: &str) -> Result<(), StoreError> {
+        let only_comments = chunk
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"));
+        if !only_comments {
+            tx.raw(chunk).await?;
+        }
+        Ok(())
+    }
+    let mut chunk = String::new();
+    for line in sql.lines() {
+        match line.trim().strip_prefix(DATA_STEP) {
+            Some(step) => {
+                statements(tx, &chunk).await?;
+                chunk.clear();
+                match step.trim() {
+                    "hash_tracking_numbers" => hash_tracking_numbers(tx).await?,
+                    other => {
+                        return Err(StoreError::Corrupt(format!(
+                            "unknown migration data step {other:?}"
+                        )))
+                    }
+                }
+            }
+            None => {
+                chunk.push_str(line);
+                chunk.push('\n');
+            }
+        }
+    }
+    statements(tx, &chunk).await
+}
+
+/// Migration v10's data step (here because SQLite has no SHA-256): the digest of every
+/// stored tracking number, and the leads made from those complaints re-keyed on the
+/// digest (their dedup key held the number). Runs between adding `tracking_digest` and
+/// dropping `tracking_number`.
+async fn hash_tracking_numbers(tx: &mut Tx) -> Result<(), StoreError> {
+    let rows = tx
+        .fetch(
+            "SELECT id, tracking_number, kind, lead FROM complaints",
+            vec![],
+        )
+        .await?;
+    for r in &rows {
+        let id = r
+            .uuid(0)?
+            .ok_or_else(|| StoreError::Corrupt("complaint without id".into()))?;
+        let number = r.text(1)?.unwrap_or_default();
+        let digest = tracking_digest(&number).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "complaint {id}: the stored tracking number is not one"
+            ))
+        })?;
+        tx.exec(
+            "UPDATE complaints SET tracking_digest = $1 WHERE id = $2",
+            vec![Val::from(digest.as_str()), Val::from(id)],
+        )
+        .await?;
+        let (Some(lead), Some(kind)) = (
+            r.uuid(3)?,
+            r.text(2)?.as_deref().and_then(ComplaintKind::parse),
+        ) else {
+            continue;
+        };
+        let key = |reference: &str| {
+            LeadDedupKey::new(kind.lead_source(), None, None, Some(reference))
+                .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))
+        };
+        let (old, new) = (key(&number)?, key(&digest)?);
+        let json = serde_json::to_value(&new)
+            .map_err(|e| StoreError::Corrupt(format!("complaint {id}: {e}")))?;
+        tx.exec(
+            "UPDATE leads SET dedup_key = $1, dedup = $2 WHERE id = $3 AND dedup_key = $4",
+            vec![
+                Val::from(new.canonical().as_str()),
+                Val::Json(Some(json)),
+                Val::from(lead),
+                Val::from(old.canonical().as_str()),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
 
 impl Pool {
     pub(crate) async fn connect(url: &str) -> Result<Pool, StoreError> {
@@ -238,6 +343,12 @@ impl Pool {
 
     /// Applies the migrations not yet applied; returns the versions it applied.
     pub(crate) async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        self.migrate_until(i64::MAX).await
+    }
+
+    /// Applies the migrations not yet applied up to version `last` (tests of a migration
+    /// start from the version before it).
+    pub(crate) async fn migrate_until(&self, last: i64) -> Result<Vec<i64>, StoreError> {
         let (list, create) = match self {
             Pool::Sqlite(_) => (
                 SQLITE_MIGRATIONS,
@@ -251,7 +362,7 @@ impl Pool {
             ),
         };
         let mut applied = Vec::new();
-        for (version, name, sql) in list {
+        for (version, name, sql) in list.iter().filter(|m| m.0 <= last) {
             let mut tx = self.begin_write().await?;
             if let Tx::Postgres(t) = &mut tx {
                 // Two processes migrating one database at once: the second waits here
@@ -271,11 +382,13 @@ impl Pool {
                 tx.rollback().await?;
                 continue;
             }
-            tx.raw(sql).await.map_err(|e| StoreError::Migration {
-                version: *version,
-                name,
-                message: e.to_string(),
-            })?;
+            run_migration(&mut tx, sql)
+                .await
+                .map_err(|e| StoreError::Migration {
+                    version: *version,
+                    name,
+                    message: e.to_string(),
+                })?;
             tx.exec(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 vec![

@@ -2,7 +2,7 @@
 //! received per day with their reason codes, the active supervision orders of an office.
 //! Every query takes its scope explicitly, like every list.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use wangjian_domain::supervision::Supervision;
 use wangjian_domain::transfer::TransferOrder;
 use wangjian_domain::OrgId;
@@ -13,16 +13,21 @@ use crate::schema::from_row;
 use crate::value::{Kind, Val};
 use crate::{Store, StoreError};
 
-/// One lead as the dashboard counts it.
+/// How many leads of one kind arrived in one period, as the dashboard counts them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LeadTally {
-    /// When it was received.
-    pub received_at: DateTime<Utc>,
-    /// Its source (`scan`, `complaint`, …).
+pub struct LeadCount {
+    /// The period: `i` for the one from `bounds[i]` to `bounds[i + 1]`.
+    pub period: usize,
+    /// The leads' source (`scan`, `complaint`, …).
     pub source: String,
-    /// Its reason codes as the queue's bit set (`reason_bit`), when scanned.
+    /// Their reason codes as the queue's bit set (`reason_bit`), when scanned.
     pub reasons: Option<i64>,
+    /// How many.
+    pub count: u64,
 }
+
+/// Most periods one count query splits time into (a month of days, a year of weeks).
+pub const MAX_PERIODS: usize = 400;
 
 /// An active supervision order with the case's number and responsible agency.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,38 +97,78 @@ impl Store {
             .collect()
     }
 
-    /// The leads received since `since` by the agency (or the agencies of a region), at
-    /// most `limit`, oldest first.
-    pub async fn lead_tallies(
+    /// The leads received by the agency (or the agencies of a region) in each period
+    /// between consecutive `bounds` (ascending instants; at most [`MAX_PERIODS`]
+    /// periods), counted in SQL by (period, source, reason bit set): the answer has at most
+    /// `limit` rows whatever the number of leads, by period.
+    pub async fn lead_counts(
         &self,
         scope: &Scope,
-        since: DateTime<Utc>,
+        bounds: &[DateTime<Utc>],
         limit: u32,
-    ) -> Result<Vec<LeadTally>, StoreError> {
-        let mut args = vec![Val::from(since)];
+    ) -> Result<Vec<LeadCount>, StoreError> {
+        if bounds.len() < 2 {
+            return Ok(vec![]);
+        }
+        if bounds.len() > MAX_PERIODS + 1 || bounds.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(StoreError::Corrupt(format!(
+                "lead counts need 2 to {} ascending bounds",
+                MAX_PERIODS + 1
+            )));
+        }
+        let mut args: Vec<Val> = bounds.iter().map(|b| Val::from(*b)).collect();
+        let last = args.len();
+        // Period i: the first upper bound the time is below.
+        let whens: String = (2..=last)
+            .map(|i| format!(" WHEN l.received_at < ${i} THEN {}", i - 2))
+            .collect();
         let f = scope_filter(scope, "l.org", "o.region", &mut args);
         let sql = format!(
-            "SELECT l.received_at, l.source, l.reasons FROM leads l \
+            "SELECT CAST(CASE{whens} END AS BIGINT), l.source, l.reasons, COUNT(*) FROM leads l \
              JOIN organizations o ON o.id = l.org \
-             WHERE l.received_at >= $1 AND {f} ORDER BY l.received_at LIMIT {}",
-            limit.clamp(1, 1_000_000)
+             WHERE l.received_at >= $1 AND l.received_at < ${last} AND {f} \
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT {}",
+            limit.clamp(1, 100_000)
         );
         let rows = self.pool.fetch(&sql, args).await?;
         rows.iter()
             .map(|r| {
-                let received_at = match r.get(0, Kind::Time)? {
-                    Val::Time(Some(t)) => t,
-                    _ => return Err(StoreError::Corrupt("lead without received_at".into())),
-                };
                 let reasons = match r.get(2, Kind::Int)? {
                     Val::Int(v) => v,
                     _ => None,
                 };
-                Ok(LeadTally {
-                    received_at,
+                Ok(LeadCount {
+                    period: r.int(0)?.max(0) as usize,
                     source: r.text(1)?.unwrap_or_default(),
                     reasons,
+                    count: r.int(3)?.max(0) as u64,
                 })
+            })
+            .collect()
+    }
+
+    /// Running deadlines overdue on `today` (due before it, not paused) of the cases in
+    /// `scope`, counted per responsible agency in SQL, largest first (at most 500
+    /// agencies).
+    pub async fn overdue_by_org(
+        &self,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<Vec<(OrgId, u64)>, StoreError> {
+        let mut args = vec![Val::from("open"), Val::from(today), Val::from(false)];
+        let f = scope_filter(scope, "d.org", "d.region", &mut args);
+        let sql = format!(
+            "SELECT d.org, COUNT(*) FROM deadlines d JOIN cases c ON c.id = d.root_case \
+             WHERE d.status = $1 AND d.due < $2 AND d.paused = $3 AND {f} \
+             GROUP BY d.org ORDER BY 2 DESC, 1 LIMIT 500"
+        );
+        let rows = self.pool.fetch(&sql, args).await?;
+        rows.iter()
+            .map(|r| {
+                let org = r
+                    .uuid(0)?
+                    .ok_or_else(|| StoreError::Corrupt("deadline without org".into()))?;
+                Ok((OrgId(org), r.int(1)?.max(0) as u64))
             })
             .collect()
     }

@@ -1,12 +1,14 @@
-//! Complaints and reports from the public portal (table `complaints`), their attachments
-//! (in the evidence store's content-addressed `blobs`, written in the complaint's
-//! transaction), and the accounts' security events (table `account_events`, append-only:
-//! sign-ins, failed sign-ins, tokens, permission changes).
+//! Complaints and reports from the public portal (table `complaints`, which keeps the
+//! SHA-256 of each tracking number, never the number), their attachments (in the evidence
+//! store's content-addressed `blobs`, written in the complaint's transaction), the record
+//! of each read of a complainant's contact (an audit event that changes nothing), and the
+//! accounts' security events (table `account_events`, append-only: sign-ins, failed
+//! sign-ins, tokens, permission changes).
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use wangjian_domain::complaint::{Complaint, ComplaintId, ComplaintState};
-use wangjian_domain::{Change, OrgId, RegionCode};
+use wangjian_domain::complaint::{tracking_digest, Complaint, ComplaintId, ComplaintState};
+use wangjian_domain::{Change, OrgId, Read, RegionCode};
 
 use crate::query::{prefix_range, Cursor, Page};
 use crate::schema;
@@ -101,13 +103,30 @@ impl Store {
         self.complaint_where("id = $1", Val::from(id.0)).await
     }
 
-    /// One complaint by its tracking number (canonical form).
+    /// One complaint by its tracking number as typed (looked up by its digest); `None`
+    /// for a number nobody holds and for anything that cannot be one.
     pub async fn complaint_by_tracking(
         &self,
         number: &str,
     ) -> Result<Option<Complaint>, StoreError> {
-        self.complaint_where("tracking_number = $1", Val::from(number))
+        let Some(digest) = tracking_digest(number) else {
+            return Ok(None);
+        };
+        self.complaint_where("tracking_digest = $1", Val::from(digest.as_str()))
             .await
+    }
+
+    /// Appends the record of a read of personal data (one audit event that changes
+    /// nothing, built by the domain) to the trail and the evidence log; returns its `seq`.
+    pub async fn record_read(&self, read: Read) -> Result<i64, StoreError> {
+        let event = read.into_event();
+        let mut tx = self.pool.begin_write().await?;
+        let seqs =
+            crate::write::append_audit(&mut tx, std::slice::from_ref(&event), vec![]).await?;
+        tx.commit().await?;
+        seqs.first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("append returned no seq".into()))
     }
 
     /// The complaints an agency handles, optionally in one state, newest first

@@ -65,7 +65,7 @@ mod tests;
 
 pub use accounts::{AccountEvent, StoredAccountEvent};
 pub use backend::Backend;
-pub use board::{LeadTally, SupervisionOrder};
+pub use board::{LeadCount, SupervisionOrder, MAX_PERIODS};
 pub use calendar::{NoticeLoaded, Recalculated, StoredNotice};
 pub use cases::CaseNumberRequest;
 pub use complaints::BlobInput;

@@ -645,6 +645,14 @@ impl Store {
         Ok(n)
     }
 
+    /// The newest stored tree head, if any has been signed (a read: nothing is signed).
+    pub async fn latest_tree_head(&self) -> Result<Option<TreeHead>, StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        let h = latest_head_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(h)
+    }
+
     /// The canonical bytes of entry `leaf_index`.
     pub async fn log_entry(&self, leaf_index: u64) -> Result<Option<Vec<u8>>, StoreError> {
         let rows = self

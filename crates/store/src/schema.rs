@@ -432,7 +432,7 @@ pub(crate) static COMPLAINTS: Table = Table {
     name: "complaints",
     cols: &[
         col!("id", Uuid),
-        col!("tracking_number", Text),
+        col!("tracking_digest", Text),
         col!("kind", Text),
         col!("text", Text),
         col!("links", Json),

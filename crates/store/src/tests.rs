@@ -34,11 +34,20 @@ pub(crate) fn pg_url() -> String {
 
 impl TestDb {
     pub(crate) async fn sqlite() -> TestDb {
+        Self::sqlite_migrated(true).await
+    }
+
+    /// A fresh SQLite file, migrated to the newest schema or not at all (to test a
+    /// migration from an older one).
+    pub(crate) async fn sqlite_migrated(migrate: bool) -> TestDb {
         let path =
             std::env::temp_dir().join(format!("wj-store-{}.db", uuid::Uuid::now_v7().simple()));
-        let store = Store::open(&format!("sqlite:{}", path.display()))
+        let store = Store::connect(&format!("sqlite:{}", path.display()))
             .await
             .unwrap();
+        if migrate {
+            store.migrate().await.unwrap();
+        }
         TestDb {
             store,
             cleanup: Cleanup::File(path),
@@ -47,6 +56,11 @@ impl TestDb {
 
     /// `None` only when WANGJIAN_SKIP_PG=1.
     pub(crate) async fn postgres() -> Option<TestDb> {
+        Self::postgres_migrated(true).await
+    }
+
+    /// A fresh PostgreSQL schema, migrated or not (see [`TestDb::sqlite_migrated`]).
+    pub(crate) async fn postgres_migrated(migrate: bool) -> Option<TestDb> {
         if std::env::var("WANGJIAN_SKIP_PG").as_deref() == Ok("1") {
             eprintln!("WANGJIAN_SKIP_PG=1: skipping a PostgreSQL contract test");
             return None;
@@ -66,7 +80,10 @@ impl TestDb {
         admin.close().await;
         let sep = if pg_url().contains('?') { '&' } else { '?' };
         let url = format!("{}{sep}options=-c%20search_path%3D{schema}", pg_url());
-        let store = Store::open(&url).await.unwrap();
+        let store = Store::connect(&url).await.unwrap();
+        if migrate {
+            store.migrate().await.unwrap();
+        }
         Some(TestDb {
             store,
             cleanup: Cleanup::Schema(schema),

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use wangjian_domain::complaint::{self, Complaint, ComplaintError, ComplaintId};
 
 use crate::error::AppError;
-use crate::policy::{decide, Action, Resource};
+use crate::policy::{decide, may_read_contact, Action, Resource};
 use crate::workflow::check_version;
 use crate::{App, Call};
 
@@ -61,6 +61,24 @@ impl App {
             .ok_or(AppError::NotFound)?;
         decide(&call.principal, Action::Read, &complaint_resource(&c)).into_result()?;
         Ok(c)
+    }
+
+    /// The submitter's contact in full, for the handling agency's case workers only
+    /// ([`may_read_contact`]); the read is an audit event in the complaint's trail, whose
+    /// `seq` is returned with the contact. Everyone else reads it masked.
+    pub async fn read_complaint_contact(
+        &self,
+        call: &Call,
+        id: ComplaintId,
+    ) -> Result<(String, i64), AppError> {
+        let m = call.member()?;
+        let c = self.visible_complaint(call, id).await?;
+        may_read_contact(&call.principal, &complaint_resource(&c)).into_result()?;
+        let ctx = self.context(call);
+        let read = complaint::read_contact(&c, m.actor.user, m.actor.org, &ctx)
+            .map_err(complaint_error)?;
+        let seq = self.store().record_read(read).await?;
+        Ok((c.contact, seq))
     }
 
     /// Decides a complaint as a worker of the handling agency.

@@ -7,6 +7,7 @@ use wangjian_domain::{CaseId, ListingId};
 use wangjian_store::Captured;
 
 use crate::error::AppError;
+use crate::policy::{decide, Action, Resource};
 use crate::{App, Call};
 
 /// Longest media type, in bytes.
@@ -65,9 +66,21 @@ impl App {
                 "name what the snapshot shows (its URL or file name)",
             ));
         }
-        // The log entry names the listing for good: it must be one the store holds.
+        // The log entry names the listing for good: it must be one the store holds and
+        // the caller may see (an unknown id and one not theirs to see answer alike).
         if let Some(l) = e.listing {
-            if self.store().latest_snapshot(l).await?.is_none() {
+            let seen = match self.store().latest_snapshot(l).await? {
+                Some(snap) => decide(
+                    &call.principal,
+                    Action::Read,
+                    &Resource::Listing {
+                        platform: snap.platform,
+                    },
+                )
+                .is_allow(),
+                None => false,
+            };
+            if !seen {
                 return Err(AppError::invalid("listing", "no such listing"));
             }
         }

@@ -24,10 +24,12 @@ pub struct Args {
     /// through a TLS-terminating proxy).
     #[arg(long)]
     secure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy; the
-    /// login throttle counts per address).
-    #[arg(long)]
-    trust_forwarded_for: bool,
+    /// A reverse proxy in front of the server, as an address or a block (`10.0.0.0/8`,
+    /// `2001:db8::/32`); repeat for several. When a request comes from one of them, the
+    /// client is the right-most X-Forwarded-For address that is not one of them (the
+    /// per-address limits count it). Without this flag X-Forwarded-For is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    trusted_proxies: Vec<wangjian_server::web::client::Cidr>,
     /// The evidence log's signing key, for the evidence packages and checkpoints the
     /// server signs (as `wangjian log checkpoint` finds it). Without one (PostgreSQL and no
     /// `--log-key` or `$WANGJIAN_LOG_KEY`) those routes answer 503.
@@ -40,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     wangjian_server::i18n::check().context("checking the console's message catalogs")?;
     let config = ServerConfig {
         secure_cookies: args.secure_cookies,
-        trust_forwarded_for: args.trust_forwarded_for,
+        trusted_proxies: args.trusted_proxies,
         log_key: args.key.path(&args.db).ok(),
         log_origin: args.key.origin.clone(),
         ..ServerConfig::default()

@@ -3,6 +3,12 @@
 //! and supervisors read and decide; everyone else gets the unknown id's 404). Accept
 //! (受理: the complaint becomes a lead), refuse (不予受理, with the reason the submitter
 //! reads), handle (办结, with the outcome the submitter reads), and the audit trail.
+//!
+//! The submitter's contact is masked in every answer (`complaint::masked_contact`); the
+//! handling agency's workers read it in full with `POST /complaints/{id}/contact`, one
+//! complaint at a time, and each such read is an audit event in the complaint's trail
+//! (a reporter must be protected from the party reported). The tracking number is never
+//! answered: the store keeps only its digest.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -11,7 +17,9 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wangjian_domain::complaint::{Complaint, ComplaintError, ComplaintId, ComplaintState};
+use wangjian_domain::complaint::{
+    masked_contact, Complaint, ComplaintError, ComplaintId, ComplaintState,
+};
 use wangjian_domain::ObjectType;
 use wangjian_store::Cursor;
 
@@ -29,13 +37,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/complaints/{id}", get(get_complaint))
         .route("/complaints/{id}/decisions", post(decide_complaint_api))
         .route("/complaints/{id}/trail", get(complaint_trail))
+        .route("/complaints/{id}/contact", post(read_contact_api))
 }
 
 /// The OpenAPI part of these routes (nested into the API's document).
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_complaints, get_complaint, decide_complaint_api, complaint_trail),
-    components(schemas(ComplaintPage, DecisionRequest, TrailEvent)),
+    paths(list_complaints, get_complaint, decide_complaint_api, complaint_trail,
+        read_contact_api),
+    components(schemas(ComplaintPage, DecisionRequest, TrailEvent, ContactView)),
     tags((name = "complaints", description = "Complaints and reports from the public portal"))
 )]
 pub struct ComplaintsDoc;
@@ -43,6 +53,12 @@ pub struct ComplaintsDoc;
 /// A domain refusal of a complaint command as an API error (the portal's too).
 pub(crate) fn domain_error(e: ComplaintError) -> ApiError {
     ApiError::from(wangjian_app::workflow::complaints::complaint_error(e))
+}
+
+/// A complaint as answered: the contact masked.
+pub(crate) fn masked(mut c: Complaint) -> Complaint {
+    c.contact = masked_contact(&c.contact);
+    c
 }
 
 /// Loads a complaint the caller may read, or the unknown id's 404.
@@ -72,7 +88,7 @@ pub struct ComplaintListQuery {
 /// One page of complaints, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComplaintPage {
-    /// The complaints (domain `Complaint` objects).
+    /// The complaints (domain `Complaint` objects, `contact` masked).
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<Complaint>,
     /// Cursor of the next page, or null on the last.
@@ -131,17 +147,17 @@ pub async fn list_complaints(
         )
         .await?;
     Ok(Json(ComplaintPage {
-        items: page.items,
+        items: page.items.into_iter().map(masked).collect(),
         next: page.next.map(|c| c.0),
     }))
 }
 
-/// One complaint.
+/// One complaint (its contact masked: read it with `POST /complaints/{id}/contact`).
 #[utoipa::path(get, path = "/complaints/{id}", tag = "complaints",
     params(("id" = String, Path, description = "Complaint id")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The complaint (domain `Complaint`)", body = Object),
+        (status = 200, description = "The complaint (domain `Complaint`, `contact` masked)", body = Object),
         (status = 404, description = "`not_found`: unknown, or not yours to see", body = ErrorBody)))]
 pub async fn get_complaint(
     State(state): State<AppState>,
@@ -150,7 +166,53 @@ pub async fn get_complaint(
 ) -> Result<Json<Complaint>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    Ok(Json(load_visible(&state, &caller, &id).await?))
+    Ok(Json(masked(load_visible(&state, &caller, &id).await?)))
+}
+
+/// A submitter's contact, in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    /// The contact as submitted (empty for an anonymous report).
+    pub contact: String,
+    /// The `seq` of the audit event that records this read.
+    pub recorded_as: i64,
+}
+
+/// Reads a complaint's contact in full and records the read (the handling agency's
+/// workers; the console's one path too).
+pub(crate) async fn read_contact(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<ContactView, ApiError> {
+    caller.require_scope(TokenScope::Read)?;
+    caller.member()?;
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let (contact, recorded_as) = state
+        .app()?
+        .read_complaint_contact(&caller.call(), ComplaintId(id))
+        .await?;
+    Ok(ContactView {
+        contact,
+        recorded_as,
+    })
+}
+
+/// The submitter's contact in full, for the handling agency's workers only; each read is
+/// recorded in the complaint's audit trail (`complaint.read_contact`).
+#[utoipa::path(post, path = "/complaints/{id}/contact", tag = "complaints",
+    params(("id" = String, Path, description = "Complaint id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The contact, and the event that records the read", body = ContactView),
+        (status = 403, description = "`forbidden`: you read the complaint but do not handle it", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown, or not yours to see", body = ErrorBody)))]
+pub async fn read_contact_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ContactView>, ApiError> {
+    Ok(Json(read_contact(&state, &caller, &id).await?))
 }
 
 pub use wangjian_app::workflow::complaints::ComplaintDecision;
@@ -203,9 +265,9 @@ pub async fn decide_complaint_api(
     body: Result<Json<DecisionRequest>, JsonRejection>,
 ) -> Result<Json<Complaint>, ApiError> {
     let Json(req) = body?;
-    Ok(Json(
+    Ok(Json(masked(
         decide_complaint(&state, &caller, &id, req.expected_version, &req.decision).await?,
-    ))
+    )))
 }
 
 /// One audit event, as the trail shows it.

@@ -4,7 +4,8 @@
 //!
 //! - `POST /cases/{id}/evidence` (`multipart/form-data`): `file` (at most [`MAX_FILE`]),
 //!   `source` (the URL of the page; default the file name, cut to its last path
-//!   component), `listing` (listing id), `media_type` (default the part's content type).
+//!   component), `listing` (the id of a listing the uploader can see; else 400 naming
+//!   `listing`), `media_type` (default the part's content type).
 //!   The bytes become a blob and an `evidence_captured` entry of the evidence log in one
 //!   transaction ([`wangjian_store::Store::capture`]: the hash is computed by the server).
 //!   A change to the case: the case's write rule, checked before the body is read.
@@ -15,7 +16,11 @@
 //! - `GET /cases/{id}/evidence-package`: the case's package, the same file `wangjian
 //!   evidence export` writes (FORMAT.md §5 of `wangjian-ledger`), signed with the server's
 //!   log key at the log's current size; `wangjian verify` checks it offline.
-//! - `GET /log/checkpoint`, `GET /log/keys`: public, so anyone can pin the log.
+//! - `GET /log/checkpoint`, `GET /log/keys`: public, so anyone can pin the log. The GET
+//!   serves the newest **stored** head and never signs or writes: heads are signed by the
+//!   server's signer every minute when the log has grown (`web::serve`), by `POST
+//!   /log/checkpoint` (agencies' and coordination offices' workers, write scope), by the
+//!   evidence-package route and by `wangjian log checkpoint`.
 //!
 //! Signing needs the log's private key ([`crate::ServerConfig::log_key`]); without one,
 //! the routes that sign answer 503 `unavailable` saying so.
@@ -40,7 +45,7 @@ use crate::auth::token::TokenScope;
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::state::AppState;
 use crate::web::caller::Caller;
-use wangjian_app::policy::may_read_log_head;
+use wangjian_app::policy::{may_read_log_head, may_sign_log_head};
 use wangjian_app::workflow::evidence::NewEvidence;
 use wangjian_domain::{CaseId, ListingId};
 
@@ -59,7 +64,7 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/cases/{id}/evidence/{sha256}", get(download_evidence))
         .route("/cases/{id}/evidence-package", get(evidence_package))
-        .route("/log/checkpoint", get(checkpoint))
+        .route("/log/checkpoint", get(checkpoint).post(sign_checkpoint))
         .route("/log/keys", get(log_keys))
 }
 
@@ -67,7 +72,7 @@ pub fn routes() -> axum::Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(upload_evidence, list_evidence, download_evidence, evidence_package, checkpoint,
-        log_keys),
+        sign_checkpoint, log_keys),
     components(schemas(EvidenceItem, LogKeyItem)),
     tags((name = "evidence", description = "Evidence (证据) of a case, its package, and the evidence log's signed tree heads and keys"))
 )]
@@ -205,7 +210,7 @@ async fn read_upload(mut mp: Multipart) -> Result<Upload, ApiError> {
     responses(
         (status = 201, description = "Captured: the new log entry", body = EvidenceItem),
         (status = 200, description = "The same bytes were already captured for this case: the earlier entry", body = EvidenceItem),
-        (status = 400, description = "`invalid_input` naming `file`, `listing`, `media_type` or `source`", body = ErrorBody),
+        (status = 400, description = "`invalid_input` naming `file`, `listing` (not a listing id, or none you can see), `media_type` or `source`", body = ErrorBody),
         (status = 403, description = "`forbidden`: you read the case but do not work it", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 413, description = "`payload_too_large` naming `file`", body = ErrorBody),
@@ -457,21 +462,8 @@ pub async fn evidence_package(
     Ok(download(bytes, "application/x-tar", &name, &name))
 }
 
-/// The evidence log's latest signed tree head, as a c2sp signed note (text): signed now
-/// when the log grew since the last one. Public: pin it, and check later packages and
-/// checkpoints against it.
-#[utoipa::path(get, path = "/log/checkpoint", tag = "evidence",
-    responses(
-        (status = 200, description = "The signed note (FORMAT.md §3 of wangjian-ledger)", content_type = "text/plain"),
-        (status = 503, description = "`unavailable`: no log signing key configured", body = ErrorBody)))]
-pub async fn checkpoint(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Response, ApiError> {
-    may_read_log_head(&caller.principal).into_result()?;
-    let key = log_key(&state).await?;
-    let head = state.store()?.sign_checkpoint(&key, Utc::now()).await?;
-    let mut resp = head.note.into_response();
+fn note_response(note: String) -> Response {
+    let mut resp = note.into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
@@ -480,7 +472,64 @@ pub async fn checkpoint(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    Ok(resp)
+    resp
+}
+
+/// The evidence log's newest signed tree head, as a c2sp signed note (text). Public: pin
+/// it, and check later packages and checkpoints against it. A read: it serves the stored
+/// head and signs nothing (the server's signer keeps it within a minute of the log).
+#[utoipa::path(get, path = "/log/checkpoint", tag = "evidence",
+    responses(
+        (status = 200, description = "The signed note (FORMAT.md §3 of wangjian-ledger)", content_type = "text/plain"),
+        (status = 404, description = "`not_found`: no tree head has been signed yet", body = ErrorBody)))]
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    may_read_log_head(&caller.principal).into_result()?;
+    let head = state.store()?.latest_tree_head().await?.ok_or_else(|| {
+        ApiError::with_message(ErrorCode::NotFound, "no tree head has been signed yet")
+    })?;
+    Ok(note_response(head.note))
+}
+
+/// Signs a tree head at the log's current size now (when the log grew since the newest
+/// head; else that head) with the server's key, and answers it.
+#[utoipa::path(post, path = "/log/checkpoint", tag = "evidence",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed note", content_type = "text/plain"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an agency's or coordination office's worker; `insufficient_scope` without `write`", body = ErrorBody),
+        (status = 503, description = "`unavailable`: no log signing key configured", body = ErrorBody)))]
+pub async fn sign_checkpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    caller.require_scope(TokenScope::Write)?;
+    caller.member()?;
+    may_sign_log_head(&caller.principal).into_result()?;
+    let key = log_key(&state).await?;
+    let head = state.store()?.sign_checkpoint(&key, Utc::now()).await?;
+    Ok(note_response(head.note))
+}
+
+/// Signs a tree head when the log has grown past the newest one (the server's periodic
+/// signer; `None` when nothing needed signing or the server has no key).
+pub async fn sign_if_grown(state: &AppState) -> Result<Option<u64>, ApiError> {
+    if state.config().log_key.is_none() {
+        return Ok(None);
+    }
+    let s = state.store()?;
+    let size = s.log_size().await?;
+    if s.latest_tree_head()
+        .await?
+        .is_some_and(|h| h.tree_size >= size)
+    {
+        return Ok(None);
+    }
+    let key = log_key(state).await?;
+    Ok(Some(s.sign_checkpoint(&key, Utc::now()).await?.tree_size))
 }
 
 /// A key of the log's keyring.

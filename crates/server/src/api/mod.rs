@@ -41,7 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/listings",
             post(listings::ingest)
-                .layer(axum::extract::DefaultBodyLimit::max(listings::BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(listings::BODY_LIMIT))
+                .layer(axum::middleware::from_fn(authorize_push)),
         )
         .route("/tokens/{id}", axum::routing::delete(tokens::revoke_token))
         .route(
@@ -58,6 +59,30 @@ pub fn routes() -> Router<AppState> {
         .merge(assist::routes())
         .merge(seized::routes())
         .merge(evidence::routes())
+}
+
+/// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
+/// before the JSON extractor reads a byte, so only a platform's operators with an
+/// `ingest` token make the server read (and parse) such a body.
+async fn authorize_push(
+    caller: Caller,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // The handler's own checks, in its order (it keeps them: this layer only moves them
+    // before the body).
+    let allowed = caller
+        .require_scope(TokenScope::Ingest)
+        .and_then(|()| {
+            wangjian_app::policy::may_push_listings(&caller.principal)
+                .into_result()
+                .map_err(ApiError::from)
+        })
+        .and_then(|()| caller.member().map(|_| ()));
+    match allowed {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
 }
 
 /// One entry of the error catalog.

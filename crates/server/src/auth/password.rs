@@ -5,8 +5,14 @@
 //! recommendation for argon2id. Verification compares in constant time (the `argon2`
 //! crate's `verify_password`), and [`verify_or_burn`] spends the same work when the user
 //! does not exist, so response time tells nothing about which user names exist.
+//!
+//! Each hash holds 19 MiB and a core for tens of milliseconds, so the server runs at most
+//! a few at once ([`HashGate`], one per server, as many as there are cores by default): a
+//! burst of sign-ins queues for a moment and then gets a clear "busy, retry" answer
+//! instead of taking the memory of the machine.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -96,6 +102,62 @@ fn dummy_hash() -> &'static str {
     })
 }
 
+/// The hashing capacity was taken for longer than a caller waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("every password hasher is busy; retry in a moment")]
+pub struct Busy;
+
+/// Bounds the argon2 work running at once, server-wide.
+#[derive(Debug)]
+pub struct HashGate {
+    permits: Arc<tokio::sync::Semaphore>,
+    wait: Duration,
+}
+
+impl HashGate {
+    /// At most `workers` hashes at once (at least one); a caller waits at most `wait` for
+    /// its turn.
+    pub fn new(workers: usize, wait: Duration) -> Self {
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(workers.max(1))),
+            wait,
+        }
+    }
+
+    /// As many workers as the machine has cores.
+    pub fn per_core(wait: Duration) -> Self {
+        Self::new(
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+            wait,
+        )
+    }
+
+    /// Runs `work` on a blocking thread once a worker is free, or answers [`Busy`] after
+    /// waiting the gate's time. The worker stays taken until `work` ends, even if the
+    /// caller has gone away meanwhile.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| Busy)?
+            .map_err(|_| Busy)?;
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|_| Busy)
+    }
+
+    /// Hashes free now (tests, metrics).
+    pub fn available(&self) -> usize {
+        self.permits.available_permits()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +183,30 @@ mod tests {
         // bcrypt or other algorithms are not accepted.
         assert!(!verify_password("x", "$2b$12$abcdefghijklmnopqrstuv"));
         assert!(!verify_or_burn("whatever1", None));
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_gate_answers_busy_and_frees_when_work_ends() {
+        let gate = HashGate::new(1, Duration::from_millis(20));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        // Take the only worker until told to stop.
+        let held = {
+            let permits = gate.permits.clone();
+            let p = permits.acquire_owned().await.unwrap();
+            tokio::task::spawn_blocking(move || {
+                let _ = rx.recv();
+                drop(p);
+            })
+        };
+        assert_eq!(gate.run(|| 1).await, Err(Busy));
+        tx.send(()).unwrap();
+        held.await.unwrap();
+        assert_eq!(gate.run(|| 2).await, Ok(2));
+        assert_eq!(gate.available(), 1);
     }
 }

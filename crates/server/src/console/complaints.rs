@@ -3,18 +3,23 @@
 //! decision forms (accept, refuse with a reason, mark handled with the outcome) and its
 //! record. Behind the same checks as the API: a complaint the caller may not see is the
 //! 404 page. Everything the public wrote is escaped by maud; links are shown as text.
+//!
+//! The submitter's contact never appears in the list and is masked on the complaint's
+//! page; a handling officer shows it with a button (`POST /complaints/{id}/contact`),
+//! which records the read in the complaint's trail. Tracking numbers are not shown at all
+//! (only their digests are stored).
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use wangjian_domain::complaint::{ComplaintState, PUBLIC_ACTOR};
+use wangjian_domain::complaint::{masked_contact, ComplaintState, PUBLIC_ACTOR};
 use wangjian_domain::ObjectType;
 
 use super::{error_page, page, to_login, url_encode};
 use crate::api::complaints::{
-    decide_complaint, handler_scope, load_visible, parse_state, ComplaintDecision,
+    decide_complaint, handler_scope, load_visible, parse_state, read_contact, ComplaintDecision,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::t;
@@ -74,10 +79,9 @@ pub(super) async fn list(
                     Some(p) if !p.items.is_empty() => {
                         table.list #complaint-list {
                             thead { tr {
-                                th { (t(lang, "portal.tracking_number")) }
+                                th { (t(lang, "complaints.text")) }
                                 th { (t(lang, "portal.kind")) }
                                 th { (t(lang, "complaints.respondent")) }
-                                th { (t(lang, "complaints.text")) }
                                 th { (t(lang, "complaints.submitted")) }
                                 th { (t(lang, "complaints.due")) }
                                 th { (t(lang, "portal.status")) }
@@ -85,10 +89,9 @@ pub(super) async fn list(
                             tbody {
                                 @for c in &p.items {
                                     tr {
-                                        td { a href={"/complaints/" (c.id)} { (c.tracking_number) } }
+                                        td.excerpt { a href={"/complaints/" (c.id)} { (c.text.chars().take(40).collect::<String>()) } }
                                         td { (kind_label(lang, c.kind)) }
                                         td { (c.respondent) }
-                                        td.excerpt { (c.text.chars().take(40).collect::<String>()) }
                                         td { (local_time(c.submitted_at)) }
                                         td {
                                             (c.accept_due)
@@ -124,13 +127,41 @@ pub(super) async fn show(
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Response {
+    render(&state, &caller, &id, q.error.as_deref(), None).await
+}
+
+/// Shows the page with the contact in full, after recording the read.
+pub(super) async fn contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
     if !matches!(caller.principal, Principal::Member(_)) {
         return to_login(&format!("/complaints/{}", url_encode(&id)));
     }
+    match read_contact(&state, &caller, &id).await {
+        Ok(v) => render(&state, &caller, &id, None, Some(v.contact)).await,
+        Err(e) if e.code == ErrorCode::Forbidden => {
+            render(&state, &caller, &id, Some(e.code.as_str()), None).await
+        }
+        Err(e) => fail(&caller, &e),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    error: Option<&str>,
+    contact: Option<String>,
+) -> Response {
+    if !matches!(caller.principal, Principal::Member(_)) {
+        return to_login(&format!("/complaints/{}", url_encode(id)));
+    }
     let lang = caller.lang;
-    let c = match load_visible(&state, &caller, &id).await {
+    let c = match load_visible(state, caller, id).await {
         Ok(c) => c,
-        Err(e) => return fail(&caller, &e),
+        Err(e) => return fail(caller, &e),
     };
     let (trail, handler_name) = match state.store() {
         Ok(s) => {
@@ -147,25 +178,22 @@ pub(super) async fn show(
                 .unwrap_or_default();
             (trail, name)
         }
-        Err(e) => return fail(&caller, &e),
+        Err(e) => return fail(caller, &e),
     };
+    let resource = wangjian_app::workflow::complaints::complaint_resource(&c);
     let may_write = wangjian_app::policy::decide(
         &caller.principal,
         wangjian_app::policy::Action::Write,
-        &wangjian_app::policy::Resource::Complaint {
-            complainant: None,
-            handler: c.handler,
-        },
+        &resource,
     )
     .is_allow();
-    let error = q
-        .error
-        .as_deref()
-        .filter(|e| e.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    let may_read_contact =
+        wangjian_app::policy::may_read_contact(&caller.principal, &resource).is_allow();
+    let error = error.filter(|e| e.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
     let action = format!("/complaints/{}/decisions", c.id);
     let body = html! {
         main.complaint {
-            h1 { (kind_label(lang, c.kind)) " " span.number { (c.tracking_number) } " " span.badge #state { (state_label(lang, c.state)) } }
+            h1 { (kind_label(lang, c.kind)) " " span.badge #state { (state_label(lang, c.state)) } }
             @if let Some(e) = error {
                 div.error role="alert" { (e) }
             }
@@ -177,7 +205,21 @@ pub(super) async fn show(
                         dt { (t(lang, "portal.handler")) } dd { (handler_name) }
                         dt { (t(lang, "complaints.submitted")) } dd { (local_time(c.submitted_at)) }
                         dt { (t(lang, "complaints.due")) } dd { (c.accept_due) }
-                        dt { (t(lang, "complaints.contact")) } dd { (c.contact) }
+                        dt { (t(lang, "complaints.contact")) }
+                        dd #contact {
+                            @match &contact {
+                                Some(full) => { (full) " " small.muted { (t(lang, "complaints.contact_recorded")) } }
+                                None => {
+                                    (masked_contact(&c.contact))
+                                    @if may_read_contact && !c.contact.trim().is_empty() {
+                                        form.inline method="post" action={"/complaints/" (c.id) "/contact"} {
+                                            input type="hidden" name="_csrf" value=(caller.csrf);
+                                            " " button #show-contact type="submit" { (t(lang, "complaints.show_contact")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                         @if let Some(l) = c.lead {
                             dt { (t(lang, "complaints.lead")) } dd { a href={"/leads/" (l)} { (l) } }
                         }
@@ -236,7 +278,9 @@ pub(super) async fn show(
                             li {
                                 span.number { (local_time(e.event.at)) } " " (e.event.action)
                                 " " span.state {
-                                    @if e.event.actor == PUBLIC_ACTOR { (t(lang, "complaints.public")) } @else { (t(lang, "complaints.decided")) }
+                                    @if e.event.actor == PUBLIC_ACTOR { (t(lang, "complaints.public")) }
+                                    @else if e.event.changed.is_empty() { (t(lang, "complaints.viewed")) }
+                                    @else { (t(lang, "complaints.decided")) }
                                 }
                             }
                         }
@@ -245,7 +289,12 @@ pub(super) async fn show(
             }
         }
     };
-    Html(page(&caller, &c.tracking_number, body).into_string()).into_response()
+    let mut resp =
+        Html(page(caller, kind_label(lang, c.kind).as_str(), body).into_string()).into_response();
+    // The page may hold a contact in full: never kept by the browser or a proxy.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }
 
 pub(super) async fn act(

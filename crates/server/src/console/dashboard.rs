@@ -2,6 +2,10 @@
 //! the caller may see: leads received per day over the last 30 days by reason (scan
 //! reason codes; other leads by their source), cases by state, overdue deadlines by
 //! agency. An agency's case workers see their agency; a coordination office its region.
+//!
+//! Everything is counted in SQL (`Store::lead_counts`, `case_state_counts`,
+//! `overdue_by_org`): a view reads a few hundred grouped rows, never the leads or the
+//! deadlines themselves, however many there are.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -45,15 +49,18 @@ async fn leads_chart(
 ) -> Result<LineChart, crate::ApiError> {
     let today = wangjian_calendar::shanghai_date(Utc::now());
     let first = today - Duration::days(DAYS - 1);
-    let since = Utc::now() - Duration::days(DAYS + 1);
-    let tallies = store.lead_tallies(scope, since, 500_000).await?;
+    // The Beijing days as UTC instants: midnight at UTC+8 (no daylight saving in China).
+    let bounds: Vec<chrono::DateTime<Utc>> = (0..=DAYS)
+        .filter_map(|d| (first + Duration::days(d)).and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc() - Duration::hours(8))
+        .collect();
+    let counts = store.lead_counts(scope, &bounds, 20_000).await?;
     let mut per: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for l in tallies {
-        let day = wangjian_calendar::shanghai_date(l.received_at);
-        if day < first || day > today {
+    for l in counts {
+        let i = l.period;
+        if i >= DAYS as usize {
             continue;
         }
-        let i = (day - first).num_days() as usize;
         let mut keys = vec![];
         match l.reasons.filter(|b| *b != 0) {
             Some(bits) => {
@@ -66,7 +73,7 @@ async fn leads_chart(
             None => keys.push(format!("lead_source.{}", l.source)),
         }
         for k in keys {
-            per.entry(k).or_insert_with(|| vec![0; DAYS as usize])[i] += 1;
+            per.entry(k).or_insert_with(|| vec![0; DAYS as usize])[i] += l.count;
         }
     }
     let mut series: Vec<(String, Vec<u64>)> = per.into_iter().collect();
@@ -103,46 +110,32 @@ async fn leads_chart(
 pub(super) async fn overdue_by_agency(
     store: &Store,
     scope: &Scope,
-    region: &wangjian_domain::RegionCode,
-    cal: &wangjian_calendar::Calendar,
 ) -> Result<Vec<(String, u64)>, crate::ApiError> {
     let today = wangjian_calendar::shanghai_date(Utc::now());
-    let mut counts: HashMap<OrgId, u64> = HashMap::new();
-    let mut after = None;
-    // Overdue items sort first (by due date); stop at the first one not overdue.
-    'pages: loop {
-        let page = store
-            .due_deadlines(region, today, 0, cal, after, 500)
-            .await?;
-        for d in &page.items {
-            if !d.overdue {
-                break 'pages;
-            }
-            if matches!(scope, Scope::Org(o) if *o != d.org) {
-                continue;
-            }
-            *counts.entry(d.org).or_default() += 1;
-        }
-        match page.next {
-            Some(n) => after = Some(n),
-            None => break,
-        }
-    }
-    let mut out = Vec::with_capacity(counts.len());
-    for (org, n) in counts {
-        let name = store
-            .organization(org)
+    let counts = store.overdue_by_org(scope, today).await?;
+    let names: HashMap<OrgId, String> = if counts.is_empty() {
+        HashMap::new()
+    } else {
+        store
+            .organizations()
             .await?
-            .map(|o| o.name)
-            .unwrap_or_else(|| org.to_string());
-        out.push((name, n));
-    }
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect()
+    };
+    let mut out: Vec<(String, u64)> = counts
+        .into_iter()
+        .map(|(org, n)| {
+            let name = names.get(&org).cloned().unwrap_or_else(|| org.to_string());
+            (name, n)
+        })
+        .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }
 
 pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Response {
-    let Principal::Member(m) = &caller.principal else {
+    let Principal::Member(_) = &caller.principal else {
         return to_login("/dashboard");
     };
     let lang = caller.lang;
@@ -154,8 +147,7 @@ pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Respo
     let data = async {
         let leads = leads_chart(store, &scope, lang).await?;
         let states = store.case_state_counts(&scope).await?;
-        let overdue =
-            overdue_by_agency(store, &scope, &m.region, &*state.calendar().await?).await?;
+        let overdue = overdue_by_agency(store, &scope).await?;
         Ok::<_, crate::ApiError>((leads, states, overdue))
     }
     .await;

@@ -1,9 +1,14 @@
 //! Sign-in and sign-out.
 //!
-//! Sign-in checks the throttle first, then the password (argon2id on a blocking thread;
-//! an unknown login name costs the same work as a wrong password and gets the same
-//! answer), then issues a fresh session id — never one the browser brought — and records
-//! the event. Sign-out deletes the session on the server, not just the cookie.
+//! Sign-in reserves the attempt with the throttle first (counted as a failure before the
+//! password is checked, so parallel guesses cannot slip past the count), then checks the
+//! password (argon2id on a blocking thread, at most a few at once server-wide: a busy
+//! server answers 503 with `Retry-After`; an unknown login name costs the same work as a
+//! wrong password), then issues a fresh session id — never one the browser brought — and
+//! records the event. A wrong password, an unknown name and a right password for an
+//! account that holds no role anywhere all get the same answer (401, the same page), so
+//! the form tells nothing about which accounts exist or are usable. Sign-out deletes the
+//! session on the server, not just the cookie.
 
 use std::time::Instant;
 
@@ -111,7 +116,7 @@ pub(super) async fn submit(
     let next = safe_next(f.next.as_deref()).to_string();
     let login = f.login.trim();
     let dir = state.directory();
-    if let Err(wait) = state.throttle().check(login, caller.ip, Instant::now()) {
+    if let Err(wait) = state.throttle().begin(login, caller.ip, Instant::now()) {
         let _ = dir
             .record(event(&caller, SecurityAction::SignInFailed, login))
             .await;
@@ -135,55 +140,71 @@ pub(super) async fn submit(
     let record = match dir.find_login(login).await {
         Ok(r) => r,
         Err(e) => {
+            state.throttle().cancel(login, caller.ip);
             tracing::error!(error = %e, "sign-in lookup");
             return super::error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
         }
     };
     let stored = record.as_ref().and_then(|r| r.password_hash.clone());
     let password = f.password;
-    let ok = tokio::task::spawn_blocking(move || verify_or_burn(&password, stored.as_deref()))
+    let ok = match state
+        .password_hashes()
+        .run(move || verify_or_burn(&password, stored.as_deref()))
         .await
-        .unwrap_or(false);
-    let record = match (ok, record) {
-        (true, Some(r)) => r,
-        (_, r) => {
-            state.throttle().failed(login, caller.ip, Instant::now());
-            let mut ev = event(&caller, SecurityAction::SignInFailed, login);
-            ev.user = r.map(|r| r.user);
-            let _ = dir.record(ev).await;
-            return login_page(
+    {
+        Ok(ok) => ok,
+        Err(_busy) => {
+            // Not tried: the attempt is given back.
+            state.throttle().cancel(login, caller.ip);
+            let mut resp = login_page(
                 &caller,
-                StatusCode::UNAUTHORIZED,
+                StatusCode::SERVICE_UNAVAILABLE,
                 login,
                 &next,
-                Some(t(lang, "login.failed").to_string()),
+                Some(t(lang, "login.busy").to_string()),
             );
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+            return resp;
         }
     };
-    let memberships = match dir.member_of(record.user).await {
-        Ok(Some((_, ms))) => ms,
-        Ok(None) => vec![],
-        Err(e) => {
-            tracing::error!(error = %e, "sign-in memberships");
-            return super::error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
+    // The organization to act for: the first where the user holds a role (choosing among
+    // several comes with the organization switcher). None is a failure like a wrong
+    // password, answered alike.
+    let mut found = None;
+    if let (true, Some(r)) = (ok, &record) {
+        match dir.member_of(r.user).await {
+            Ok(Some((_, ms))) => {
+                found = ms
+                    .iter()
+                    .find(|m| !m.roles.is_empty())
+                    .map(|m| (r.clone(), m.org));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                state.throttle().cancel(login, caller.ip);
+                tracing::error!(error = %e, "sign-in memberships");
+                return super::error_page(
+                    &caller,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "error.internal",
+                );
+            }
         }
-    };
-    // The first organization where the user holds a role; choosing among several comes
-    // with the organization switcher.
-    let Some(org) = memberships
-        .iter()
-        .find(|m| !m.roles.is_empty())
-        .map(|m| m.org)
-    else {
+    }
+    let Some((record, org)) = found else {
+        let mut ev = event(&caller, SecurityAction::SignInFailed, login);
+        ev.user = record.map(|r| r.user);
+        let _ = dir.record(ev).await;
         return login_page(
             &caller,
-            StatusCode::FORBIDDEN,
+            StatusCode::UNAUTHORIZED,
             login,
             &next,
-            Some(t(lang, "login.no_org").to_string()),
+            Some(t(lang, "login.failed").to_string()),
         );
     };
-    state.throttle().succeeded(login);
+    state.throttle().succeeded(login, caller.ip);
     // Session fixation: whatever id the browser brought is dropped; a new one is issued.
     if let Via::Session { id } = &caller.via {
         state.sessions().remove(id);

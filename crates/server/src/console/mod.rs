@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/complaints", get(complaints::list))
         .route("/complaints/{id}", get(complaints::show))
         .route("/complaints/{id}/decisions", post(complaints::act))
+        .route("/complaints/{id}/contact", post(complaints::contact))
         .route(
             "/complaints/{id}/attachments/{n}",
             get(complaints::attachment),

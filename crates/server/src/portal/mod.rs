@@ -3,7 +3,9 @@
 //!
 //! - `GET /portal`: the form. `POST /portal/submit`: `multipart/form-data`, at most
 //!   [`MAX_FILE`] per attachment and [`MAX_TOTAL`] per request, file names sanitized
-//!   (the last path component only), rate limited per client address.
+//!   (the last path component only). Limited per client address **before a byte of the
+//!   body is read**: 5 attempts per 10 minutes and 64 MiB per day (the declared
+//!   `Content-Length`, else the route's maximum, is taken from the day's budget).
 //! - `GET /portal/track`, `POST /portal/track`: the status of one tracking number (posted,
 //!   so the number stays out of URLs and logs), rate limited per address.
 //!
@@ -43,13 +45,16 @@ pub const MAX_FILE: usize = 2 * 1024 * 1024;
 /// Largest submission (all parts), in bytes.
 pub const MAX_TOTAL: usize = 8 * 1024 * 1024;
 
+/// Largest body of a submission: the parts and their headers.
+const MAX_BODY: usize = MAX_TOTAL + 64 * 1024;
+
 /// The portal's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/portal", get(form_page))
         .route(
             "/portal/submit",
-            axum::routing::post(submit).layer(DefaultBodyLimit::max(MAX_TOTAL + 64 * 1024)),
+            axum::routing::post(submit).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/portal/track", get(track_page).post(track))
 }
@@ -192,17 +197,63 @@ fn field_message(lang: Lang, e: &ApiError) -> String {
     }
 }
 
-async fn submit(State(state): State<AppState>, caller: Caller, multipart: Multipart) -> Response {
+/// The per-address limits, before anything of the body is read: one attempt, and the
+/// bytes it declares (else the most it may send) from the day's budget.
+fn admit(
+    state: &AppState,
+    caller: &Caller,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ApiError> {
+    let now = Instant::now();
+    let limits = state.portal();
+    limits
+        .submit
+        .check(caller.ip, now)
+        .map_err(ApiError::rate_limited)?;
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(MAX_BODY as u64, |n| n.min(MAX_BODY as u64));
+    limits
+        .submit_bytes
+        .take(caller.ip, declared, now)
+        .map_err(ApiError::rate_limited)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+    multipart: Multipart,
+) -> Response {
     let mut filled = Filled::default();
-    match receive(&state, &caller, multipart, &mut filled).await {
-        Ok(c) => submitted_page(&caller, &c),
+    let received = match admit(&state, &caller, &headers) {
+        Ok(()) => receive(&state, &caller, multipart, &mut filled).await,
+        Err(e) => Err(e),
+    };
+    match received {
+        Ok((c, number)) => submitted_page(&caller, &c, &number),
         Err(e) => {
             let status = e.code.status();
             if e.code == ErrorCode::CsrfMismatch {
                 return e.into_response();
             }
             let msg = field_message(caller.lang, &e);
-            let mut resp = render_form(&state, &caller, status, &filled, Some(msg)).await;
+            let mut resp = if e.code == ErrorCode::RateLimited {
+                // Nothing was read: a short page, no database round trip for a flood.
+                let lang = caller.lang;
+                let body = html! {
+                    h1 { (t(lang, "portal.title")) }
+                    div.error role="alert" { (msg) }
+                    p { a href="/portal" { (t(lang, "portal.nav.submit")) } }
+                };
+                let mut r = portal_page(&caller, t(lang, "portal.title"), body);
+                *r.status_mut() = status;
+                r
+            } else {
+                render_form(&state, &caller, status, &filled, Some(msg)).await
+            };
             if let Some(s) = e.retry_after {
                 if let Ok(v) = axum::http::HeaderValue::from_str(&s.to_string()) {
                     resp.headers_mut()
@@ -236,13 +287,14 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-/// Reads the multipart body, checks it and stores the complaint.
+/// Reads the multipart body, checks it and stores the complaint; answers it with the
+/// tracking number (shown to the submitter now and never again: only its digest is kept).
 async fn receive(
     state: &AppState,
     caller: &Caller,
     mut mp: Multipart,
     filled: &mut Filled,
-) -> Result<Complaint, ApiError> {
+) -> Result<(Complaint, String), ApiError> {
     // The CSRF token must come first, before anything else is read.
     let first = mp.next_field().await.map_err(multipart_error)?;
     let token = match first {
@@ -315,9 +367,6 @@ async fn receive(
             _ => {}
         }
     }
-    if let Err(wait) = state.portal().submit.check(caller.ip, Instant::now()) {
-        return Err(ApiError::rate_limited(wait));
-    }
     let sub = Submission {
         kind: filled.kind.clone(),
         text: filled.text.clone(),
@@ -334,26 +383,27 @@ async fn receive(
         uuid::Uuid::parse_str(&caller.request_id).unwrap_or_else(|_| uuid::Uuid::now_v7());
     let ctx = Context::new_v7(RequestId(request), Utc::now(), 4);
     let (attachments, blobs): (Vec<Attachment>, Vec<BlobInput>) = files.into_iter().unzip();
+    let number = complaint::tracking_number(random);
     let change = complaint::submit(
         &sub,
         attachments,
-        complaint::tracking_number(random),
+        number.clone(),
         &orgs,
         rules,
         &*state.calendar().await?,
         &ctx,
     )
     .map_err(crate::api::complaints::domain_error)?;
-    Ok(store.submit_complaint(change, &blobs).await?.value)
+    Ok((store.submit_complaint(change, &blobs).await?.value, number))
 }
 
-fn submitted_page(caller: &Caller, c: &Complaint) -> Response {
+fn submitted_page(caller: &Caller, c: &Complaint, number: &str) -> Response {
     let lang = caller.lang;
     let body = html! {
         div.card.receipt {
             h1 { (t(lang, "portal.received")) }
             p { (t(lang, "portal.keep_number")) }
-            p.tracking #tracking-number { (c.tracking_number) }
+            p.tracking #tracking-number { (number) }
             dl.facts {
                 dt { (t(lang, "portal.kind")) } dd { (kind_label(lang, c.kind)) }
                 dt { (t(lang, "portal.submitted_at")) } dd { (local_time(c.submitted_at)) }
@@ -452,7 +502,7 @@ async fn track(
         div.card.status #status {
             h2 { (t(lang, "portal.status")) ": " span.badge #state { (state_label(lang, c.state)) } }
             dl.facts {
-                dt { (t(lang, "portal.tracking_number")) } dd { (c.tracking_number) }
+                dt { (t(lang, "portal.tracking_number")) } dd { (number) }
                 dt { (t(lang, "portal.kind")) } dd { (kind_label(lang, c.kind)) }
                 dt { (t(lang, "portal.submitted_at")) } dd { (local_time(c.submitted_at)) }
                 dt { (t(lang, "portal.handler")) } dd { (handler) }

@@ -4,6 +4,11 @@
 //! Roles are read from the directory on every request, so a removed membership takes
 //! effect at once. A request with an `Authorization` header is judged by that header alone
 //! (a bad token is a 401, never a fallback to the cookie).
+//!
+//! API tokens are for the API: outside `/api/` (the console's pages, attachments, the
+//! portal) a bearer token is refused with 401, whatever its scopes. The console's pages
+//! check who may read what, not which token scope a route needs; a token scoped to push
+//! listings must not read case files and complainants' contacts through them.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -14,7 +19,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use crate::auth::secret::new_secret;
 use crate::auth::token::{lookup_digest, TokenScope};
 use crate::directory::{DirectoryError, OrgMembership};
 use crate::error::{ApiError, ErrorCode};
@@ -109,21 +113,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 }
 
 fn client_ip(state: &AppState, req: &Request) -> IpAddr {
-    if state.config().trust_forwarded_for {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    req.extensions()
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    crate::web::client::client_ip(peer, forwarded, &state.config().trusted_proxies)
 }
 
 fn request_id(headers: &HeaderMap) -> String {
@@ -190,6 +190,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             path: path.clone(),
         };
         if let Some(auth) = headers.get(header::AUTHORIZATION) {
+            if !api {
+                return Err(ApiError::with_message(
+                    ErrorCode::Unauthenticated,
+                    "API tokens are accepted under /api/ only; sign in to use the console",
+                ));
+            }
             let presented = auth
                 .to_str()
                 .ok()
@@ -254,11 +260,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 secure,
             ));
         }
+        // Only a token this server signed counts; any other value is as no cookie.
+        let key = state.presession_key();
         let csrf = match cookies::get(&headers, cookies::csrf_name(secure)) {
-            Some(v) if v.len() == 43 => v.to_string(),
+            Some(v) if key.verify(v) => v.to_string(),
             _ if api => String::new(),
             _ => {
-                let v = new_secret().map_err(|e| ApiError::internal(&e))?;
+                let v = key.issue().map_err(|e| ApiError::internal(&e))?;
                 set_cookies.push(cookies::set(cookies::csrf_name(secure), &v, None, secure));
                 v
             }

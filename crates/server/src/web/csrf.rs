@@ -4,9 +4,16 @@
 //! token — in the `x-csrf-token` header (htmx sends it from the page's `hx-headers`) or in
 //! the `_csrf` field of a url-encoded form — unless it is authenticated by a bearer token
 //! (no ambient credential a third-party page could borrow). Signed-in callers carry their
-//! session's synchronizer token; callers not signed in (the login form) carry the value of
-//! their pre-session cookie (double submit). On top of that, every cookie is
+//! session's synchronizer token; callers not signed in (the login form, the portal) carry
+//! the value of their pre-session cookie (double submit). On top of that, every cookie is
 //! SameSite=Strict.
+//!
+//! A double-submit cookie alone proves little: whoever can plant a cookie (a sibling
+//! subdomain, a man in the middle of plain HTTP) or simply sends one of their choosing
+//! with a matching field passes. So the pre-session token is **signed** by the server
+//! ([`crate::auth::presession::PresessionKey`]: a random nonce and its HMAC-SHA-256 under
+//! a key the server draws at start), and a cookie the server did not make is treated as no
+//! cookie at all.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};

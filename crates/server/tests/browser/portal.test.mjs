@@ -1,8 +1,9 @@
 // Browser tests of the public portal, the complaints pages, the board and the dashboard:
 // a member of the public submits a report with an attachment and tracks it by number; the
-// Hangzhou officer finds it (the public's markup shown as text) and accepts it; the
-// public then reads the new status; the coordination office's board and the dashboard
-// render within a 1366x768 screen. Same environment as console.test.mjs (run.sh).
+// Hangzhou officer finds it (the public's markup shown as text, the contact masked until
+// shown, and the showing recorded) and accepts it; the public then reads the new status;
+// the coordination office's board and the dashboard render within a 1366x768 screen. Same
+// environment as console.test.mjs (run.sh).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,7 @@ test('the public submits a report with an attachment and tracks it by number', a
   await page.fill('#respondent', '潮鞋店');
   await page.fill('#text', TEXT);
   await page.fill('#links', 'https://plata.example.com/item/1');
+  await page.fill('#contact', '王女士 13912345678');
   await page.setInputFiles('#attachments', {
     name: '../../截图.png',
     mimeType: 'image/png',
@@ -69,8 +71,17 @@ test('the Hangzhou officer reads the report as text, accepts it, and the public 
   const { context, page, errors } = await newPage();
   await signIn(page, 'hz.officer');
   await page.click('header.top nav a[href="/complaints"]');
-  await page.click(`text=${tracking}`);
+  // The list shows neither the tracking number nor the contact.
+  const list = await page.textContent('#complaint-list');
+  assert.ok(!list.includes(tracking) && !list.includes('13912345678'), list);
+  await page.click('#complaint-list a:has-text("该店铺销售假冒")');
   assert.equal(await page.textContent('#complaint-text'), TEXT, 'markup shown as text');
+  assert.ok(!(await page.textContent('main')).includes(tracking), 'no tracking number');
+  // The contact is masked until the officer shows it; showing it is recorded.
+  assert.equal((await page.textContent('#contact')).trim().split(/\s/)[0], '王***5678');
+  await Promise.all([page.waitForNavigation(), page.click('#show-contact')]);
+  assert.match(await page.textContent('#contact'), /王女士 13912345678/);
+  assert.match(await page.textContent('#trail'), /complaint\.read_contact/);
   assert.equal(await page.locator('#complaint-text img').count(), 0);
   assert.match(await page.textContent('main'), /截图\.png/);
   await fitsWidth(page);

@@ -11,6 +11,7 @@ use super::*;
 
 contract!(
     complaints_submit_accept_and_scope,
+    reads_of_contacts_are_recorded,
     account_events_record_permission_changes,
     board_counts_stay_in_scope,
 );
@@ -51,6 +52,30 @@ async fn submit(s: &Store, region: &str, n: u8, blob: &[u8]) -> complaint::Compl
     s.submit_complaint(change, &[b]).await.unwrap().value
 }
 
+/// A read of a contact is one audit event on the complaint, in the trail and the evidence
+/// log, and changes nothing.
+async fn reads_of_contacts_are_recorded(s: &Store) {
+    seed(s).await;
+    let c = submit(s, "330106", 3, b"x").await;
+    let size = s.log_size().await.unwrap();
+    let read = complaint::read_contact(&c, A, HZ, &ctx(day(2024, 9, 30), 300)).unwrap();
+    let seq = s.record_read(read).await.unwrap();
+    let trail = s.object_trail(ObjectType::Complaint, c.id.0).await.unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.seq, last.event.action.as_str()),
+        (seq, "complaint.read_contact")
+    );
+    assert_eq!(last.event.actor, A);
+    assert!(last.event.changed.is_empty());
+    assert_eq!(s.log_size().await.unwrap(), size + 1, "in the evidence log");
+    assert_eq!(
+        s.complaint(c.id).await.unwrap().unwrap(),
+        c,
+        "nothing changed"
+    );
+}
+
 async fn complaints_submit_accept_and_scope(s: &Store) {
     seed(s).await;
     let c = submit(s, "330106", 1, b"\x89PNG fake").await;
@@ -60,12 +85,23 @@ async fn complaints_submit_accept_and_scope(s: &Store) {
     let c2 = submit(s, "330203", 2, b"\x89PNG fake").await;
     assert_eq!(c2.handler, NB);
 
+    // Found by the number the submitter holds, kept only as its digest.
+    let number = complaint::tracking_number([1; 10]);
     let found = s
-        .complaint_by_tracking(&c.tracking_number)
+        .complaint_by_tracking(&number.to_lowercase())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found, c);
+    assert_eq!(
+        Some(c.tracking_digest.clone()),
+        complaint::tracking_digest(&number)
+    );
+    assert!(s
+        .complaint_by_tracking("not a number")
+        .await
+        .unwrap()
+        .is_none());
     assert!(s
         .complaint_by_tracking("0000-0000-0000-0000")
         .await
@@ -201,27 +237,204 @@ async fn board_counts_stay_in_scope(s: &Store) {
         .unwrap();
     assert_eq!(zj, vec![("registered".to_string(), 2)]);
 
-    let since = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
-    let t = s.lead_tallies(&Scope::Org(HZ), since, 100).await.unwrap();
-    assert_eq!(t.len(), 3);
-    assert!(t.iter().all(|x| x.source == "scan"));
+    // Counted in SQL by period: the leads arrived on 2024-09-02 01:00 UTC.
+    let day = |d| Utc.with_ymd_and_hms(2024, 9, d, 0, 0, 0).unwrap();
+    let bounds = [day(1), day(2), day(3), day(4)];
+    let t = s.lead_counts(&Scope::Org(HZ), &bounds, 100).await.unwrap();
+    assert_eq!(
+        t,
+        vec![LeadCount {
+            period: 1,
+            source: "scan".into(),
+            reasons: None,
+            count: 3
+        }]
+    );
     let region = s
-        .lead_tallies(
+        .lead_counts(
             &Scope::Region(RegionCode::parse("330000").unwrap()),
-            since,
+            &bounds,
             100,
         )
         .await
         .unwrap();
-    assert_eq!(region.len(), 4, "Hangzhou's three and Ningbo's one");
+    assert_eq!(
+        region
+            .iter()
+            .map(|c| (c.period, c.count))
+            .collect::<Vec<_>>(),
+        [(1, 4)],
+        "Hangzhou's three and Ningbo's one"
+    );
     assert!(s
-        .lead_tallies(
+        .lead_counts(
             &Scope::Region(RegionCode::parse("320000").unwrap()),
-            since,
+            &bounds,
             100
         )
         .await
         .unwrap()
         .is_empty());
+    // Outside the bounds nothing is counted; bounds must ascend.
+    assert!(s
+        .lead_counts(&Scope::Org(HZ), &[day(3), day(4)], 100)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .lead_counts(&Scope::Org(HZ), &[day(3), day(1)], 100)
+        .await
+        .is_err());
+    // The registered cases' running deadlines are overdue long after they were due.
+    let overdue = s
+        .overdue_by_org(
+            &Scope::Org(HZ),
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].0, HZ);
+    assert!(overdue[0].1 >= 2, "{overdue:?}");
+    let zj_overdue = s
+        .overdue_by_org(
+            &Scope::Region(RegionCode::parse("330000").unwrap()),
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(zj_overdue, overdue);
+    assert!(s
+        .overdue_by_org(
+            &Scope::Org(HZ),
+            NaiveDate::from_ymd_opt(2024, 9, 2).unwrap()
+        )
+        .await
+        .unwrap()
+        .is_empty());
     assert!(s.supervision_orders(OFFICE).await.unwrap().is_empty());
+}
+
+/// Migration v10 on a database that holds complaints with tracking numbers in clear: each
+/// becomes its digest (found by the number as before), the number is gone from the table,
+/// and the lead made from an accepted one is re-keyed on the digest.
+async fn migration_v10_hashes_stored_tracking_numbers(s: &Store) {
+    s.pool.migrate_until(9).await.unwrap();
+    seed(s).await;
+    let number = complaint::tracking_number([9; 10]);
+    let orgs = s.organizations().await.unwrap();
+    let c = complaint::submit(
+        &submission("330106"),
+        vec![],
+        number.clone(),
+        &orgs,
+        RuleSet::defaults().unwrap(),
+        Calendar::china(),
+        &ctx(day(2024, 9, 27), 400),
+    )
+    .unwrap()
+    .new_value()
+    .clone();
+    // The lead as made before v10: keyed by the number itself.
+    let acc = complaint::accept(&c, A, HZ, &ctx(day(2024, 9, 30), 401)).unwrap();
+    let (_, mut lead) = acc.new_value().clone();
+    let old_key =
+        wangjian_domain::lead::LeadDedupKey::new(LeadSource::Report, None, None, Some(&number))
+            .unwrap();
+    lead.dedup_key = old_key.clone();
+    let lead_event = acc.events()[1].clone();
+    s.intake_lead(Change::new(
+        lead.clone(),
+        Events::new(vec![lead_event]).unwrap(),
+    ))
+    .await
+    .unwrap();
+    let mut tx = s.pool.begin_write().await.unwrap();
+    tx.exec(
+        "INSERT INTO complaints (id, tracking_number, kind, text, links, contact, respondent, \
+         region, handler, submitted_at, accept_due, attachments, state, decided_by, \
+         decided_at, refusal_reason, outcome, lead, version) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, NULL, NULL, NULL, NULL, $14, 2)",
+        vec![
+            crate::value::Val::from(c.id.0),
+            crate::value::Val::from(number.as_str()),
+            crate::value::Val::from("report"),
+            crate::value::Val::from(c.text.as_str()),
+            crate::value::Val::Json(Some(serde_json::json!(c.links))),
+            crate::value::Val::from("张三 13800138000"),
+            crate::value::Val::from(c.respondent.as_str()),
+            crate::value::Val::from("330106"),
+            crate::value::Val::from(HZ.0),
+            crate::value::Val::from(c.submitted_at),
+            crate::value::Val::from(c.accept_due),
+            crate::value::Val::Json(Some(serde_json::json!([]))),
+            crate::value::Val::from("accepted"),
+            crate::value::Val::from(lead.id.0),
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(s.migrate().await.unwrap(), vec![10]);
+    let found = s.complaint_by_tracking(&number).await.unwrap().unwrap();
+    assert_eq!(found.id, c.id);
+    assert_eq!(
+        Some(found.tracking_digest.clone()),
+        complaint::tracking_digest(&number)
+    );
+    assert_eq!(found.contact, "张三 13800138000");
+    assert_eq!(found.lead, Some(lead.id));
+    assert!(
+        s.pool
+            .fetch("SELECT tracking_number FROM complaints", vec![])
+            .await
+            .is_err(),
+        "the number is gone"
+    );
+    let rekeyed = s.lead(lead.id).await.unwrap().unwrap();
+    assert_eq!(
+        rekeyed.dedup_key,
+        wangjian_domain::lead::LeadDedupKey::new(
+            LeadSource::Report,
+            None,
+            None,
+            Some(&found.tracking_digest)
+        )
+        .unwrap()
+    );
+    let dump = serde_json::to_string(&rekeyed).unwrap();
+    assert!(!dump.contains(&number));
+    // Unique on the digest: the same number cannot be stored twice.
+    let again = complaint::submit(
+        &submission("330106"),
+        vec![],
+        number,
+        &orgs,
+        RuleSet::defaults().unwrap(),
+        Calendar::china(),
+        &ctx(day(2024, 9, 28), 402),
+    )
+    .unwrap();
+    assert!(s.submit_complaint(again, &[]).await.is_err());
+}
+
+mod migration_v10 {
+    use crate::tests::TestDb;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let db = TestDb::sqlite_migrated(false).await;
+        super::migration_v10_hashes_stored_tracking_numbers(&db.store).await;
+        db.finish().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(db) = TestDb::postgres_migrated(false).await else {
+            return;
+        };
+        super::migration_v10_hashes_stored_tracking_numbers(&db.store).await;
+        db.finish().await;
+    }
 }
