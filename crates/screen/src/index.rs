@@ -1,0 +1,653 @@
+//! The list, indexed for the first stage: exact identifiers in one sorted table of
+//! hashes, and the names' cores in an inverted index of character bigrams.
+//!
+//! Retrieval for one candidate name: its core's bigrams (a one-character core is its own
+//! key), each weighted by an inverse document frequency `ln(1 + N / df)`, rarest first;
+//! the postings of each are added up per listed name, skipping bigrams so common that
+//! they say little (more than [`MAX_POSTINGS_SHARE`] of all names, e.g. 科技 in a list of
+//! tech firms) once a rarer one has been read. Names reaching at least [`MIN_SHARE`] of
+//! the candidate's total weight are ranked and the best [`crate::Options::retrieve`] go to
+//! the scorer, with every entry that shares an identifier.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::FixedState;
+use rayon::prelude::*;
+
+use crate::ident::{Ident, IdentKind};
+use crate::name::analyze_name;
+use crate::record::{NameVia, Record};
+use crate::score::{
+    name_score, Conflict, Decision, Evidence, IdentEvidence, Match, NameEvidence, NameScore,
+    Options, Prepared, RelatedAs, Relation, Screening, SetAside,
+};
+
+/// A bigram read last when more than this share of the names carry it.
+pub const MAX_POSTINGS_SHARE: f64 = 0.02;
+/// Share of a candidate name's bigram weight a listed name must reach to be scored.
+pub const MIN_SHARE: f32 = 0.2;
+
+/// Why a record cannot be a list entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// No `id`.
+    #[error("a list entry needs an \"id\"")]
+    MissingId,
+    /// Neither a name nor an identifier.
+    #[error("entry {0:?} has no name and no identifier to match on")]
+    Blank(String),
+}
+
+struct Entry {
+    id: Box<str>,
+    /// Index of its first name in `Index::names`; its names run to the next entry's.
+    first_name: u32,
+    idents: Box<[Ident]>,
+}
+
+struct NameRec {
+    entry: u32,
+    via: NameVia,
+    raw: Box<str>,
+    prep: Prepared,
+}
+
+/// Collects list entries, merging those with the same id, then builds the [`Index`].
+#[derive(Default)]
+pub struct IndexBuilder {
+    records: Vec<Record>,
+    by_id: HashMap<String, usize>,
+    merged: usize,
+}
+
+impl IndexBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one entry. An entry whose id was seen before is merged into the first (its
+    /// name becomes an alias, its identifiers are added): a list may name one subject on
+    /// several lines, one per decision.
+    pub fn add(&mut self, entry: Record) -> Result<(), EntryError> {
+        let Some(id) = entry.id.clone() else {
+            return Err(EntryError::MissingId);
+        };
+        if entry.is_blank() {
+            return Err(EntryError::Blank(id));
+        }
+        match self.by_id.get(&id) {
+            Some(&i) => {
+                self.merged += 1;
+                let into = &mut self.records[i];
+                match (&into.name, entry.name) {
+                    (None, n) => into.name = n,
+                    (Some(a), Some(b)) if *a != b => into.aliases.push(b),
+                    _ => {}
+                }
+                into.aliases.extend(entry.aliases);
+                into.former_names.extend(entry.former_names);
+                into.uscc.extend(entry.uscc);
+                into.citizen_id.extend(entry.citizen_id);
+                into.phone.extend(entry.phone);
+                into.shop_id.extend(entry.shop_id);
+                into.domain.extend(entry.domain);
+            }
+            None => {
+                self.by_id.insert(id, self.records.len());
+                self.records.push(entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// Entries so far (after merging).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when no entry was added.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Builds the index, analyzing names on all cores (rayon).
+    pub fn build(self) -> Index {
+        let merged = self.merged;
+        let analyzed: Vec<(Box<str>, Vec<(NameVia, Box<str>, Prepared)>, Box<[Ident]>)> = self
+            .records
+            .into_par_iter()
+            .map(|r| {
+                let names = prepare_names(&r);
+                let idents = r.idents().into_boxed_slice();
+                (r.id.unwrap_or_default().into_boxed_str(), names, idents)
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(analyzed.len());
+        let mut names = Vec::with_capacity(analyzed.len());
+        for (i, (id, ns, idents)) in analyzed.into_iter().enumerate() {
+            entries.push(Entry {
+                id,
+                first_name: names.len() as u32,
+                idents,
+            });
+            for (via, raw, prep) in ns {
+                names.push(NameRec {
+                    entry: i as u32,
+                    via,
+                    raw,
+                    prep,
+                });
+            }
+        }
+
+        let mut pairs: Vec<(u64, u32)> = names
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, n)| {
+                bigrams(&n.prep.core)
+                    .into_iter()
+                    .map(move |k| (k, i as u32))
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        let mut postings = Vec::with_capacity(pairs.len());
+        let mut slots: HashMap<u64, (u32, u32), FixedState> =
+            HashMap::with_hasher(FixedState::default());
+        let mut start = 0usize;
+        while start < pairs.len() {
+            let key = pairs[start].0;
+            let mut end = start;
+            while end < pairs.len() && pairs[end].0 == key {
+                postings.push(pairs[end].1);
+                end += 1;
+            }
+            slots.insert(key, (start as u32, end as u32));
+            start = end;
+        }
+        drop(pairs);
+
+        let mut idents: Vec<(u64, u32)> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                e.idents
+                    .iter()
+                    .map(move |id| (ident_hash(id.kind, &id.value), i as u32))
+            })
+            .collect();
+        idents.par_sort_unstable();
+        idents.dedup();
+
+        Index {
+            entries,
+            names,
+            slots,
+            postings,
+            idents,
+            merged,
+        }
+    }
+}
+
+/// A candidate's or an entry's names, analyzed, with former names found in brackets.
+fn prepare_names(r: &Record) -> Vec<(NameVia, Box<str>, Prepared)> {
+    let mut out = Vec::new();
+    for (via, raw) in r.names() {
+        let parts = analyze_name(raw);
+        for former in &parts.former_names {
+            let p = analyze_name(former);
+            out.push((
+                NameVia::FormerName,
+                former.clone().into_boxed_str(),
+                Prepared::of(&p),
+            ));
+        }
+        out.push((via, raw.into(), Prepared::of(&parts)));
+    }
+    out
+}
+
+fn ident_hash(kind: IdentKind, value: &str) -> u64 {
+    let mut h = FixedState::default().build_hasher();
+    kind.tag().hash(&mut h);
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The distinct bigram keys of a core: two characters packed in 42 bits; a one-character
+/// core is its own key.
+fn bigrams(core: &[char]) -> Vec<u64> {
+    let mut keys: Vec<u64> = match core {
+        [] => Vec::new(),
+        [c] => vec![u64::from(*c as u32) << 21],
+        _ => core
+            .windows(2)
+            .map(|w| (u64::from(w[0] as u32) << 21) | u64::from(w[1] as u32))
+            .collect(),
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A screening list (a blacklist, a published export), indexed. Built once by
+/// [`Index::build`] or an [`IndexBuilder`] from any iterator of entries — a file, a
+/// store's rows — and shared by any number of threads.
+pub struct Index {
+    entries: Vec<Entry>,
+    names: Vec<NameRec>,
+    slots: HashMap<u64, (u32, u32), FixedState>,
+    postings: Vec<u32>,
+    idents: Vec<(u64, u32)>,
+    merged: usize,
+}
+
+/// Per-thread scratch of the retrieval: a score per listed name, and the names touched.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Counts describing an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Entries (distinct ids).
+    pub entries: usize,
+    /// Lines merged into an entry with the same id.
+    pub merged: usize,
+    /// Names, aliases and former names indexed.
+    pub names: usize,
+    /// Distinct bigrams.
+    pub bigrams: usize,
+    /// Identifiers.
+    pub idents: usize,
+}
+
+impl Index {
+    /// Builds an index from entries; the first entry without an id or without anything
+    /// to match on is an error (use an [`IndexBuilder`] to skip such entries instead).
+    pub fn build(entries: impl IntoIterator<Item = Record>) -> Result<Index, EntryError> {
+        let mut b = IndexBuilder::new();
+        for e in entries {
+            b.add(e)?;
+        }
+        Ok(b.build())
+    }
+
+    /// Counts of what the index holds.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entries: self.entries.len(),
+            merged: self.merged,
+            names: self.names.len(),
+            bigrams: self.slots.len(),
+            idents: self.idents.len(),
+        }
+    }
+
+    fn entry_names(&self, e: u32) -> std::ops::Range<usize> {
+        let start = self.entries[e as usize].first_name as usize;
+        let end = self
+            .entries
+            .get(e as usize + 1)
+            .map_or(self.names.len(), |n| n.first_name as usize);
+        start..end
+    }
+
+    fn entries_with(&self, kind: IdentKind, value: &str, out: &mut Vec<u32>) {
+        let h = ident_hash(kind, value);
+        let from = self.idents.partition_point(|p| p.0 < h);
+        for &(k, e) in &self.idents[from..] {
+            if k != h {
+                break;
+            }
+            // A hash collision would pair different values: check the value itself.
+            if self.entries[e as usize]
+                .idents
+                .iter()
+                .any(|i| i.kind == kind && i.value == value)
+            {
+                out.push(e);
+            }
+        }
+    }
+
+    /// Listed names whose cores share enough bigrams with `core`, best first.
+    fn retrieve(&self, core: &[char], limit: usize, out: &mut Vec<u32>) {
+        let keys = bigrams(core);
+        if keys.is_empty() || self.names.is_empty() {
+            return;
+        }
+        let n = self.names.len() as f64;
+        let mut lists: Vec<(&[u32], f32)> = keys
+            .iter()
+            .filter_map(|k| {
+                let &(s, e) = self.slots.get(k)?;
+                let list = &self.postings[s as usize..e as usize];
+                Some((list, (1.0 + n / list.len() as f64).ln() as f32))
+            })
+            .collect();
+        // The candidate's bigrams absent from the list count in its total weight too.
+        let absent = (keys.len() - lists.len()) as f32 * (1.0 + n).ln() as f32;
+        let total: f32 = lists.iter().map(|l| l.1).sum::<f32>() + absent;
+        if lists.is_empty() {
+            return;
+        }
+        lists.sort_by_key(|l| l.0.len());
+        let cap = ((n * MAX_POSTINGS_SHARE) as usize).max(1000);
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let Scratch { acc, touched } = &mut *s;
+            if acc.len() < self.names.len() {
+                acc.resize(self.names.len(), 0.0);
+            }
+            for (i, (list, idf)) in lists.iter().enumerate() {
+                if i > 0 && list.len() > cap {
+                    break;
+                }
+                for &name in *list {
+                    let a = &mut acc[name as usize];
+                    if *a == 0.0 {
+                        touched.push(name);
+                    }
+                    *a += idf;
+                }
+            }
+            let floor = total * MIN_SHARE;
+            let mut ranked: Vec<(f32, u32)> = touched
+                .iter()
+                .map(|&t| (acc[t as usize], t))
+                .filter(|(a, _)| *a >= floor)
+                .collect();
+            for &t in touched.iter() {
+                acc[t as usize] = 0.0;
+            }
+            touched.clear();
+            if ranked.len() > limit {
+                ranked.select_nth_unstable_by(limit, |a, b| b.0.total_cmp(&a.0));
+                ranked.truncate(limit);
+            }
+            out.extend(ranked.into_iter().map(|(_, t)| t));
+        });
+    }
+
+    /// Screens one candidate: every listed subject that matches, best first (see the
+    /// crate documentation for the scoring).
+    pub fn screen(&self, candidate: &Record, options: &Options) -> Screening {
+        let cand_names = prepare_names(candidate);
+        let cand_idents = candidate.idents();
+        let mut pool: Vec<u32> = Vec::new();
+        for id in &cand_idents {
+            self.entries_with(id.kind, &id.value, &mut pool);
+            if id.kind == IdentKind::Domain {
+                let mut rest = id.value.as_str();
+                while let Some(i) = rest.find('.') {
+                    rest = &rest[i + 1..];
+                    if !rest.contains('.') {
+                        break;
+                    }
+                    self.entries_with(IdentKind::Domain, rest, &mut pool);
+                }
+            }
+        }
+        let mut names = Vec::new();
+        for (_, _, prep) in &cand_names {
+            self.retrieve(&prep.core, options.retrieve, &mut names);
+        }
+        pool.extend(names.iter().map(|&n| self.names[n as usize].entry));
+        pool.sort_unstable();
+        pool.dedup();
+
+        let candidate_id = candidate.id.as_deref();
+        let mut matches: Vec<Match> = pool
+            .into_iter()
+            .filter(|&e| {
+                !options
+                    .exclusions
+                    .is_excluded(candidate_id, &self.entries[e as usize].id)
+            })
+            .filter_map(|e| self.score_entry(e, &cand_names, &cand_idents, options))
+            .collect();
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        matches.truncate(options.limit);
+        Screening {
+            candidate_id: candidate.id.clone(),
+            matches,
+        }
+    }
+
+    fn score_entry(
+        &self,
+        e: u32,
+        cand_names: &[(NameVia, Box<str>, Prepared)],
+        cand_idents: &[Ident],
+        options: &Options,
+    ) -> Option<Match> {
+        let w = &options.weights;
+        let entry = &self.entries[e as usize];
+        let mut evidence: Vec<Evidence> = Vec::new();
+        let mut keep = 1.0f64; // Π(1 − wᵢ)
+        let mut same_by_ident = false;
+        for c in cand_idents {
+            for l in entry.idents.iter().filter(|l| l.kind == c.kind) {
+                let how = if l.value == c.value {
+                    "exact"
+                } else if c.kind == IdentKind::Domain
+                    && c.value.len() > l.value.len()
+                    && c.value.ends_with(l.value.as_str())
+                    && c.value.as_bytes()[c.value.len() - l.value.len() - 1] == b'.'
+                {
+                    "subdomain"
+                } else {
+                    continue;
+                };
+                let valid = c.valid && l.valid;
+                let mut weight = if how == "exact" {
+                    w.ident(c.kind)
+                } else {
+                    w.subdomain
+                };
+                if !valid {
+                    weight *= w.invalid_ident;
+                }
+                if how == "exact" && c.kind != IdentKind::Phone {
+                    same_by_ident = true;
+                }
+                keep *= 1.0 - weight;
+                evidence.push(Evidence::Ident(IdentEvidence {
+                    field: c.kind,
+                    how,
+                    valid,
+                    weight,
+                }));
+            }
+        }
+
+        // The best pair of names.
+        let mut best: Option<(NameScore, usize, usize)> = None;
+        for (ci, (_, _, cp)) in cand_names.iter().enumerate() {
+            for ni in self.entry_names(e) {
+                let Some(s) = name_score(cp, &self.names[ni].prep, w) else {
+                    continue;
+                };
+                let better = best.as_ref().is_none_or(|(b, ..)| {
+                    (s.weight, s.relation.is_none()) > (b.weight, b.relation.is_none())
+                });
+                if better {
+                    best = Some((s, ci, ni));
+                }
+            }
+        }
+        let name_relation = best.as_ref().and_then(|b| b.0.relation);
+        let subdomain_only = !same_by_ident
+            && evidence
+                .iter()
+                .any(|ev| matches!(ev, Evidence::Ident(i) if i.how == "subdomain"));
+        let related_as = if same_by_ident {
+            None
+        } else if let Some(r) = name_relation {
+            Some(r)
+        } else if subdomain_only && best.is_none() {
+            Some(RelatedAs::Subdomain)
+        } else {
+            None
+        };
+        let mut conflicts = Vec::new();
+        if let Some((s, ci, ni)) = &best {
+            keep *= 1.0 - s.weight;
+            let listed = &self.names[*ni];
+            let cp = analyze_name(&cand_names[*ci].1);
+            let lp = analyze_name(&listed.raw);
+            if s.region_conflict {
+                conflicts.push(Conflict {
+                    field: "region",
+                    how: "differs",
+                    candidate: SetAside::of(&cp).region,
+                    listed: SetAside::of(&lp).region,
+                    factor: w.region_conflict,
+                });
+            }
+            if s.form_conflict {
+                conflicts.push(Conflict {
+                    field: "legal_form",
+                    how: "differs",
+                    candidate: cp.legal_form.clone(),
+                    listed: lp.legal_form.clone(),
+                    factor: w.legal_form_conflict,
+                });
+            }
+            evidence.push(Evidence::Name(Box::new(NameEvidence {
+                field: "name",
+                how: if s.exact { "exact" } else { "fuzzy" },
+                similarity: s.similarity,
+                trade_name_similarity: s.trade_similarity,
+                weight: s.weight,
+                via: listed.via,
+                candidate_via: cand_names[*ci].0,
+                listed_name: listed.raw.to_string(),
+                core: cp.core.clone(),
+                set_aside: SetAside::of(&cp),
+                listed_core: lp.core.clone(),
+                listed_set_aside: SetAside::of(&lp),
+            })));
+        }
+        let mut score = 1.0 - keep;
+        if related_as.is_none() {
+            for kind in [IdentKind::Uscc, IdentKind::CitizenId] {
+                let valid_of = |ids: &[Ident]| -> Vec<String> {
+                    ids.iter()
+                        .filter(|i| i.kind == kind && i.valid)
+                        .map(|i| i.value.clone())
+                        .collect()
+                };
+                let (c, l) = (valid_of(cand_idents), valid_of(&entry.idents));
+                if !c.is_empty() && !l.is_empty() && !c.iter().any(|v| l.contains(v)) {
+                    score *= w.ident_conflict;
+                    conflicts.push(Conflict {
+                        field: kind.field(),
+                        how: "differs",
+                        candidate: None,
+                        listed: None,
+                        factor: w.ident_conflict,
+                    });
+                }
+            }
+        }
+        if evidence.is_empty() || score < options.threshold {
+            return None;
+        }
+        // Strongest evidence first, conflicts last.
+        evidence.sort_by(|a, b| weight_of(b).total_cmp(&weight_of(a)));
+        evidence.extend(conflicts.into_iter().map(Evidence::Conflict));
+        let relation = if related_as.is_some() {
+            Relation::Related
+        } else {
+            Relation::Same
+        };
+        let decision = if relation == Relation::Same && score >= options.match_threshold {
+            Decision::Match
+        } else {
+            Decision::Possible
+        };
+        Some(Match {
+            id: entry.id.to_string(),
+            score: score.clamp(0.0, 1.0),
+            decision,
+            relation,
+            related_as,
+            matched_on: evidence,
+        })
+    }
+}
+
+fn weight_of(e: &Evidence) -> f64 {
+    match e {
+        Evidence::Ident(i) => i.weight,
+        Evidence::Name(n) => n.weight,
+        Evidence::Conflict(_) => -1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, name: &str) -> Record {
+        Record {
+            id: Some(id.into()),
+            name: Some(name.into()),
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn merges_entries_with_one_id_and_refuses_blank_ones() {
+        let mut b = IndexBuilder::new();
+        b.add(rec("E1", "浙江淘宝网络有限公司")).unwrap();
+        b.add(Record {
+            uscc: vec!["91330100716105852F".into()],
+            ..rec("E1", "淘宝")
+        })
+        .unwrap();
+        assert_eq!(b.add(Record::default()), Err(EntryError::MissingId));
+        assert_eq!(
+            b.add(Record {
+                id: Some("E2".into()),
+                ..Record::default()
+            }),
+            Err(EntryError::Blank("E2".into()))
+        );
+        let idx = b.build();
+        let st = idx.stats();
+        assert_eq!((st.entries, st.merged, st.names, st.idents), (1, 1, 2, 1));
+    }
+
+    #[test]
+    fn retrieval_finds_the_name_among_many() {
+        let mut entries: Vec<Record> = (0..5000)
+            .map(|i| {
+                rec(
+                    &format!("N{i}"),
+                    &format!(
+                        "杭州{}{}科技有限公司",
+                        char::from_u32(0x4e00 + i).unwrap_or('一'),
+                        char::from_u32(0x5e00 + i % 97).unwrap_or('二')
+                    ),
+                )
+            })
+            .collect();
+        entries.push(rec("T", "浙江天猫网络有限公司"));
+        let idx = Index::build(entries).unwrap();
+        let got = idx.screen(&rec("c", "天貓網絡有限公司"), &Options::default());
+        assert_eq!(got.matches[0].id, "T");
+        assert_eq!(got.matches[0].decision, Decision::Match);
+    }
+}

@@ -1,0 +1,570 @@
+//! Chinese enterprise names taken apart into what identifies a subject and what does not.
+//!
+//! 《企业名称登记管理规定》(国务院令第734号, 2020) 第六条: an enterprise name is made of the
+//! administrative division (行政区划名称), the trade name (字号), the industry or line of
+//! business (行业或者经营特点) and the organization form (组织形式); enterprises trading across
+//! provinces may leave out the division, and the division may also stand after the trade
+//! name, in brackets (腾讯科技（深圳）有限公司). A branch's name is its enterprise's name
+//! followed by where it is and 分公司、分店 or a like word.
+//!
+//! [`analyze_name`] folds the name (the `wangjian-text` match form: traditional →
+//! simplified, full width → ASCII, lower case, separators and spaces dropped), normalizes
+//! brackets (（）【】[]()〔〕｛｝ all count as brackets) and sets aside, keeping them as
+//! evidence:
+//!
+//! 1. bracketed parts: a division (（上海）, （中国）), an organization form (（个体工商户）,
+//!    （有限合伙）, （集团）) or a former name (（原…）); any other bracketed text stays in
+//!    the name, without its brackets;
+//! 2. a branch: the text after the enterprise's organization form when it ends with a
+//!    branch word (北京京东世纪贸易有限公司**上海分公司**) — the rest is analyzed as the
+//!    parent's name;
+//! 3. the organization form at the end (`data/legal_forms.tsv`, longest first:
+//!    股份有限公司 before 有限公司; Latin `co ltd`, `inc` …);
+//! 4. divisions at the start, each within the one before (浙江省杭州市西湖区, 浙江杭州,
+//!    杭州): provinces and prefecture-level cities by full or short name, other
+//!    prefectures (阿里地区, not 阿里 — it starts 阿里巴巴) and counties alone only by their
+//!    full name (义乌市, not 义乌), a division after its prefecture or province by either;
+//!    and 中国. A division is set aside only while two characters of trade name remain
+//!    (新华书店 keeps 新华).
+//!
+//! What remains is the **core**: the trade name followed by the industry words
+//! (`data/industry_words.txt`) found at its end, split off while two characters of trade
+//! name remain (阿里巴巴网络技术 → 阿里巴巴 + 网络技术). An individual business written with
+//! its owner's name (桐乡市张三服装店（个体工商户）) gives the owner's name as trade name (张三)
+//! and 服装 as industry.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use wangjian_region::{Level, Region};
+
+use crate::words::{FormKind, WORDS};
+
+/// A division set aside from a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionPart {
+    /// As written in the name (folded): 浙江省杭州市, 杭州, 中国.
+    pub text: String,
+    /// GB/T 2260 code of the most specific division, `None` for 中国.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// The branch part of a branch's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchPart {
+    /// Where or which branch (上海, 杭州西湖, 西湖文化广场); may be empty (…有限公司门市部).
+    pub label: String,
+    /// The branch word (分公司, 支行, 分店, 店 …).
+    pub marker: String,
+}
+
+/// A name taken apart. See the module documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameParts {
+    /// Trade name followed by industry words: what two names are compared on.
+    pub core: String,
+    /// The trade name (字号), or the whole core when nothing could be split off.
+    pub trade_name: String,
+    /// Industry words split off the end of the core (may be empty).
+    pub industry: String,
+    /// Divisions set aside: the prefix first, then a bracketed one.
+    pub regions: Vec<RegionPart>,
+    /// Organization forms set aside, as written (folded), e.g. `股份有限公司`,
+    /// `（集团）股份有限公司`, `店（个体工商户）`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_form: Option<String>,
+    /// The kind of subject the organization form names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_kind: Option<FormKind>,
+    /// For a branch: its label and branch word; the other fields describe the parent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<BranchPart>,
+    /// Former names given in brackets (（原杭州某某有限公司）).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub former_names: Vec<String>,
+}
+
+const OPEN: &[char] = &[
+    '(', '（', '[', '［', '【', '〔', '{', '｛', '〖', '﹙', '「', '『', '《', '〈', '⁽', '₍',
+];
+const CLOSE: &[char] = &[
+    ')', '）', ']', '］', '】', '〕', '}', '｝', '〗', '﹚', '」', '』', '》', '〉', '⁾', '₎',
+];
+
+/// The forms after which a branch's own part may follow.
+const PARENT_FORMS: &[&str] = &["公司", "集团", "厂", "合作社", "有限合伙", "普通合伙"];
+
+/// Folds `text` into the match form and drops its spaces.
+fn fold(text: &str) -> String {
+    wangjian_text::normalize(text)
+        .as_str()
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect()
+}
+
+/// Folds `text` into the match form, keeping the single spaces between Latin words.
+fn fold_spaced(text: &str) -> String {
+    wangjian_text::normalize(text).as_str().to_string()
+}
+
+struct Segment {
+    text: String,
+    bracketed: bool,
+}
+
+/// Splits a name into unbracketed and bracketed segments. Brackets of any kind pair with
+/// any closing bracket; nested brackets belong to the outermost; an unclosed bracket runs
+/// to the end; a stray closing bracket is dropped.
+fn segments(raw: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut cur = String::new();
+    for c in raw.chars() {
+        if OPEN.contains(&c) {
+            if depth == 0 && !cur.is_empty() {
+                out.push(Segment {
+                    text: std::mem::take(&mut cur),
+                    bracketed: false,
+                });
+            }
+            if depth > 0 {
+                cur.push(' ');
+            }
+            depth += 1;
+        } else if CLOSE.contains(&c) {
+            match depth {
+                0 => cur.push(' '),
+                1 => {
+                    out.push(Segment {
+                        text: std::mem::take(&mut cur),
+                        bracketed: true,
+                    });
+                    depth = 0;
+                }
+                _ => {
+                    cur.push(' ');
+                    depth -= 1;
+                }
+            }
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(Segment {
+            text: cur,
+            bracketed: depth > 0,
+        });
+    }
+    out
+}
+
+/// Division names (full and short) → divisions, current before retired, higher levels
+/// first; and the longest name in characters.
+struct RegionNames {
+    by_name: HashMap<&'static str, Vec<&'static Region>>,
+    max_chars: usize,
+}
+
+static REGION_NAMES: LazyLock<RegionNames> = LazyLock::new(|| {
+    let mut by_name: HashMap<&'static str, Vec<&'static Region>> = HashMap::new();
+    for r in wangjian_region::all() {
+        by_name.entry(r.name).or_default().push(r);
+        if let Some(s) = r.short_name {
+            by_name.entry(s).or_default().push(r);
+        }
+    }
+    for list in by_name.values_mut() {
+        list.sort_by_key(|r| (r.retired, r.level, r.code));
+        list.dedup_by_key(|r| r.code);
+    }
+    let max_chars = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    RegionNames { by_name, max_chars }
+});
+
+/// True when division `code` lies within `ancestor` (not equal to it).
+pub(crate) fn strictly_within(code: u32, ancestor: u32) -> bool {
+    let mut cur = wangjian_region::lookup_code(code);
+    for _ in 0..3 {
+        let Some(r) = cur else { return false };
+        match r.parent {
+            Some(p) if p == ancestor => return true,
+            Some(p) => cur = wangjian_region::lookup_code(p),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// The division a bracketed text names (上海, 香港, 中国), if it is one.
+fn bracket_region(text: &str) -> Option<RegionPart> {
+    if text == "中国" {
+        return Some(RegionPart {
+            text: text.to_string(),
+            code: None,
+        });
+    }
+    let r = REGION_NAMES.by_name.get(text)?.first()?;
+    Some(RegionPart {
+        text: text.to_string(),
+        code: Some(r.code_str()),
+    })
+}
+
+/// The number of characters at the end of `chars` that are industry words, taken off
+/// while at least two characters remain.
+fn industry_len(chars: &[char]) -> usize {
+    let words = &*WORDS;
+    let mut end = chars.len();
+    while end > 2 {
+        match words.industry_suffix(&chars[..end]) {
+            Some(n) if end - n >= 2 => end -= n,
+            _ => break,
+        }
+    }
+    chars.len() - end
+}
+
+/// Divisions at the start of `chars`, each within the one before, while two characters
+/// of trade name remain after them. Returns the characters consumed and the codes found.
+fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
+    let names = &*REGION_NAMES;
+    let mut pos = 0;
+    let mut found: Vec<(usize, Option<u32>)> = Vec::new();
+    let mut last: Option<&Region> = None;
+    let mut buf = String::new();
+    loop {
+        let rest = &chars[pos..];
+        let mut hit: Option<(usize, Option<&'static Region>)> = None;
+        for len in (2..=names.max_chars.min(rest.len())).rev() {
+            buf.clear();
+            buf.extend(&rest[..len]);
+            if pos == 0 && buf == "中国" {
+                hit = Some((len, None));
+                break;
+            }
+            let Some(list) = names.by_name.get(buf.as_str()) else {
+                continue;
+            };
+            let pick = list.iter().copied().find(|r| match last {
+                Some(l) => strictly_within(r.code, l.code),
+                // Alone, a short name is set aside only for provinces and prefecture-level
+                // cities: 阿里 (阿里地区) starts 阿里巴巴, 西湖 starts 西湖龙井.
+                None => match r.level {
+                    Level::Province => true,
+                    Level::Prefecture => r.name == buf || r.name.ends_with('市'),
+                    Level::County => r.name == buf,
+                },
+            });
+            if let Some(r) = pick {
+                hit = Some((len, Some(r)));
+                break;
+            }
+        }
+        let Some((len, region)) = hit else { break };
+        let after = &rest[len..];
+        if after.len() < 2 || after.len() - industry_len(after) < 2 {
+            break;
+        }
+        pos += len;
+        found.push((pos, region.map(|r| r.code)));
+        if region.is_some() {
+            last = region;
+        }
+    }
+    (pos, found)
+}
+
+/// The longest Chinese organization form ending `chars` (leaving at least one character,
+/// two for one-character forms such as 店), as (chars, kind).
+fn form_suffix(chars: &[char]) -> Option<(usize, FormKind)> {
+    let words = &*WORDS;
+    let mut buf = String::new();
+    for (form, kind) in &words.forms {
+        let n = form.chars().count();
+        if chars.len() <= n || (n == 1 && chars.len() < 3) {
+            continue;
+        }
+        buf.clear();
+        buf.extend(&chars[chars.len() - n..]);
+        if buf == *form {
+            return Some((n, *kind));
+        }
+    }
+    None
+}
+
+/// Latin organization forms at the end of a spaced, folded name (`apple inc`,
+/// `huawei technologies co ltd`): (the text without them, the forms, their kind).
+fn latin_form_suffix(spaced: &str) -> Option<(String, String, FormKind)> {
+    let words = &*WORDS;
+    let mut tokens: Vec<&str> = spaced.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut taken: Vec<&str> = Vec::new();
+    let mut kind = None;
+    'outer: loop {
+        for (form, k) in &words.latin_forms {
+            let ft: Vec<&str> = form.split(' ').collect();
+            if tokens.len() > ft.len() && tokens.ends_with(&ft) {
+                let cut = tokens.len() - ft.len();
+                taken.splice(0..0, tokens.drain(cut..));
+                kind.get_or_insert(*k);
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    let kind = kind?;
+    Some((tokens.concat(), taken.join(" "), kind))
+}
+
+/// Takes `name` apart (see the module documentation). Never panics; an empty or
+/// meaningless name gives an empty core.
+pub fn analyze_name(name: &str) -> NameParts {
+    let mut main = String::new();
+    let mut main_spaced = String::new();
+    let mut regions_bracket: Vec<RegionPart> = Vec::new();
+    let mut bracket_forms: Vec<(String, FormKind)> = Vec::new();
+    let mut former_names = Vec::new();
+    for seg in segments(name) {
+        if !seg.bracketed {
+            main.push_str(&fold(&seg.text));
+            if !main_spaced.is_empty() {
+                main_spaced.push(' ');
+            }
+            main_spaced.push_str(&fold_spaced(&seg.text));
+            continue;
+        }
+        let folded = fold(&seg.text);
+        if folded.is_empty() {
+            continue;
+        }
+        if let Some(rest) = folded.strip_prefix('原').filter(|r| r.chars().count() >= 2) {
+            former_names.push(rest.to_string());
+        } else if let Some(kind) = WORDS.form_kind.get(folded.as_str()) {
+            bracket_forms.push((folded, *kind));
+        } else if let Some(r) = bracket_region(&folded) {
+            regions_bracket.push(r);
+        } else {
+            main.push_str(&folded);
+            main_spaced.push(' ');
+            main_spaced.push_str(&fold_spaced(&seg.text));
+        }
+    }
+    let chars: Vec<char> = main.chars().collect();
+
+    // A branch: an enterprise's form, then the branch's own part ending in a branch word.
+    let mut branch = None;
+    let mut end = chars.len();
+    if let Some((p, label, marker)) = branch_split(&chars) {
+        branch = Some(BranchPart {
+            label: label.iter().collect(),
+            marker: marker.to_string(),
+        });
+        end = p;
+    }
+    let parent = &chars[..end];
+
+    let mut legal_form: Option<String> = None;
+    let mut form_kind: Option<FormKind> = None;
+    let mut body: Vec<char> = parent.to_vec();
+    if let Some((n, kind)) = form_suffix(parent) {
+        legal_form = Some(parent[parent.len() - n..].iter().collect());
+        form_kind = Some(kind);
+        body.truncate(parent.len() - n);
+    } else if branch.is_none() {
+        if let Some((rest, forms, kind)) = latin_form_suffix(&main_spaced) {
+            legal_form = Some(forms);
+            form_kind = Some(kind);
+            body = rest.chars().collect();
+        }
+    }
+    for (f, kind) in &bracket_forms {
+        let s = legal_form.get_or_insert_with(String::new);
+        s.push('（');
+        s.push_str(f);
+        s.push('）');
+        form_kind.get_or_insert(*kind);
+    }
+
+    let (consumed, codes) = region_prefix(&body);
+    let mut regions = Vec::new();
+    if consumed > 0 {
+        let code = codes.iter().rev().find_map(|(_, c)| *c);
+        regions.push(RegionPart {
+            text: body[..consumed].iter().collect(),
+            code: code.map(|c| format!("{c:06}")),
+        });
+    }
+    regions.extend(regions_bracket);
+    let core = &body[consumed..];
+    let ind = industry_len(core);
+    let split = core.len() - ind;
+    NameParts {
+        core: core.iter().collect(),
+        trade_name: core[..split].iter().collect(),
+        industry: core[split..].iter().collect(),
+        regions,
+        legal_form,
+        form_kind,
+        branch,
+        former_names,
+    }
+}
+
+/// Where a branch's own part starts: (end of the parent's name, label, branch word).
+fn branch_split(chars: &[char]) -> Option<(usize, &[char], &'static str)> {
+    let words = &*WORDS;
+    let marker = words.branch_markers.iter().find(|m| {
+        let n = m.chars().count();
+        chars.len() > n && chars[chars.len() - n..].iter().copied().eq(m.chars())
+    })?;
+    let marker_len = marker.chars().count();
+    let label_end = chars.len() - marker_len;
+    // The last parent form that ends before the branch word.
+    let mut best = None;
+    for p in 2..=label_end {
+        let head = &chars[..p];
+        if PARENT_FORMS.iter().any(|f| {
+            let n = f.chars().count();
+            head.len() > n && head[head.len() - n..].iter().copied().eq(f.chars())
+        }) {
+            best = Some(p);
+        }
+    }
+    let p = best?;
+    Some((p, &chars[p..label_end], marker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(name: &str) -> (String, String, String, Option<String>) {
+        let p = analyze_name(name);
+        let region = p
+            .regions
+            .iter()
+            .map(|r| r.text.clone())
+            .collect::<Vec<_>>()
+            .join("+");
+        (p.trade_name, p.industry, region, p.legal_form)
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    #[test]
+    fn famous_names() {
+        assert_eq!(
+            parts("阿里巴巴（中国）网络技术有限公司"),
+            (s("阿里巴巴"), s("网络技术"), s("中国"), Some(s("有限公司")))
+        );
+        assert_eq!(
+            parts("浙江淘宝网络有限公司"),
+            (s("淘宝"), s("网络"), s("浙江"), Some(s("有限公司")))
+        );
+        assert_eq!(
+            parts("騰訊科技(深圳)有限公司"),
+            (s("腾讯"), s("科技"), s("深圳"), Some(s("有限公司")))
+        );
+        assert_eq!(
+            parts("内蒙古蒙牛乳业（集团）股份有限公司"),
+            (
+                s("蒙牛"),
+                s("乳业"),
+                s("内蒙古"),
+                Some(s("股份有限公司（集团）"))
+            )
+        );
+        assert_eq!(
+            parts("内蒙古伊利实业集团股份有限公司"),
+            (
+                s("伊利"),
+                s("实业"),
+                s("内蒙古"),
+                Some(s("集团股份有限公司"))
+            )
+        );
+        assert_eq!(
+            parts("北京市京东世纪贸易有限公司"),
+            (s("京东世纪"), s("贸易"), s("北京市"), Some(s("有限公司")))
+        );
+        assert_eq!(
+            parts("Apple Inc."),
+            (s("apple"), s(""), s(""), Some(s("inc")))
+        );
+    }
+
+    #[test]
+    fn divisions_chain_and_stop_before_the_trade_name() {
+        let p = analyze_name("浙江省杭州市西湖区张小泉刀具店");
+        assert_eq!(p.regions[0].text, "浙江省杭州市西湖区");
+        assert_eq!(p.regions[0].code.as_deref(), Some("330106"));
+        // 新华 is a district's short name, but nothing would be left of the trade name.
+        assert_eq!(analyze_name("新华书店").core, "新华书");
+        // A county's short name alone is not set aside; its full name is.
+        assert_eq!(
+            analyze_name("义乌市稠城小商品商行").regions[0].text,
+            "义乌市"
+        );
+        assert!(analyze_name("西湖龙井茶叶有限公司").regions.is_empty());
+    }
+
+    #[test]
+    fn branches_keep_their_parent() {
+        let p = analyze_name("北京京东世纪贸易有限公司上海分公司");
+        assert_eq!(
+            p.branch,
+            Some(BranchPart {
+                label: s("上海"),
+                marker: s("分公司")
+            })
+        );
+        assert_eq!(p.core, "京东世纪贸易");
+        let p = analyze_name("中国工商银行股份有限公司杭州西湖支行");
+        assert_eq!(
+            p.branch.as_ref().map(|b| b.label.as_str()),
+            Some("杭州西湖")
+        );
+        assert_eq!(p.core, "工商银行");
+        // Not a branch: 分公司 alone, or no enterprise form before the branch word.
+        assert!(analyze_name("杭州市西湖区张三服装店").branch.is_none());
+        assert!(analyze_name("集团有限公司").branch.is_none());
+    }
+
+    #[test]
+    fn individual_business_with_owner_name() {
+        let p = analyze_name("桐乡市张三服装店（个体工商户）");
+        assert_eq!(p.trade_name, "张三");
+        assert_eq!(p.industry, "服装");
+        assert_eq!(p.legal_form.as_deref(), Some("店（个体工商户）"));
+        assert_eq!(p.form_kind, Some(FormKind::IndividualBusiness));
+    }
+
+    #[test]
+    fn former_names_in_brackets() {
+        let p = analyze_name("海尔智家股份有限公司（原青岛海尔股份有限公司）");
+        assert_eq!(p.former_names, vec![s("青岛海尔股份有限公司")]);
+        assert_eq!(p.trade_name, "海尔智家");
+    }
+
+    #[test]
+    fn brackets_of_every_kind() {
+        for n in [
+            "腾讯科技（深圳）有限公司",
+            "腾讯科技(深圳)有限公司",
+            "腾讯科技【深圳】有限公司",
+            "腾讯科技[深圳]有限公司",
+            "腾讯科技〔深圳〕有限公司",
+            "腾讯科技 ( 深圳 ) 有限公司",
+        ] {
+            let p = analyze_name(n);
+            assert_eq!(p.core, "腾讯科技", "{n}");
+            assert_eq!(p.regions.len(), 1, "{n}");
+        }
+    }
+}
