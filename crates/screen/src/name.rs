@@ -29,7 +29,9 @@
 //!
 //! What remains is the **core**: the trade name followed by the industry words
 //! (`data/industry_words.txt`) found at its end, split off while two characters of trade
-//! name remain (阿里巴巴网络技术 → 阿里巴巴 + 网络技术). An individual business written with
+//! name remain (阿里巴巴网络技术 → 阿里巴巴 + 网络技术). A division between the trade name
+//! and the industry words (a bracketed one written without brackets: 阿里巴巴中国网络技术)
+//! is set aside too, when it is 中国, a province or a prefecture-level city. An individual business written with
 //! its owner's name (桐乡市张三服装店（个体工商户）) gives the owner's name as trade name (张三)
 //! and 服装 as industry.
 
@@ -217,11 +219,16 @@ fn bracket_region(text: &str) -> Option<RegionPart> {
 /// The number of characters at the end of `chars` that are industry words, taken off
 /// while at least two characters remain.
 fn industry_len(chars: &[char]) -> usize {
+    industry_len_keeping(chars, 2)
+}
+
+/// Like [`industry_len`], keeping at least `keep` characters.
+fn industry_len_keeping(chars: &[char], keep: usize) -> usize {
     let words = &*WORDS;
     let mut end = chars.len();
-    while end > 2 {
+    while end > keep {
         match words.industry_suffix(&chars[..end]) {
-            Some(n) if end - n >= 2 => end -= n,
+            Some(n) if end - n >= keep => end -= n,
             _ => break,
         }
     }
@@ -266,7 +273,9 @@ fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
         }
         let Some((len, region)) = hit else { break };
         let after = &rest[len..];
-        if after.len() < 2 || after.len() - industry_len(after) < 2 {
+        // Two characters of trade name must remain, not industry words alone (青岛啤酒
+        // keeps 青岛).
+        if after.len() < 2 || after.len() - industry_len_keeping(after, 0) < 2 {
             break;
         }
         pos += len;
@@ -276,6 +285,40 @@ fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
         }
     }
     (pos, found)
+}
+
+/// A division (中国, a province or a prefecture-level city) ending a trade name, leaving
+/// at least two characters of it, as (characters, the division).
+fn region_suffix(trade: &[char]) -> Option<(usize, RegionPart)> {
+    let names = &*REGION_NAMES;
+    let mut buf = String::new();
+    for n in (2..=names.max_chars.min(trade.len().saturating_sub(2))).rev() {
+        buf.clear();
+        buf.extend(&trade[trade.len() - n..]);
+        if buf == "中国" {
+            return Some((
+                n,
+                RegionPart {
+                    text: buf,
+                    code: None,
+                },
+            ));
+        }
+        let fits = |r: &&&'static Region| match r.level {
+            Level::Province => true,
+            Level::Prefecture => r.name == buf || r.name.ends_with('市'),
+            Level::County => false,
+        };
+        if let Some(r) = names
+            .by_name
+            .get(buf.as_str())
+            .and_then(|l| l.iter().find(fits))
+        {
+            let code = Some(r.code_str());
+            return Some((n, RegionPart { text: buf, code }));
+        }
+    }
+    None
 }
 
 /// The longest Chinese organization form ending `chars` (leaving at least one character,
@@ -401,7 +444,17 @@ pub fn analyze_name(name: &str) -> NameParts {
     regions.extend(regions_bracket);
     let core = &body[consumed..];
     let ind = industry_len(core);
-    let split = core.len() - ind;
+    let mut split = core.len() - ind;
+    // A bracketed division written without its brackets, between the trade name and
+    // the industry words (阿里巴巴中国网络技术, 京东世纪北京贸易).
+    let mut core: Vec<char> = core.to_vec();
+    if ind > 0 {
+        if let Some((n, region)) = region_suffix(&core[..split]) {
+            regions.push(region);
+            core.drain(split - n..split);
+            split -= n;
+        }
+    }
     NameParts {
         core: core.iter().collect(),
         trade_name: core[..split].iter().collect(),

@@ -9,9 +9,11 @@
 //!   and staff), the candidate's domain a subdomain of a listed one 0.6; an identifier that
 //!   fails its check weighs [`Weights::invalid_ident`] times less;
 //! - the name: the Indel similarity of the trade names (字号), weighted
-//!   [`Weights::trade_name`] against the similarity of the industry words (a name without
-//!   industry words compared with one with them: the trade names' similarity times
-//!   [`Weights::missing_industry`]), or of the whole cores when that is higher; times
+//!   [`Weights::trade_name`] against the square of the similarity of the industry words
+//!   (the same trade name with other industry words is most often another company of the
+//!   same group: 华为技术, 华为终端, 华为软件技术; a name without industry words compared
+//!   with one with them: the trade names' similarity times [`Weights::missing_industry`]),
+//!   or the similarity of the whole cores when that is higher; times
 //!   [`Weights::region_conflict`] when both names carry divisions and neither lies within
 //!   the other (北京稻香村 / 苏州稻香村), times [`Weights::legal_form_conflict`] when their
 //!   organization forms name different kinds of subject (a company and an individual
@@ -77,8 +79,8 @@ impl Default for Weights {
             domain: 0.95,
             subdomain: 0.6,
             invalid_ident: 0.85,
-            trade_name: 0.75,
-            missing_industry: 0.92,
+            trade_name: 0.7,
+            missing_industry: 0.85,
             region_conflict: 0.75,
             legal_form_conflict: 0.85,
             related: 0.85,
@@ -458,7 +460,12 @@ pub(crate) fn name_score(c: &Prepared, e: &Prepared, w: &Weights) -> Option<Name
     let trade = similarity(c.trade(), e.trade());
     let (ci, ei) = (c.industry(), e.industry());
     let parts = match (ci.is_empty(), ei.is_empty()) {
-        (false, false) => w.trade_name * trade + (1.0 - w.trade_name) * similarity(ci, ei),
+        (false, false) => {
+            // Industry words that differ at all usually mean another subject of the same
+            // group (华为技术 / 华为软件技术): their similarity counts squared.
+            let ind = similarity(ci, ei);
+            w.trade_name * trade + (1.0 - w.trade_name) * ind * ind
+        }
         (true, true) => trade,
         _ => trade * w.missing_industry,
     };
@@ -543,9 +550,11 @@ mod tests {
     #[test]
     fn industry_words_weigh_less_than_the_trade_name() {
         let s = score("华为技术有限公司", "华为终端有限公司");
-        assert!((s.weight - 0.75).abs() < 1e-9, "{s:?}");
+        assert!((s.weight - 0.7).abs() < 1e-9, "{s:?}");
+        let s = score("华为技术有限公司", "华为软件技术有限公司");
+        assert!(s.weight < 0.9, "{s:?}");
         let s = score("杭州娃哈哈集团有限公司", "杭州哇哈哈集团有限公司");
-        assert!(s.weight < 0.75, "{s:?}");
+        assert!(s.weight < 0.8, "{s:?}");
     }
 
     #[test]
