@@ -131,11 +131,15 @@ fn phone(raw: &str) -> (String, bool) {
     }
     // Not a mobile number: compare its digits, without the country code.
     let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-    let trimmed = if folded.trim_start().starts_with('+') {
+    let mut trimmed = if folded.trim_start().starts_with('+') {
         digits.strip_prefix("86").unwrap_or(&digits)
     } else {
-        digits.strip_prefix("0086").unwrap_or(&digits)
+        &digits
     };
+    // Never left starting with 0086, so that the value normalizes to itself.
+    while let Some(rest) = trimmed.strip_prefix("0086") {
+        trimmed = rest;
+    }
     match wangjian_ids::parse_phone(trimmed) {
         Ok(p) => (p.normalized, true),
         Err(_) => (trimmed.to_string(), false),
@@ -165,7 +169,8 @@ fn domain(raw: &str) -> (String, bool) {
         s = &s[i + 1..];
     }
     if let Some(i) = s.rfind(':') {
-        if s[i + 1..].chars().all(|c| c.is_ascii_digit()) && !s.contains(']') {
+        let port = &s[i + 1..];
+        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && !s.contains(']') {
             s = &s[..i];
         }
     }
