@@ -17,11 +17,11 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use crate::ident::{Ident, IdentKind};
-use crate::name::analyze_name;
+use crate::name::{analyze_name, NameParts};
 use crate::record::{NameVia, Record};
 use crate::score::{
     name_score, Conflict, Decision, Evidence, IdentEvidence, Match, NameEvidence, NameScore,
-    Options, Prepared, RelatedAs, Relation, Screening, SetAside,
+    Options, Prepared, RelatedAs, Relation, Screening, SetAside, Weights,
 };
 
 /// A bigram read last when more than this share of the names carry it.
@@ -120,7 +120,10 @@ impl IndexBuilder {
             .records
             .into_par_iter()
             .map(|r| {
-                let names = prepare_names(&r);
+                let names = prepare_names(&r)
+                    .into_iter()
+                    .map(|(via, raw, prep, _)| (via, raw, prep))
+                    .collect();
                 let idents = r.idents().into_boxed_slice();
                 (r.id.unwrap_or_default().into_boxed_str(), names, idents)
             })
@@ -193,7 +196,7 @@ impl IndexBuilder {
 }
 
 /// A candidate's or an entry's names, analyzed, with former names found in brackets.
-fn prepare_names(r: &Record) -> Vec<(NameVia, Box<str>, Prepared)> {
+fn prepare_names(r: &Record) -> Vec<(NameVia, Box<str>, Prepared, NameParts)> {
     let mut out = Vec::new();
     for (via, raw) in r.names() {
         let parts = analyze_name(raw);
@@ -203,9 +206,10 @@ fn prepare_names(r: &Record) -> Vec<(NameVia, Box<str>, Prepared)> {
                 NameVia::FormerName,
                 former.clone().into_boxed_str(),
                 Prepared::of(&p),
+                p,
             ));
         }
-        out.push((via, raw.into(), Prepared::of(&parts)));
+        out.push((via, raw.into(), Prepared::of(&parts), parts));
     }
     out
 }
@@ -399,7 +403,7 @@ impl Index {
             }
         }
         let mut names = Vec::new();
-        for (_, _, prep) in &cand_names {
+        for (_, _, prep, _) in &cand_names {
             self.retrieve(&prep.core, options.retrieve, &mut names);
         }
         pool.extend(names.iter().map(|&n| self.names[n as usize].entry));
@@ -407,33 +411,45 @@ impl Index {
         pool.dedup();
 
         let candidate_id = candidate.id.as_deref();
-        let mut matches: Vec<Match> = pool
+        let mut scored: Vec<Scored> = pool
             .into_iter()
             .filter(|&e| {
                 !options
                     .exclusions
                     .is_excluded(candidate_id, &self.entries[e as usize].id)
             })
-            .filter_map(|e| self.score_entry(e, &cand_names, &cand_idents, options))
+            .filter_map(|e| self.score_entry(e, &cand_names, &cand_idents, &options.weights))
+            .filter(|s| s.score >= options.threshold)
             .collect();
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        matches.truncate(options.limit);
+        scored.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                self.entries[a.entry as usize]
+                    .id
+                    .cmp(&self.entries[b.entry as usize].id)
+            })
+        });
+        scored.truncate(options.limit);
+        // Evidence is written out only for what is reported.
+        let matches = scored
+            .into_iter()
+            .map(|s| self.explain(s, &cand_names, options))
+            .collect();
         Screening {
             candidate_id: candidate.id.clone(),
             matches,
         }
     }
 
+    /// Scores one entry: numbers only, the evidence's text comes later ([`Index::explain`]).
     fn score_entry(
         &self,
         e: u32,
-        cand_names: &[(NameVia, Box<str>, Prepared)],
+        cand_names: &[(NameVia, Box<str>, Prepared, NameParts)],
         cand_idents: &[Ident],
-        options: &Options,
-    ) -> Option<Match> {
-        let w = &options.weights;
+        w: &Weights,
+    ) -> Option<Scored> {
         let entry = &self.entries[e as usize];
-        let mut evidence: Vec<Evidence> = Vec::new();
+        let mut idents: Vec<IdentEvidence> = Vec::new();
         let mut keep = 1.0f64; // Π(1 − wᵢ)
         let mut same_by_ident = false;
         for c in cand_idents {
@@ -462,18 +478,18 @@ impl Index {
                     same_by_ident = true;
                 }
                 keep *= 1.0 - weight;
-                evidence.push(Evidence::Ident(IdentEvidence {
+                idents.push(IdentEvidence {
                     field: c.kind,
                     how,
                     valid,
                     weight,
-                }));
+                });
             }
         }
 
         // The best pair of names.
         let mut best: Option<(NameScore, usize, usize)> = None;
-        for (ci, (_, _, cp)) in cand_names.iter().enumerate() {
+        for (ci, (_, _, cp, _)) in cand_names.iter().enumerate() {
             for ni in self.entry_names(e) {
                 let Some(s) = name_score(cp, &self.names[ni].prep, w) else {
                     continue;
@@ -486,36 +502,71 @@ impl Index {
                 }
             }
         }
-        let name_relation = best.as_ref().and_then(|b| b.0.relation);
-        let subdomain_only = !same_by_ident
-            && evidence
-                .iter()
-                .any(|ev| matches!(ev, Evidence::Ident(i) if i.how == "subdomain"));
+        if idents.is_empty() && best.is_none() {
+            return None;
+        }
         let related_as = if same_by_ident {
             None
-        } else if let Some(r) = name_relation {
+        } else if let Some(r) = best.as_ref().and_then(|b| b.0.relation) {
             Some(r)
-        } else if subdomain_only && best.is_none() {
+        } else if best.is_none() && idents.iter().any(|i| i.how == "subdomain") {
             Some(RelatedAs::Subdomain)
         } else {
             None
         };
-        let mut conflicts = Vec::new();
-        if let Some((s, ci, ni)) = &best {
+        if let Some((s, ..)) = &best {
             keep *= 1.0 - s.weight;
+        }
+        let mut score = 1.0 - keep;
+        let mut ident_conflicts = Vec::new();
+        if related_as.is_none() {
+            for kind in [IdentKind::Uscc, IdentKind::CitizenId] {
+                let valid = |i: &&Ident| i.kind == kind && i.valid;
+                let mut listed = entry.idents.iter().filter(valid).peekable();
+                let mut cand = cand_idents.iter().filter(valid).peekable();
+                if listed.peek().is_some()
+                    && cand.peek().is_some()
+                    && !cand.any(|c| entry.idents.iter().any(|l| l.kind == kind && l.value == c.value))
+                {
+                    score *= w.ident_conflict;
+                    ident_conflicts.push(kind);
+                }
+            }
+        }
+        Some(Scored {
+            entry: e,
+            score: score.clamp(0.0, 1.0),
+            related_as,
+            idents,
+            name: best,
+            ident_conflicts,
+        })
+    }
+
+    /// The reported match for a scored entry, with its evidence written out.
+    fn explain(
+        &self,
+        s: Scored,
+        cand_names: &[(NameVia, Box<str>, Prepared, NameParts)],
+        options: &Options,
+    ) -> Match {
+        let w = &options.weights;
+        let mut evidence: Vec<Evidence> = s.idents.into_iter().map(Evidence::Ident).collect();
+        let mut conflicts = Vec::new();
+        if let Some((ns, ci, ni)) = &s.name {
             let listed = &self.names[*ni];
-            let cp = analyze_name(&cand_names[*ci].1);
+            let cp = &cand_names[*ci].3;
             let lp = analyze_name(&listed.raw);
-            if s.region_conflict {
+            if ns.region_conflict {
                 conflicts.push(Conflict {
                     field: "region",
                     how: "differs",
-                    candidate: SetAside::of(&cp).region,
+                    candidate: SetAside::of(cp).region,
                     listed: SetAside::of(&lp).region,
                     factor: w.region_conflict,
                 });
             }
-            if s.form_conflict {
+            if ns.form_conflict {
                 conflicts.push(Conflict {
                     field: "legal_form",
                     how: "differs",
@@ -526,66 +577,61 @@ impl Index {
             }
             evidence.push(Evidence::Name(Box::new(NameEvidence {
                 field: "name",
-                how: if s.exact { "exact" } else { "fuzzy" },
-                similarity: s.similarity,
-                trade_name_similarity: s.trade_similarity,
-                weight: s.weight,
+                how: if ns.exact { "exact" } else { "fuzzy" },
+                similarity: ns.similarity,
+                trade_name_similarity: ns.trade_similarity,
+                weight: ns.weight,
                 via: listed.via,
                 candidate_via: cand_names[*ci].0,
                 listed_name: listed.raw.to_string(),
                 core: cp.core.clone(),
-                set_aside: SetAside::of(&cp),
+                set_aside: SetAside::of(cp),
                 listed_core: lp.core.clone(),
                 listed_set_aside: SetAside::of(&lp),
             })));
         }
-        let mut score = 1.0 - keep;
-        if related_as.is_none() {
-            for kind in [IdentKind::Uscc, IdentKind::CitizenId] {
-                let valid_of = |ids: &[Ident]| -> Vec<String> {
-                    ids.iter()
-                        .filter(|i| i.kind == kind && i.valid)
-                        .map(|i| i.value.clone())
-                        .collect()
-                };
-                let (c, l) = (valid_of(cand_idents), valid_of(&entry.idents));
-                if !c.is_empty() && !l.is_empty() && !c.iter().any(|v| l.contains(v)) {
-                    score *= w.ident_conflict;
-                    conflicts.push(Conflict {
-                        field: kind.field(),
-                        how: "differs",
-                        candidate: None,
-                        listed: None,
-                        factor: w.ident_conflict,
-                    });
-                }
-            }
-        }
-        if evidence.is_empty() || score < options.threshold {
-            return None;
+        for kind in s.ident_conflicts {
+            conflicts.push(Conflict {
+                field: kind.field(),
+                how: "differs",
+                candidate: None,
+                listed: None,
+                factor: w.ident_conflict,
+            });
         }
         // Strongest evidence first, conflicts last.
         evidence.sort_by(|a, b| weight_of(b).total_cmp(&weight_of(a)));
         evidence.extend(conflicts.into_iter().map(Evidence::Conflict));
-        let relation = if related_as.is_some() {
+        let relation = if s.related_as.is_some() {
             Relation::Related
         } else {
             Relation::Same
         };
-        let decision = if relation == Relation::Same && score >= options.match_threshold {
+        let decision = if relation == Relation::Same && s.score >= options.match_threshold {
             Decision::Match
         } else {
             Decision::Possible
         };
-        Some(Match {
-            id: entry.id.to_string(),
-            score: score.clamp(0.0, 1.0),
+        Match {
+            id: self.entries[s.entry as usize].id.to_string(),
+            score: s.score,
             decision,
             relation,
-            related_as,
+            related_as: s.related_as,
             matched_on: evidence,
-        })
+        }
     }
+}
+
+/// One entry scored against a candidate, before its evidence is written out.
+struct Scored {
+    entry: u32,
+    score: f64,
+    related_as: Option<RelatedAs>,
+    idents: Vec<IdentEvidence>,
+    /// The best pair of names: (how they compare, candidate name, listed name).
+    name: Option<(NameScore, usize, usize)>,
+    ident_conflicts: Vec<IdentKind>,
 }
 
 fn weight_of(e: &Evidence) -> f64 {

@@ -35,8 +35,11 @@
 //! its owner's name (桐乡市张三服装店（个体工商户）) gives the owner's name as trade name (张三)
 //! and 服装 as industry.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use foldhash::fast::FixedState;
 
 use serde::Serialize;
 use wangjian_region::{Level, Region};
@@ -96,20 +99,31 @@ const CLOSE: &[char] = &[
 ];
 
 /// The forms after which a branch's own part may follow.
-const PARENT_FORMS: &[&str] = &["公司", "集团", "厂", "合作社", "有限合伙", "普通合伙"];
+const PARENT_FORMS: &[&[char]] = &[
+    &['公', '司'],
+    &['集', '团'],
+    &['厂'],
+    &['合', '作', '社'],
+    &['有', '限', '合', '伙'],
+    &['普', '通', '合', '伙'],
+];
+
+thread_local! {
+    static FORM: RefCell<wangjian_text::MatchForm> = RefCell::new(wangjian_text::MatchForm::new());
+}
+
+/// Folds `text` into the match form (reusing one buffer per thread) and hands it to `f`.
+fn with_folded<T>(text: &str, f: impl FnOnce(&str) -> T) -> T {
+    FORM.with(|m| {
+        let mut m = m.borrow_mut();
+        wangjian_text::normalize_into(text, &mut m);
+        f(m.as_str())
+    })
+}
 
 /// Folds `text` into the match form and drops its spaces.
 fn fold(text: &str) -> String {
-    wangjian_text::normalize(text)
-        .as_str()
-        .chars()
-        .filter(|c| *c != ' ')
-        .collect()
-}
-
-/// Folds `text` into the match form, keeping the single spaces between Latin words.
-fn fold_spaced(text: &str) -> String {
-    wangjian_text::normalize(text).as_str().to_string()
+    with_folded(text, |s| s.chars().filter(|c| *c != ' ').collect())
 }
 
 struct Segment {
@@ -165,27 +179,55 @@ fn segments(raw: &str) -> Vec<Segment> {
 }
 
 /// Division names (full and short) → divisions, current before retired, higher levels
-/// first; and the longest name in characters.
+/// first; and for each two-character start of a name, the longest name with it.
 struct RegionNames {
-    by_name: HashMap<&'static str, Vec<&'static Region>>,
+    by_name: HashMap<Box<[char]>, Vec<&'static Region>, FixedState>,
+    longest: HashMap<[char; 2], usize, FixedState>,
+    /// The longest name, in characters.
     max_chars: usize,
 }
 
 static REGION_NAMES: LazyLock<RegionNames> = LazyLock::new(|| {
-    let mut by_name: HashMap<&'static str, Vec<&'static Region>> = HashMap::new();
+    let mut by_name: HashMap<Box<[char]>, Vec<&'static Region>, FixedState> = HashMap::default();
     for r in wangjian_region::all() {
-        by_name.entry(r.name).or_default().push(r);
+        by_name.entry(r.name.chars().collect()).or_default().push(r);
         if let Some(s) = r.short_name {
-            by_name.entry(s).or_default().push(r);
+            by_name.entry(s.chars().collect()).or_default().push(r);
         }
     }
-    for list in by_name.values_mut() {
+    let mut longest: HashMap<[char; 2], usize, FixedState> = HashMap::default();
+    for (name, list) in by_name.iter_mut() {
         list.sort_by_key(|r| (r.retired, r.level, r.code));
         list.dedup_by_key(|r| r.code);
+        if let [a, b, ..] = **name {
+            let l = longest.entry([a, b]).or_default();
+            *l = (*l).max(name.len());
+        }
     }
-    let max_chars = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-    RegionNames { by_name, max_chars }
+    let max_chars = longest.values().copied().max().unwrap_or(0);
+    RegionNames {
+        by_name,
+        longest,
+        max_chars,
+    }
 });
+
+const CHINA: [char; 2] = ['中', '国'];
+
+fn eq_str(chars: &[char], s: &str) -> bool {
+    chars.iter().copied().eq(s.chars())
+}
+
+/// Whether a division named `name` may be set aside where no division came before it:
+/// provinces and prefecture-level cities by full or short name, the rest by full name.
+/// 阿里 (阿里地区) starts 阿里巴巴, 西湖 starts 西湖龙井.
+fn stands_alone(r: &Region, name: &[char]) -> bool {
+    match r.level {
+        Level::Province => true,
+        Level::Prefecture => eq_str(name, r.name) || r.name.ends_with('市'),
+        Level::County => eq_str(name, r.name),
+    }
+}
 
 /// True when division `code` lies within `ancestor` (not equal to it).
 pub(crate) fn strictly_within(code: u32, ancestor: u32) -> bool {
@@ -203,13 +245,14 @@ pub(crate) fn strictly_within(code: u32, ancestor: u32) -> bool {
 
 /// The division a bracketed text names (上海, 香港, 中国), if it is one.
 fn bracket_region(text: &str) -> Option<RegionPart> {
-    if text == "中国" {
+    let chars: Vec<char> = text.chars().collect();
+    if chars == CHINA {
         return Some(RegionPart {
             text: text.to_string(),
             code: None,
         });
     }
-    let r = REGION_NAMES.by_name.get(text)?.first()?;
+    let r = REGION_NAMES.by_name.get(chars.as_slice())?.first()?;
     Some(RegionPart {
         text: text.to_string(),
         code: Some(r.code_str()),
@@ -242,33 +285,31 @@ fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
     let mut pos = 0;
     let mut found: Vec<(usize, Option<u32>)> = Vec::new();
     let mut last: Option<&Region> = None;
-    let mut buf = String::new();
     loop {
         let rest = &chars[pos..];
         let mut hit: Option<(usize, Option<&'static Region>)> = None;
-        for len in (2..=names.max_chars.min(rest.len())).rev() {
-            buf.clear();
-            buf.extend(&rest[..len]);
-            if pos == 0 && buf == "中国" {
-                hit = Some((len, None));
+        if pos == 0 && rest.starts_with(&CHINA) {
+            hit = Some((2, None));
+        }
+        let longest = rest
+            .get(..2)
+            .and_then(|p| names.longest.get(&[p[0], p[1]]))
+            .copied()
+            .unwrap_or(0);
+        for len in (2..=longest.min(rest.len())).rev() {
+            if hit.is_some() {
                 break;
             }
-            let Some(list) = names.by_name.get(buf.as_str()) else {
+            let name = &rest[..len];
+            let Some(list) = names.by_name.get(name) else {
                 continue;
             };
             let pick = list.iter().copied().find(|r| match last {
                 Some(l) => strictly_within(r.code, l.code),
-                // Alone, a short name is set aside only for provinces and prefecture-level
-                // cities: 阿里 (阿里地区) starts 阿里巴巴, 西湖 starts 西湖龙井.
-                None => match r.level {
-                    Level::Province => true,
-                    Level::Prefecture => r.name == buf || r.name.ends_with('市'),
-                    Level::County => r.name == buf,
-                },
+                None => stands_alone(r, name),
             });
             if let Some(r) = pick {
                 hit = Some((len, Some(r)));
-                break;
             }
         }
         let Some((len, region)) = hit else { break };
@@ -291,31 +332,16 @@ fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
 /// at least two characters of it, as (characters, the division).
 fn region_suffix(trade: &[char]) -> Option<(usize, RegionPart)> {
     let names = &*REGION_NAMES;
-    let mut buf = String::new();
     for n in (2..=names.max_chars.min(trade.len().saturating_sub(2))).rev() {
-        buf.clear();
-        buf.extend(&trade[trade.len() - n..]);
-        if buf == "中国" {
-            return Some((
-                n,
-                RegionPart {
-                    text: buf,
-                    code: None,
-                },
-            ));
+        let name = &trade[trade.len() - n..];
+        let text = || name.iter().collect::<String>();
+        if name == CHINA {
+            return Some((n, RegionPart { text: text(), code: None }));
         }
-        let fits = |r: &&&'static Region| match r.level {
-            Level::Province => true,
-            Level::Prefecture => r.name == buf || r.name.ends_with('市'),
-            Level::County => false,
-        };
-        if let Some(r) = names
-            .by_name
-            .get(buf.as_str())
-            .and_then(|l| l.iter().find(fits))
-        {
+        let fits = |r: &&&'static Region| r.level != Level::County && stands_alone(r, name);
+        if let Some(r) = names.by_name.get(name).and_then(|l| l.iter().find(fits)) {
             let code = Some(r.code_str());
-            return Some((n, RegionPart { text: buf, code }));
+            return Some((n, RegionPart { text: text(), code }));
         }
     }
     None
@@ -324,20 +350,11 @@ fn region_suffix(trade: &[char]) -> Option<(usize, RegionPart)> {
 /// The longest Chinese organization form ending `chars` (leaving at least one character,
 /// two for one-character forms such as 店), as (chars, kind).
 fn form_suffix(chars: &[char]) -> Option<(usize, FormKind)> {
-    let words = &*WORDS;
-    let mut buf = String::new();
-    for (form, kind) in &words.forms {
-        let n = form.chars().count();
-        if chars.len() <= n || (n == 1 && chars.len() < 3) {
-            continue;
-        }
-        buf.clear();
-        buf.extend(&chars[chars.len() - n..]);
-        if buf == *form {
-            return Some((n, *kind));
-        }
-    }
-    None
+    WORDS.forms.iter().find_map(|(form, kind)| {
+        let n = form.len();
+        let fits = chars.len() > n && !(n == 1 && chars.len() < 3) && chars.ends_with(form);
+        fits.then_some((n, *kind))
+    })
 }
 
 /// Latin organization forms at the end of a spaced, folded name (`apple inc`,
@@ -373,11 +390,13 @@ pub fn analyze_name(name: &str) -> NameParts {
     let mut former_names = Vec::new();
     for seg in segments(name) {
         if !seg.bracketed {
-            main.push_str(&fold(&seg.text));
-            if !main_spaced.is_empty() {
-                main_spaced.push(' ');
-            }
-            main_spaced.push_str(&fold_spaced(&seg.text));
+            with_folded(&seg.text, |f| {
+                main.extend(f.chars().filter(|c| *c != ' '));
+                if !main_spaced.is_empty() {
+                    main_spaced.push(' ');
+                }
+                main_spaced.push_str(f);
+            });
             continue;
         }
         let folded = fold(&seg.text);
@@ -393,7 +412,7 @@ pub fn analyze_name(name: &str) -> NameParts {
         } else {
             main.push_str(&folded);
             main_spaced.push(' ');
-            main_spaced.push_str(&fold_spaced(&seg.text));
+            with_folded(&seg.text, |f| main_spaced.push_str(f));
         }
     }
     let chars: Vec<char> = main.chars().collect();
@@ -470,25 +489,19 @@ pub fn analyze_name(name: &str) -> NameParts {
 /// Where a branch's own part starts: (end of the parent's name, label, branch word).
 fn branch_split(chars: &[char]) -> Option<(usize, &[char], &'static str)> {
     let words = &*WORDS;
-    let marker = words.branch_markers.iter().find(|m| {
-        let n = m.chars().count();
-        chars.len() > n && chars[chars.len() - n..].iter().copied().eq(m.chars())
-    })?;
-    let marker_len = marker.chars().count();
-    let label_end = chars.len() - marker_len;
+    let (marker, text) = words
+        .branch_markers
+        .iter()
+        .find(|(m, _)| chars.len() > m.len() && chars.ends_with(m))?;
+    let label_end = chars.len() - marker.len();
     // The last parent form that ends before the branch word.
-    let mut best = None;
-    for p in 2..=label_end {
+    let p = (2..=label_end).rev().find(|&p| {
         let head = &chars[..p];
-        if PARENT_FORMS.iter().any(|f| {
-            let n = f.chars().count();
-            head.len() > n && head[head.len() - n..].iter().copied().eq(f.chars())
-        }) {
-            best = Some(p);
-        }
-    }
-    let p = best?;
-    Some((p, &chars[p..label_end], marker))
+        PARENT_FORMS
+            .iter()
+            .any(|f| head.len() > f.len() && head.ends_with(f))
+    })?;
+    Some((p, &chars[p..label_end], text))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! A subject as a list entry or a candidate: an id, names and identifiers, read from JSON
 //! (one object per line in files) or built by a caller (a store, an HTTP handler).
 
+use std::fmt;
+
+use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::ident::{normalize_ident, Ident, IdentKind};
@@ -85,9 +88,15 @@ impl Record {
             .filter(|(_, n)| !n.trim().is_empty())
     }
 
-    /// True when the record has nothing to match on: no name and no identifier.
+    /// True when the record has nothing to match on: no name and no identifier with a
+    /// letter or digit in it.
     pub fn is_blank(&self) -> bool {
-        self.names().next().is_none() && self.idents().is_empty()
+        self.names().next().is_none()
+            && IdentKind::ALL.iter().all(|&k| {
+                self.raw_idents(k)
+                    .iter()
+                    .all(|v| !v.chars().any(char::is_alphanumeric))
+            })
     }
 }
 
@@ -103,74 +112,97 @@ pub enum NameVia {
     FormerName,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Text {
-    S(String),
-    N(serde_json_number::Number),
+/// One text value: a string or a number (kept as written), or nothing (`null`).
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
 }
 
-/// A JSON number kept as written (an id or a phone number), without depending on
-/// serde_json in this crate.
-mod serde_json_number {
-    use serde::de::{self, Deserializer, Visitor};
-    use std::fmt;
+struct TextVisitor;
 
-    pub struct Number(pub String);
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+        Ok(Text(Some(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+        Ok(Text(Some(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+        Ok(Text(Some(v.to_string())))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+        Ok(Text(Some(v.to_string())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+        Ok(Text(Some(v.to_string())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Text, E> {
+        Ok(Text(None))
+    }
+}
 
-    impl<'de> serde::Deserialize<'de> for Number {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl Visitor<'_> for V {
-                type Value = Number;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a string or a number")
-                }
-                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                    Ok(Number(v.to_string()))
-                }
-                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
-                    Ok(Number(v.to_string()))
-                }
-                fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
-                    Ok(Number(v.to_string()))
-                }
+/// A string, a number, `null`, or an array of those.
+struct Texts(Vec<String>);
+
+impl<'de> Deserialize<'de> for Texts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Texts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, a number or an array of them")
             }
-            d.deserialize_any(V)
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Texts, E> {
+                Ok(Texts(TextVisitor.visit_str::<E>(v)?.0.into_iter().collect()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Texts, E> {
+                Ok(Texts(vec![v]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Texts, E> {
+                Ok(Texts(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Texts, E> {
+                Ok(Texts(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Texts, E> {
+                Ok(Texts(vec![v.to_string()]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Texts, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Text(t)) = seq.next_element::<Text>()? {
+                    out.extend(t);
+                }
+                Ok(Texts(out))
+            }
         }
+        d.deserialize_any(V)
     }
-}
-
-impl Text {
-    fn into_string(self) -> String {
-        match self {
-            Text::S(s) => s,
-            Text::N(n) => n.0,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(Text),
-    Many(Vec<Option<Text>>),
 }
 
 fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Text>::deserialize(d)?
-        .map(Text::into_string)
-        .filter(|s| !s.trim().is_empty()))
+    Ok(Text::deserialize(d)?.0.filter(|s| !s.trim().is_empty()))
 }
 
 fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = Option::<OneOrMany>::deserialize(d)?;
-    let all = match v {
-        None => Vec::new(),
-        Some(OneOrMany::One(t)) => vec![t.into_string()],
-        Some(OneOrMany::Many(ts)) => ts.into_iter().flatten().map(Text::into_string).collect(),
-    };
-    Ok(all.into_iter().filter(|s| !s.trim().is_empty()).collect())
+    let mut v = Texts::deserialize(d)?.0;
+    v.retain(|s| !s.trim().is_empty());
+    Ok(v)
 }
 
 #[cfg(test)]

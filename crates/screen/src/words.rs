@@ -3,6 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use foldhash::fast::FixedState;
+
 use serde::Serialize;
 
 /// What kind of subject a legal form names. Two names whose forms are of different kinds
@@ -54,15 +56,15 @@ impl FormKind {
 }
 
 pub(crate) struct Words {
-    /// Legal forms by their text, longest first for Chinese; Latin forms apart (matched as
+    /// Chinese legal forms as characters, longest first; Latin forms apart (matched as
     /// whole words).
-    pub(crate) forms: Vec<(&'static str, FormKind)>,
+    pub(crate) forms: Vec<(Vec<char>, FormKind)>,
     pub(crate) latin_forms: Vec<(&'static str, FormKind)>,
     pub(crate) form_kind: HashMap<&'static str, FormKind>,
-    /// Branch markers, longest first.
-    pub(crate) branch_markers: Vec<&'static str>,
+    /// Branch markers (characters, text), longest first.
+    pub(crate) branch_markers: Vec<(Vec<char>, &'static str)>,
     /// Industry words by their length in characters (index = length).
-    pub(crate) industry: Vec<HashSet<Box<[char]>>>,
+    pub(crate) industry: Vec<HashSet<Box<[char]>, FixedState>>,
     pub(crate) max_industry_chars: usize,
     /// Lines of the embedded data that could not be read (a test keeps this at zero).
     pub(crate) bad_lines: usize,
@@ -95,17 +97,21 @@ pub(crate) static WORDS: LazyLock<Words> = LazyLock::new(|| {
             _ => bad_lines += 1,
         }
     }
-    // Longest first, so that 股份有限公司 wins over 有限公司 and 公司.
-    forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.chars().count()));
-    latin_forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.split(' ').count()));
     let form_kind = forms.iter().chain(&latin_forms).copied().collect();
-    let mut branch_markers: Vec<&'static str> = data_lines(BRANCH_MARKERS).collect();
-    branch_markers.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
-    let mut industry: Vec<HashSet<Box<[char]>>> = Vec::new();
+    // Longest first, so that 股份有限公司 wins over 有限公司 and 公司.
+    let mut forms: Vec<(Vec<char>, FormKind)> =
+        forms.into_iter().map(|(f, k)| (f.chars().collect(), k)).collect();
+    forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+    latin_forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.split(' ').count()));
+    let mut branch_markers: Vec<(Vec<char>, &'static str)> = data_lines(BRANCH_MARKERS)
+        .map(|m| (m.chars().collect(), m))
+        .collect();
+    branch_markers.sort_by_key(|(m, _)| std::cmp::Reverse(m.len()));
+    let mut industry: Vec<HashSet<Box<[char]>, FixedState>> = Vec::new();
     for w in data_lines(INDUSTRY_WORDS) {
         let chars: Box<[char]> = w.chars().collect();
         if industry.len() <= chars.len() {
-            industry.resize(chars.len() + 1, HashSet::new());
+            industry.resize(chars.len() + 1, HashSet::default());
         }
         industry[chars.len()].insert(chars);
     }
