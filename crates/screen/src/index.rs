@@ -21,8 +21,9 @@ use crate::name::{analyze_name, NameParts};
 use crate::record::{NameVia, Record};
 use crate::score::{
     name_score, Conflict, Decision, Evidence, IdentEvidence, Match, NameEvidence, NameScore,
-    Options, Prepared, RelatedAs, Relation, Screening, SetAside, Weights,
+    NameView, Options, Prepared, RelatedAs, Relation, Screening, SetAside, Weights,
 };
+use crate::words::FormKind;
 
 /// A bigram read last when more than this share of the names carry it.
 pub const MAX_POSTINGS_SHARE: f64 = 0.02;
@@ -40,18 +41,74 @@ pub enum EntryError {
     Blank(String),
 }
 
-struct Entry {
-    id: Box<str>,
-    /// Index of its first name in `Index::names`; its names run to the next entry's.
-    first_name: u32,
-    idents: Box<[Ident]>,
+/// A range of one of the index's flat arrays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
 }
 
-struct NameRec {
-    entry: u32,
-    via: NameVia,
-    raw: Box<str>,
-    prep: Prepared,
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+
+    /// True when the span lies within an array of `len` elements.
+    pub(crate) fn fits(self, len: usize) -> bool {
+        (self.start as u64 + self.len as u64) <= len as u64
+    }
+}
+
+/// Appends `items` to `arena` and returns where they went. The index refuses lists whose
+/// arrays pass 4 GiB elements (u32 offsets); 1 000 000 entries use about 2% of that.
+fn push_span<T: Clone>(arena: &mut Vec<T>, items: &[T]) -> Span {
+    let start = arena.len() as u32;
+    arena.extend_from_slice(items);
+    Span {
+        start,
+        len: items.len() as u32,
+    }
+}
+
+fn push_str(arena: &mut String, s: &str) -> Span {
+    let start = arena.len() as u32;
+    arena.push_str(s);
+    Span {
+        start,
+        len: s.len() as u32,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryRec {
+    pub(crate) id: Span,
+    /// Index of its first name in `names` (its names run to the next entry's first).
+    pub(crate) first_name: u32,
+    /// Index of its first identifier in `idents`.
+    pub(crate) first_ident: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdentRec {
+    pub(crate) kind: IdentKind,
+    pub(crate) valid: bool,
+    pub(crate) value: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NameRec {
+    pub(crate) entry: u32,
+    pub(crate) via: NameVia,
+    /// The name as listed, in `text`.
+    pub(crate) raw: Span,
+    /// Trade name + industry words, in `chars`.
+    pub(crate) core: Span,
+    pub(crate) trade_len: u32,
+    /// Division codes, in `regions`.
+    pub(crate) regions: Span,
+    pub(crate) form: Option<FormKind>,
+    /// A branch's label, in `chars`.
+    pub(crate) branch: Option<Span>,
 }
 
 /// Collects list entries, merging those with the same id, then builds the [`Index`].
@@ -115,8 +172,9 @@ impl IndexBuilder {
 
     /// Builds the index, analyzing names on all cores (rayon).
     pub fn build(self) -> Index {
-        let merged = self.merged;
-        let analyzed: Vec<(Box<str>, Vec<(NameVia, Box<str>, Prepared)>, Box<[Ident]>)> = self
+        let merged = self.merged as u64;
+        type Analyzed = (String, Vec<(NameVia, Box<str>, Prepared)>, Vec<Ident>);
+        let analyzed: Vec<Analyzed> = self
             .records
             .into_par_iter()
             .map(|r| {
@@ -124,74 +182,88 @@ impl IndexBuilder {
                     .into_iter()
                     .map(|(via, raw, prep, _)| (via, raw, prep))
                     .collect();
-                let idents = r.idents().into_boxed_slice();
-                (r.id.unwrap_or_default().into_boxed_str(), names, idents)
+                let idents = r.idents();
+                (r.id.unwrap_or_default(), names, idents)
             })
             .collect();
-        let mut entries = Vec::with_capacity(analyzed.len());
-        let mut names = Vec::with_capacity(analyzed.len());
-        for (i, (id, ns, idents)) in analyzed.into_iter().enumerate() {
-            entries.push(Entry {
+        let mut ix = Index {
+            merged,
+            ..Index::default()
+        };
+        ix.entries.reserve(analyzed.len());
+        ix.names.reserve(analyzed.len());
+        for (i, (id, names, idents)) in analyzed.into_iter().enumerate() {
+            let id = push_str(&mut ix.text, &id);
+            ix.entries.push(EntryRec {
                 id,
-                first_name: names.len() as u32,
-                idents,
+                first_name: ix.names.len() as u32,
+                first_ident: ix.idents.len() as u32,
             });
-            for (via, raw, prep) in ns {
-                names.push(NameRec {
+            for ident in idents {
+                let value = push_str(&mut ix.text, &ident.value);
+                ix.idents.push(IdentRec {
+                    kind: ident.kind,
+                    valid: ident.valid,
+                    value,
+                });
+            }
+            for (via, raw, prep) in names {
+                let raw = push_str(&mut ix.text, &raw);
+                let core = push_span(&mut ix.chars, &prep.core);
+                let regions = push_span(&mut ix.regions, &prep.regions);
+                let branch = prep.branch.as_ref().map(|b| push_span(&mut ix.chars, b));
+                ix.names.push(NameRec {
                     entry: i as u32,
                     via,
                     raw,
-                    prep,
+                    core,
+                    trade_len: u32::from(prep.trade_len),
+                    regions,
+                    form: prep.form,
+                    branch,
                 });
             }
         }
 
-        let mut pairs: Vec<(u64, u32)> = names
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, n)| {
-                bigrams(&n.prep.core)
-                    .into_iter()
-                    .map(move |k| (k, i as u32))
+        let mut pairs: Vec<(u64, u32)> = (0..ix.names.len())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let core = ix.chars_of(ix.names[i].core);
+                bigrams(core).into_iter().map(move |k| (k, i as u32))
             })
             .collect();
         pairs.par_sort_unstable();
-        let mut postings = Vec::with_capacity(pairs.len());
-        let mut slots: HashMap<u64, (u32, u32), FixedState> =
-            HashMap::with_hasher(FixedState::default());
-        let mut start = 0usize;
-        while start < pairs.len() {
-            let key = pairs[start].0;
-            let mut end = start;
-            while end < pairs.len() && pairs[end].0 == key {
-                postings.push(pairs[end].1);
-                end += 1;
+        ix.postings.reserve(pairs.len());
+        ix.offsets.push(0);
+        for (i, &(key, name)) in pairs.iter().enumerate() {
+            if i > 0 && pairs[i - 1].0 != key {
+                ix.keys.push(pairs[i - 1].0);
+                ix.offsets.push(ix.postings.len() as u32);
             }
-            slots.insert(key, (start as u32, end as u32));
-            start = end;
+            ix.postings.push(name);
+        }
+        if let Some(&(key, _)) = pairs.last() {
+            ix.keys.push(key);
+            ix.offsets.push(ix.postings.len() as u32);
         }
         drop(pairs);
 
-        let mut idents: Vec<(u64, u32)> = entries
+        let mut hashes: Vec<(u64, u32)> = ix
+            .entries
             .iter()
             .enumerate()
-            .flat_map(|(i, e)| {
-                e.idents
+            .flat_map(|(e, _)| {
+                let ix = &ix;
+                ix.idents_of(e as u32)
                     .iter()
-                    .map(move |id| (ident_hash(id.kind, &id.value), i as u32))
+                    .map(move |id| (ident_hash(id.kind, ix.str_of(id.value)), e as u32))
             })
             .collect();
-        idents.par_sort_unstable();
-        idents.dedup();
-
-        Index {
-            entries,
-            names,
-            slots,
-            postings,
-            idents,
-            merged,
-        }
+        hashes.par_sort_unstable();
+        hashes.dedup();
+        ix.ident_hashes = hashes;
+        ix.rebuild_slots();
+        ix
     }
 }
 
@@ -239,14 +311,32 @@ fn bigrams(core: &[char]) -> Vec<u64> {
 
 /// A screening list (a blacklist, a published export), indexed. Built once by
 /// [`Index::build`] or an [`IndexBuilder`] from any iterator of entries — a file, a
-/// store's rows — and shared by any number of threads.
+/// store's rows — and shared by any number of threads; or saved with
+/// [`Index::to_bytes`] and opened again with [`Index::from_bytes`] (module `format`).
+///
+/// Everything lives in a few flat arrays (no allocation per entry), so an index of
+/// 1 000 000 entries is a few hundred MB and opens from bytes in well under a second.
+#[derive(Default)]
 pub struct Index {
-    entries: Vec<Entry>,
-    names: Vec<NameRec>,
-    slots: HashMap<u64, (u32, u32), FixedState>,
-    postings: Vec<u32>,
-    idents: Vec<(u64, u32)>,
-    merged: usize,
+    /// Ids, listed names and identifier values, back to back.
+    pub(crate) text: String,
+    /// Cores and branch labels, back to back.
+    pub(crate) chars: Vec<char>,
+    /// Division codes of the names.
+    pub(crate) regions: Vec<u32>,
+    pub(crate) entries: Vec<EntryRec>,
+    pub(crate) idents: Vec<IdentRec>,
+    pub(crate) names: Vec<NameRec>,
+    /// Bigram keys, sorted; the postings of `keys[i]` are
+    /// `postings[offsets[i]..offsets[i + 1]]`.
+    pub(crate) keys: Vec<u64>,
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) postings: Vec<u32>,
+    /// (hash of kind and value, entry), sorted.
+    pub(crate) ident_hashes: Vec<(u64, u32)>,
+    pub(crate) merged: u64,
+    /// Bigram key → index into `keys` (rebuilt when opened).
+    pub(crate) slots: HashMap<u64, u32, FixedState>,
 }
 
 /// Per-thread scratch of the retrieval: a score per listed name, and the names touched.
@@ -290,34 +380,90 @@ impl Index {
     pub fn stats(&self) -> IndexStats {
         IndexStats {
             entries: self.entries.len(),
-            merged: self.merged,
+            merged: self.merged as usize,
             names: self.names.len(),
-            bigrams: self.slots.len(),
+            bigrams: self.keys.len(),
             idents: self.idents.len(),
         }
     }
 
+    pub(crate) fn rebuild_slots(&mut self) {
+        let mut slots = HashMap::with_capacity_and_hasher(self.keys.len(), FixedState::default());
+        slots.extend(self.keys.iter().enumerate().map(|(i, &k)| (k, i as u32)));
+        self.slots = slots;
+    }
+
+    fn str_of(&self, s: Span) -> &str {
+        self.text.get(s.range()).unwrap_or("")
+    }
+
+    fn chars_of(&self, s: Span) -> &[char] {
+        self.chars.get(s.range()).unwrap_or(&[])
+    }
+
+    fn entry_id(&self, e: u32) -> &str {
+        self.entries
+            .get(e as usize)
+            .map_or("", |r| self.str_of(r.id))
+    }
+
+    fn idents_of(&self, e: u32) -> &[IdentRec] {
+        let Some(r) = self.entries.get(e as usize) else {
+            return &[];
+        };
+        let end = self
+            .entries
+            .get(e as usize + 1)
+            .map_or(self.idents.len(), |n| n.first_ident as usize);
+        self.idents.get(r.first_ident as usize..end).unwrap_or(&[])
+    }
+
     fn entry_names(&self, e: u32) -> std::ops::Range<usize> {
-        let start = self.entries[e as usize].first_name as usize;
+        let Some(r) = self.entries.get(e as usize) else {
+            return 0..0;
+        };
         let end = self
             .entries
             .get(e as usize + 1)
             .map_or(self.names.len(), |n| n.first_name as usize);
-        start..end
+        (r.first_name as usize).min(end)..end
+    }
+
+    fn view(&self, n: &NameRec) -> NameView<'_> {
+        NameView {
+            core: self.chars_of(n.core),
+            trade_len: n.trade_len as usize,
+            regions: self.regions.get(n.regions.range()).unwrap_or(&[]),
+            form: n.form,
+            branch: n.branch.map(|b| self.chars_of(b)),
+        }
+    }
+
+    fn postings_of(&self, key: u64) -> &[u32] {
+        let Some(&i) = self.slots.get(&key) else {
+            return &[];
+        };
+        let (Some(&s), Some(&e)) = (
+            self.offsets.get(i as usize),
+            self.offsets.get(i as usize + 1),
+        ) else {
+            return &[];
+        };
+        self.postings.get(s as usize..e as usize).unwrap_or(&[])
     }
 
     fn entries_with(&self, kind: IdentKind, value: &str, out: &mut Vec<u32>) {
         let h = ident_hash(kind, value);
-        let from = self.idents.partition_point(|p| p.0 < h);
-        for &(k, e) in &self.idents[from..] {
+        let from = self.ident_hashes.partition_point(|p| p.0 < h);
+        for &(k, e) in &self.ident_hashes[from..] {
             if k != h {
                 break;
             }
             // A hash collision would pair different values: check the value itself.
-            if self.entries[e as usize]
-                .idents
+            if self
+                .idents_of(e)
                 .iter()
-                .any(|i| i.kind == kind && i.value == value)
+                .any(|i| i.kind == kind && self.str_of(i.value) == value)
             {
                 out.push(e);
             }
@@ -333,11 +479,9 @@ impl Index {
         let n = self.names.len() as f64;
         let mut lists: Vec<(&[u32], f32)> = keys
             .iter()
-            .filter_map(|k| {
-                let &(s, e) = self.slots.get(k)?;
-                let list = &self.postings[s as usize..e as usize];
-                Some((list, (1.0 + n / list.len() as f64).ln() as f32))
-            })
+            .map(|&k| self.postings_of(k))
+            .filter(|list| !list.is_empty())
+            .map(|list| (list, (1.0 + n / list.len() as f64).ln() as f32))
             .collect();
         // The candidate's bigrams absent from the list count in its total weight too.
         let absent = (keys.len() - lists.len()) as f32 * (1.0 + n).ln() as f32;
@@ -358,7 +502,9 @@ impl Index {
                     break;
                 }
                 for &name in *list {
-                    let a = &mut acc[name as usize];
+                    let Some(a) = acc.get_mut(name as usize) else {
+                        continue;
+                    };
                     if *a == 0.0 {
                         touched.push(name);
                     }
@@ -406,7 +552,11 @@ impl Index {
         for (_, _, prep, _) in &cand_names {
             self.retrieve(&prep.core, options.retrieve, &mut names);
         }
-        pool.extend(names.iter().map(|&n| self.names[n as usize].entry));
+        pool.extend(
+            names
+                .iter()
+                .filter_map(|&n| self.names.get(n as usize).map(|r| r.entry)),
+        );
         pool.sort_unstable();
         pool.dedup();
 
@@ -416,17 +566,15 @@ impl Index {
             .filter(|&e| {
                 !options
                     .exclusions
-                    .is_excluded(candidate_id, &self.entries[e as usize].id)
+                    .is_excluded(candidate_id, self.entry_id(e))
             })
             .filter_map(|e| self.score_entry(e, &cand_names, &cand_idents, &options.weights))
             .filter(|s| s.score >= options.threshold)
             .collect();
         scored.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                self.entries[a.entry as usize]
-                    .id
-                    .cmp(&self.entries[b.entry as usize].id)
-            })
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.entry_id(a.entry).cmp(self.entry_id(b.entry)))
         });
         scored.truncate(options.limit);
         // Evidence is written out only for what is reported.
@@ -448,18 +596,19 @@ impl Index {
         cand_idents: &[Ident],
         w: &Weights,
     ) -> Option<Scored> {
-        let entry = &self.entries[e as usize];
+        let listed_idents = self.idents_of(e);
         let mut idents: Vec<IdentEvidence> = Vec::new();
         let mut keep = 1.0f64; // Π(1 − wᵢ)
         let mut same_by_ident = false;
         for c in cand_idents {
-            for l in entry.idents.iter().filter(|l| l.kind == c.kind) {
-                let how = if l.value == c.value {
+            for l in listed_idents.iter().filter(|l| l.kind == c.kind) {
+                let value = self.str_of(l.value);
+                let how = if value == c.value {
                     "exact"
                 } else if c.kind == IdentKind::Domain
-                    && c.value.len() > l.value.len()
-                    && c.value.ends_with(l.value.as_str())
-                    && c.value.as_bytes()[c.value.len() - l.value.len() - 1] == b'.'
+                    && c.value.len() > value.len()
+                    && c.value.ends_with(value)
+                    && c.value.as_bytes().get(c.value.len() - value.len() - 1) == Some(&b'.')
                 {
                     "subdomain"
                 } else {
@@ -491,7 +640,7 @@ impl Index {
         let mut best: Option<(NameScore, usize, usize)> = None;
         for (ci, (_, _, cp, _)) in cand_names.iter().enumerate() {
             for ni in self.entry_names(e) {
-                let Some(s) = name_score(cp, &self.names[ni].prep, w) else {
+                let Some(s) = name_score(cp.view(), self.view(&self.names[ni]), w) else {
                     continue;
                 };
                 let better = best.as_ref().is_none_or(|(b, ..)| {
@@ -521,12 +670,18 @@ impl Index {
         let mut ident_conflicts = Vec::new();
         if related_as.is_none() {
             for kind in [IdentKind::Uscc, IdentKind::CitizenId] {
-                let valid = |i: &&Ident| i.kind == kind && i.valid;
-                let mut listed = entry.idents.iter().filter(valid).peekable();
-                let mut cand = cand_idents.iter().filter(valid).peekable();
-                if listed.peek().is_some()
+                let listed = listed_idents.iter().any(|i| i.kind == kind && i.valid);
+                let mut cand = cand_idents
+                    .iter()
+                    .filter(|i| i.kind == kind && i.valid)
+                    .peekable();
+                if listed
                     && cand.peek().is_some()
-                    && !cand.any(|c| entry.idents.iter().any(|l| l.kind == kind && l.value == c.value))
+                    && !cand.any(|c| {
+                        listed_idents
+                            .iter()
+                            .any(|l| l.kind == kind && self.str_of(l.value) == c.value)
+                    })
                 {
                     score *= w.ident_conflict;
                     ident_conflicts.push(kind);
@@ -555,8 +710,9 @@ impl Index {
         let mut conflicts = Vec::new();
         if let Some((ns, ci, ni)) = &s.name {
             let listed = &self.names[*ni];
+            let listed_raw = self.str_of(listed.raw);
             let cp = &cand_names[*ci].3;
-            let lp = analyze_name(&listed.raw);
+            let lp = analyze_name(listed_raw);
             if ns.region_conflict {
                 conflicts.push(Conflict {
                     field: "region",
@@ -583,7 +739,7 @@ impl Index {
                 weight: ns.weight,
                 via: listed.via,
                 candidate_via: cand_names[*ci].0,
-                listed_name: listed.raw.to_string(),
+                listed_name: listed_raw.to_string(),
                 core: cp.core.clone(),
                 set_aside: SetAside::of(cp),
                 listed_core: lp.core.clone(),
@@ -613,7 +769,7 @@ impl Index {
             Decision::Possible
         };
         Match {
-            id: self.entries[s.entry as usize].id.to_string(),
+            id: self.entry_id(s.entry).to_string(),
             score: s.score,
             decision,
             relation,

@@ -24,7 +24,9 @@
 //!
 //! An index is built from any iterator of entries ([`Index::build`], [`IndexBuilder`]): a
 //! JSON Lines file in the CLI, the blacklist's rows in a store. Build it once, then screen
-//! from any number of threads (`Index` is `Sync`).
+//! from any number of threads (`Index` is `Sync`); save it as bytes and open it again
+//! without re-analyzing ([`Index::to_bytes`], [`Index::from_bytes`]; layout in module
+//! `format`).
 //!
 //! This crate must never do I/O (no files, sockets, clock or randomness: hashes use fixed
 //! seeds, so every answer is the same on every run), never panic on any input, and never
@@ -37,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod format;
 mod ident;
 mod index;
 mod name;
@@ -45,6 +48,7 @@ mod score;
 mod similarity;
 mod words;
 
+pub use format::{FormatError, FORMAT_VERSION};
 pub use ident::{normalize_ident, Ident, IdentKind};
 pub use index::{EntryError, Index, IndexBuilder, IndexStats, MAX_POSTINGS_SHARE, MIN_SHARE};
 pub use name::{analyze_name, BranchPart, NameParts, RegionPart};

@@ -336,7 +336,13 @@ fn region_suffix(trade: &[char]) -> Option<(usize, RegionPart)> {
         let name = &trade[trade.len() - n..];
         let text = || name.iter().collect::<String>();
         if name == CHINA {
-            return Some((n, RegionPart { text: text(), code: None }));
+            return Some((
+                n,
+                RegionPart {
+                    text: text(),
+                    code: None,
+                },
+            ));
         }
         let fits = |r: &&&'static Region| r.level != Level::County && stands_alone(r, name);
         if let Some(r) = names.by_name.get(name).and_then(|l| l.iter().find(fits)) {

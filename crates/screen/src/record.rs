@@ -163,7 +163,9 @@ impl<'de> Deserialize<'de> for Texts {
                 f.write_str("a string, a number or an array of them")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Texts, E> {
-                Ok(Texts(TextVisitor.visit_str::<E>(v)?.0.into_iter().collect()))
+                Ok(Texts(
+                    TextVisitor.visit_str::<E>(v)?.0.into_iter().collect(),
+                ))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Texts, E> {
                 Ok(Texts(vec![v]))

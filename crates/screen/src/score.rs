@@ -418,12 +418,34 @@ impl Prepared {
         }
     }
 
-    pub(crate) fn trade(&self) -> &[char] {
-        &self.core[..(self.trade_len as usize).min(self.core.len())]
+    pub(crate) fn view(&self) -> NameView<'_> {
+        NameView {
+            core: &self.core,
+            trade_len: self.trade_len as usize,
+            regions: &self.regions,
+            form: self.form,
+            branch: self.branch.as_deref(),
+        }
+    }
+}
+
+/// A prepared name, borrowed: from a [`Prepared`] or from an index's flat arrays.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameView<'a> {
+    pub(crate) core: &'a [char],
+    pub(crate) trade_len: usize,
+    pub(crate) regions: &'a [u32],
+    pub(crate) form: Option<FormKind>,
+    pub(crate) branch: Option<&'a [char]>,
+}
+
+impl NameView<'_> {
+    fn trade(&self) -> &[char] {
+        &self.core[..self.trade_len.min(self.core.len())]
     }
 
-    pub(crate) fn industry(&self) -> &[char] {
-        &self.core[(self.trade_len as usize).min(self.core.len())..]
+    fn industry(&self) -> &[char] {
+        &self.core[self.trade_len.min(self.core.len())..]
     }
 }
 
@@ -453,7 +475,7 @@ pub(crate) struct NameScore {
 }
 
 /// Compares a candidate's name `c` with a listed name `e`.
-pub(crate) fn name_score(c: &Prepared, e: &Prepared, w: &Weights) -> Option<NameScore> {
+pub(crate) fn name_score(c: NameView, e: NameView, w: &Weights) -> Option<NameScore> {
     if c.core.is_empty() || e.core.is_empty() {
         return None;
     }
@@ -469,9 +491,9 @@ pub(crate) fn name_score(c: &Prepared, e: &Prepared, w: &Weights) -> Option<Name
         (true, true) => trade,
         _ => trade * w.missing_industry,
     };
-    let mut sim = parts.max(similarity(&c.core, &e.core));
+    let mut sim = parts.max(similarity(c.core, e.core));
     let mut exact = c.core == e.core;
-    let relation = match (&c.branch, &e.branch) {
+    let relation = match (c.branch, e.branch) {
         (None, None) => None,
         (Some(_), None) => Some(RelatedAs::Branch),
         (None, Some(_)) => Some(RelatedAs::Parent),
@@ -487,7 +509,7 @@ pub(crate) fn name_score(c: &Prepared, e: &Prepared, w: &Weights) -> Option<Name
         }
     };
     let mut weight = sim;
-    let region_conflict = !regions_compatible(&c.regions, &e.regions);
+    let region_conflict = !regions_compatible(c.regions, e.regions);
     if region_conflict {
         weight *= w.region_conflict;
     }
@@ -520,8 +542,8 @@ mod tests {
     fn score(a: &str, b: &str) -> NameScore {
         let w = Weights::default();
         name_score(
-            &Prepared::of(&analyze_name(a)),
-            &Prepared::of(&analyze_name(b)),
+            Prepared::of(&analyze_name(a)).view(),
+            Prepared::of(&analyze_name(b)).view(),
             &w,
         )
         .expect("both names have a core")

@@ -99,8 +99,10 @@ pub(crate) static WORDS: LazyLock<Words> = LazyLock::new(|| {
     }
     let form_kind = forms.iter().chain(&latin_forms).copied().collect();
     // Longest first, so that 股份有限公司 wins over 有限公司 and 公司.
-    let mut forms: Vec<(Vec<char>, FormKind)> =
-        forms.into_iter().map(|(f, k)| (f.chars().collect(), k)).collect();
+    let mut forms: Vec<(Vec<char>, FormKind)> = forms
+        .into_iter()
+        .map(|(f, k)| (f.chars().collect(), k))
+        .collect();
     forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
     latin_forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.split(' ').count()));
     let mut branch_markers: Vec<(Vec<char>, &'static str)> = data_lines(BRANCH_MARKERS)
