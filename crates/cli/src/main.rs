@@ -67,6 +67,9 @@ enum Command {
     Capture(cmd::evidence::CaptureArgs),
     /// Evidence packages: `evidence export --case ID -o FILE`.
     Evidence(cmd::evidence::Args),
+    /// Screen subjects (JSON Lines) against a list such as a blacklist export: identifiers
+    /// exactly, enterprise names fuzzily, each match explained.
+    Screen(cmd::screen::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Capture(args) => cmd::evidence::capture(args),
         Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Screen(args) => cmd::screen::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,9 @@
-//! Times the name analysis and the index over a list: `time_analyze LIST.jsonl [CANDIDATES.jsonl]`.
+//! Times the name analysis, the index and screening over a generated list (a profiling aid
+//! for bench/screen.sh's data): `time_analyze LIST.jsonl [CANDIDATES.jsonl]`. With
+//! `INDEX=FILE` the index is read from FILE when it exists (and written there when not).
 use std::time::Instant;
+
+use wangjian_screen::{analyze_name, Index, Options, Record};
 
 /// CPU seconds (user + system) this process has used, from /proc/self/stat.
 fn cpu() -> f64 {
@@ -10,61 +14,61 @@ fn cpu() -> f64 {
         + f.get(12).and_then(|x| x.parse().ok()).unwrap_or(0.0);
     ticks / 100.0
 }
+
+fn records(path: &str) -> Vec<Record> {
+    let text = std::fs::read_to_string(path).expect("readable JSON Lines");
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let text = std::fs::read_to_string(&args[1]).expect("list");
-    let t = Instant::now();
-    let recs: Vec<wangjian_screen::Record> = text
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
-    println!(
-        "parse {} records: {:.2}s",
-        recs.len(),
-        t.elapsed().as_secs_f64()
-    );
-    let t = Instant::now();
-    let c0 = cpu();
-    let mut n = 0usize;
-    for r in &recs {
-        if let Some(name) = &r.name {
-            n += wangjian_screen::analyze_name(name).core.len();
+    let saved = std::env::var("INDEX").ok();
+    let idx = match saved.as_deref().and_then(|p| std::fs::read(p).ok()) {
+        Some(bytes) => {
+            let (t, c0) = (Instant::now(), cpu());
+            let idx = Index::from_bytes(&bytes).expect("index bytes");
+            println!(
+                "from_bytes: {:.2}s wall, {:.2} CPU s",
+                t.elapsed().as_secs_f64(),
+                cpu() - c0
+            );
+            idx
         }
-    }
-    println!(
-        "analyze_name (1 thread): {:.2}s wall, {:.2} CPU s ({n})",
-        t.elapsed().as_secs_f64(),
-        cpu() - c0
-    );
-    let t = Instant::now();
-    let mut k = 0usize;
-    for r in &recs {
-        k += r.idents().len();
-    }
-    println!("idents (1 thread): {:.2}s ({k})", t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let c0 = cpu();
-    let idx = wangjian_screen::Index::build(recs).expect("index");
-    println!(
-        "Index::build (all threads): {:.2}s wall, {:.2} CPU s",
-        t.elapsed().as_secs_f64(),
-        cpu() - c0
-    );
+        None => {
+            let recs = records(&args[1]);
+            let (t, c0) = (Instant::now(), cpu());
+            let n: usize = recs
+                .iter()
+                .filter_map(|r| r.name.as_deref())
+                .map(|n| analyze_name(n).core.len())
+                .sum();
+            println!(
+                "analyze_name of {} records (1 thread): {:.2}s wall, {:.2} CPU s ({n})",
+                recs.len(),
+                t.elapsed().as_secs_f64(),
+                cpu() - c0
+            );
+            let (t, c0) = (Instant::now(), cpu());
+            let idx = Index::build(recs).expect("index");
+            println!(
+                "Index::build (all threads): {:.2}s wall, {:.2} CPU s",
+                t.elapsed().as_secs_f64(),
+                cpu() - c0
+            );
+            if let Some(p) = &saved {
+                std::fs::write(p, idx.to_bytes()).expect("write index");
+            }
+            idx
+        }
+    };
     if let Some(c) = args.get(2) {
-        let text = std::fs::read_to_string(c).expect("candidates");
-        let cands: Vec<wangjian_screen::Record> = text
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect();
-        let o = wangjian_screen::Options::default();
-        let t = Instant::now();
-        let c0 = cpu();
-        let mut m = 0usize;
-        for c in &cands {
-            m += idx.screen(c, &o).matches.len();
-        }
-        let s = t.elapsed().as_secs_f64();
-        let cs = cpu() - c0;
+        let cands = records(c);
+        let o = Options::default();
+        let (t, c0) = (Instant::now(), cpu());
+        let m: usize = cands.iter().map(|c| idx.screen(c, &o).matches.len()).sum();
+        let (s, cs) = (t.elapsed().as_secs_f64(), cpu() - c0);
         println!("screen {} candidates (1 thread): {s:.2}s wall = {:.0}/s; {cs:.2} CPU s = {:.0} per CPU-s ({m} matches)", cands.len(), cands.len() as f64 / s, cands.len() as f64 / cs);
     }
 }
