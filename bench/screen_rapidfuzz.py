@@ -8,11 +8,12 @@ candidate: the identifier look-ups, then
 all listed names (rapidfuzz's default processor: lower case, non-alphanumerics to spaces).
 No bigram index, no name analysis: what a platform would write in an afternoon.
 
-Usage: screen_rapidfuzz.py LIST.jsonl CANDIDATES.jsonl SAMPLE [SCORER]
-Screens the first SAMPLE candidates (1 000 000 names make each extract slow) and prints
-one line: `scorer=… load_s=… candidates=… seconds=… cpu_s=… per_s=… with_match=…
-made_from_list=… found_any=…` (the last two: candidates generated from a listed subject, and
-how many of them got that subject among their hits).
+Usage: screen_rapidfuzz.py LIST.jsonl CANDIDATES.jsonl SAMPLE [SCORER,SCORER…]
+Loads the list once, then for each scorer (default WRatio,ratio) screens the first SAMPLE
+candidates (1 000 000 names make each extract slow) and prints one line:
+`scorer=… load_s=… candidates=… seconds=… cpu_s=… per_s=… with_match=… made_from_list=…
+found_any=…` (the last two: candidates generated from a listed subject, and how many of them
+got that subject among their hits).
 """
 
 import json
@@ -40,8 +41,7 @@ def values(v):
 
 def main():
     list_path, cand_path, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    scorer_name = sys.argv[4] if len(sys.argv) > 4 else "WRatio"
-    scorer = getattr(fuzz, scorer_name)
+    scorers = (sys.argv[4] if len(sys.argv) > 4 else "WRatio,ratio").split(",")
     t0 = time.perf_counter()
     names, name_ids = [], []
     idents = {}
@@ -60,6 +60,11 @@ def main():
 
     with open(cand_path, encoding="utf-8") as f:
         cands = [json.loads(next(f)) for _ in range(sample)]
+    for scorer_name in scorers:
+        run(scorer_name, getattr(fuzz, scorer_name), cands, processed, name_ids, idents, load)
+
+
+def run(scorer_name, scorer, cands, processed, name_ids, idents, load):
     t1 = time.perf_counter()
     with_match = made = found = 0
     cpu0 = time.process_time()
@@ -83,7 +88,8 @@ def main():
     print(
         f"scorer={scorer_name} load_s={load:.2f} candidates={len(cands)} "
         f"seconds={secs:.2f} cpu_s={cpu:.2f} per_s={len(cands) / secs:.1f} with_match={with_match} "
-        f"made_from_list={made} found_any={found}"
+        f"made_from_list={made} found_any={found}",
+        flush=True,
     )
 
 

@@ -94,19 +94,18 @@ const SHOP_FORMS: &[&str] = &["店", "商行", "经营部", "工作室", "服务
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
 const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文辉力鹏飞玲红梅兰";
 
+/// (province full name, its short name, prefecture full name, its short name).
+type Place = (&'static str, &'static str, &'static str, &'static str);
+
 struct Names {
     trade: Vec<char>,
     surnames: Vec<char>,
     given: Vec<char>,
-    /// (province full name, its short name, prefecture full name, its short name).
-    places: Vec<(&'static str, &'static str, &'static str, &'static str)>,
+    places: Vec<Place>,
     region_codes: Vec<u32>,
 }
 
-fn places() -> (
-    Vec<(&'static str, &'static str, &'static str, &'static str)>,
-    Vec<u32>,
-) {
+fn places() -> (Vec<Place>, Vec<u32>) {
     let mut out = Vec::new();
     let mut codes = Vec::new();
     for r in wangjian_region::all().iter().filter(|r| !r.retired) {
@@ -234,7 +233,7 @@ fn subject(rng: &mut Rng, names: &Names) -> Subject {
 fn name_of(s: &Subject, rng: &mut Rng, variant: bool) -> String {
     let mut name = String::new();
     let bracketed = !s.individual && variant && !s.division.is_empty() && rng.chance(30);
-    if !bracketed && !(variant && rng.chance(30)) {
+    if !(bracketed || variant && rng.chance(30)) {
         name.push_str(&s.division);
     }
     name.push_str(&s.trade);
