@@ -39,7 +39,14 @@ pub enum EntryError {
     /// Neither a name nor an identifier.
     #[error("entry {0:?} has no name and no identifier to match on")]
     Blank(String),
+    /// The list's text passed [`MAX_TEXT_BYTES`]: split the list.
+    #[error("entry {0:?} does not fit: a list holds at most {MAX_TEXT_BYTES} bytes of text")]
+    TooLarge(String),
 }
+
+/// The most text (ids, names, identifiers) one index holds: its offsets are `u32`, with
+/// room to spare for former names found in brackets.
+pub const MAX_TEXT_BYTES: usize = (u32::MAX / 2) as usize;
 
 /// A range of one of the index's flat arrays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,8 +66,9 @@ impl Span {
     }
 }
 
-/// Appends `items` to `arena` and returns where they went. The index refuses lists whose
-/// arrays pass 4 GiB elements (u32 offsets); 1 000 000 entries use about 2% of that.
+/// Appends `items` to `arena` and returns where they went. Offsets are `u32`: an index
+/// holds up to 4 Gi characters of text and of cores (1 000 000 entries use about 100 MB
+/// and 10 M); [`IndexBuilder::add`] refuses entries past [`MAX_TEXT_BYTES`].
 fn push_span<T: Clone>(arena: &mut Vec<T>, items: &[T]) -> Span {
     let start = arena.len() as u32;
     arena.extend_from_slice(items);
@@ -117,6 +125,7 @@ pub struct IndexBuilder {
     records: Vec<Record>,
     by_id: HashMap<String, usize>,
     merged: usize,
+    bytes: usize,
 }
 
 impl IndexBuilder {
@@ -135,6 +144,17 @@ impl IndexBuilder {
         if entry.is_blank() {
             return Err(EntryError::Blank(id));
         }
+        let bytes = id.len()
+            + entry.names().map(|(_, n)| n.len()).sum::<usize>()
+            + IdentKind::ALL
+                .iter()
+                .flat_map(|&k| entry.raw_idents(k))
+                .map(String::len)
+                .sum::<usize>();
+        if self.bytes + bytes > MAX_TEXT_BYTES {
+            return Err(EntryError::TooLarge(id));
+        }
+        self.bytes += bytes;
         match self.by_id.get(&id) {
             Some(&i) => {
                 self.merged += 1;

@@ -50,7 +50,9 @@ mod words;
 
 pub use format::{FormatError, FORMAT_VERSION};
 pub use ident::{normalize_ident, Ident, IdentKind};
-pub use index::{EntryError, Index, IndexBuilder, IndexStats, MAX_POSTINGS_SHARE, MIN_SHARE};
+pub use index::{
+    EntryError, Index, IndexBuilder, IndexStats, MAX_POSTINGS_SHARE, MAX_TEXT_BYTES, MIN_SHARE,
+};
 pub use name::{analyze_name, BranchPart, NameParts, RegionPart};
 pub use record::{NameVia, Record};
 pub use score::{

@@ -243,7 +243,8 @@ pub(crate) fn strictly_within(code: u32, ancestor: u32) -> bool {
     false
 }
 
-/// The division a bracketed text names (上海, 香港, 中国), if it is one.
+/// The division a bracketed text names (上海, 香港, 中国, 浙江杭州, 湖南省长沙市), if the
+/// whole text is one.
 fn bracket_region(text: &str) -> Option<RegionPart> {
     let chars: Vec<char> = text.chars().collect();
     if chars == CHINA {
@@ -252,10 +253,14 @@ fn bracket_region(text: &str) -> Option<RegionPart> {
             code: None,
         });
     }
-    let r = REGION_NAMES.by_name.get(chars.as_slice())?.first()?;
+    let (consumed, codes) = region_chain(&chars, false);
+    if consumed == 0 || consumed != chars.len() {
+        return None;
+    }
+    let code = codes.iter().rev().find_map(|(_, c)| *c)?;
     Some(RegionPart {
         text: text.to_string(),
-        code: Some(r.code_str()),
+        code: Some(format!("{code:06}")),
     })
 }
 
@@ -281,6 +286,12 @@ fn industry_len_keeping(chars: &[char], keep: usize) -> usize {
 /// Divisions at the start of `chars`, each within the one before, while two characters
 /// of trade name remain after them. Returns the characters consumed and the codes found.
 fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
+    region_chain(chars, true)
+}
+
+/// Divisions at the start of `chars`, each within the one before; with `keep_trade`, only
+/// while two characters of trade name remain after them.
+fn region_chain(chars: &[char], keep_trade: bool) -> (usize, Vec<(usize, Option<u32>)>) {
     let names = &*REGION_NAMES;
     let mut pos = 0;
     let mut found: Vec<(usize, Option<u32>)> = Vec::new();
@@ -316,7 +327,7 @@ fn region_prefix(chars: &[char]) -> (usize, Vec<(usize, Option<u32>)>) {
         let after = &rest[len..];
         // Two characters of trade name must remain, not industry words alone (青岛啤酒
         // keeps 青岛).
-        if after.len() < 2 || after.len() - industry_len_keeping(after, 0) < 2 {
+        if keep_trade && (after.len() < 2 || after.len() - industry_len_keeping(after, 0) < 2) {
             break;
         }
         pos += len;
@@ -633,6 +644,8 @@ mod tests {
             "腾讯科技[深圳]有限公司",
             "腾讯科技〔深圳〕有限公司",
             "腾讯科技 ( 深圳 ) 有限公司",
+            "腾讯科技（广东深圳）有限公司",
+            "腾讯科技（广东省深圳市）有限公司",
         ] {
             let p = analyze_name(n);
             assert_eq!(p.core, "腾讯科技", "{n}");
