@@ -87,7 +87,7 @@ def run(scorer_name, scorer, cands, processed, name_ids, idents, load):
     cpu = time.process_time() - cpu0
     print(
         f"scorer={scorer_name} load_s={load:.2f} candidates={len(cands)} "
-        f"seconds={secs:.2f} cpu_s={cpu:.2f} per_s={len(cands) / secs:.1f} with_match={with_match} "
+        f"seconds={secs:.2f} cpu_s={cpu:.2f} per_s={len(cands) / secs:.4f} with_match={with_match} "
         f"made_from_list={made} found_any={found}",
         flush=True,
     )
