@@ -71,6 +71,9 @@ enum Command {
     /// API tokens: `token create --as LOGIN --scope ingest --name NAME` (a platform's
     /// integration, set up by the operator).
     Token(cmd::token::Args),
+    /// Screen subjects (JSON Lines) against a list such as a blacklist export: identifiers
+    /// exactly, enterprise names fuzzily, each match explained.
+    Screen(cmd::screen::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Capture(args) => cmd::evidence::capture(args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Token(args) => cmd::token::run(args),
+        Command::Screen(args) => cmd::screen::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ pub mod patrol;
 pub mod region;
 pub mod rules;
 pub mod scan;
+pub mod screen;
 pub mod serve;
 pub mod text;
 pub mod token;
