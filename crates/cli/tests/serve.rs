@@ -1,7 +1,9 @@
 //! `wangjian serve` as a process: it binds, prints its URL, answers, signs the evidence
 //! log's checkpoint with the key `wangjian log` would use, and stops cleanly on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,16 +19,7 @@ fn serve_answers_health_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no URL in {line:?}"))
-        .to_string();
+    let addr = common::served_address(&mut child);
     let get = |path: &str| {
         let mut s = TcpStream::connect(&addr).unwrap();
         s.write_all(

@@ -3,7 +3,8 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `wangjian ARGS` with `stdin` as its standard input and waits for it.
 pub fn wangjian(args: &[&str], stdin: &[u8]) -> Output {
@@ -84,4 +85,18 @@ fn psql(server: &str, sql: &str) {
         "psql {sql}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The `host:port` a `wangjian serve` child prints on its first stdout line (it listens on
+/// port 0, so the address is only known from what it says).
+pub fn served_address(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("the child's stdout is piped"))
+        .read_line(&mut line)
+        .unwrap();
+    line.split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string()
 }
