@@ -70,10 +70,10 @@ fn golden_csv_with_all() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         text(&o.stdout),
-        "listing_id,score,level,code,field,start,end,matched,rule,weight,detail\n\
-1,75,high,counterfeit_term,title,0,2,高仿,cf-001,45,\"假冒暗语「高仿」(规则词「高仿」,强信号;商标法 第五十七条)\"\n\
-1,75,high,mark,title,3,7,NIKE,mark:耐克,30,\"驰名商标「耐克」(权利人 Nike, Inc.)\"\n\
-2,0,none,,,,,,,,\n"
+        "listing_id,score,level,code,field,start,end,matched,rule,weight,detail,owner,alternatives\n\
+1,75,high,counterfeit_term,title,0,2,高仿,cf-001,45,\"假冒暗语「高仿」(规则词「高仿」,强信号;商标法 第五十七条)\",,\n\
+1,75,high,mark,title,3,7,NIKE,mark:耐克,30,\"驰名商标「耐克」(权利人 Nike, Inc.)\",\"Nike, Inc.\",\n\
+2,0,none,,,,,,,,,,\n"
     );
 }
 

@@ -82,6 +82,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "assist_lists",
         include_str!("../migrations/sqlite/0007_assist_lists.sql"),
     ),
+    (
+        8,
+        "mark_registry",
+        include_str!("../migrations/sqlite/0008_mark_registry.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -118,6 +123,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "assist_lists",
         include_str!("../migrations/postgres/0007_assist_lists.sql"),
+    ),
+    (
+        8,
+        "mark_registry",
+        include_str!("../migrations/postgres/0008_mark_registry.sql"),
     ),
 ];
 
