@@ -51,7 +51,7 @@ fn golden_jsonl() {
         .to_string();
     assert_eq!(
         first,
-        r#"{"listing_id":"1","score":100,"level":"high","reasons":[{"code":"counterfeit_term","detail":"假冒暗语「高仿」(规则词「高仿」,强信号;商标法 第五十七条)","field":"title","matched":"高仿","start":0,"end":2,"rule":"cf-001","weight":45},{"code":"mark","detail":"驰名商标「耐克」(权利人 Nike, Inc.)","field":"title","matched":"NIKE","start":3,"end":7,"rule":"mark:耐克","weight":30},{"code":"price_anomaly","detail":"标价 ¥100 低于商标「耐克」参考价 ¥699 的 30%","field":"price","matched":"100","start":0,"end":3,"rule":"policy:price.anomaly_ratio","weight":30}]}"#
+        r#"{"listing_id":"1","score":100,"level":"high","reasons":[{"code":"counterfeit_term","detail":"假冒暗语「高仿」(规则词「高仿」,强信号;商标法 第五十七条)","field":"title","matched":"高仿","start":0,"end":2,"rule":"cf-001","weight":45},{"code":"mark","detail":"驰名商标「耐克」(权利人 Nike, Inc.)","field":"title","matched":"NIKE","start":3,"end":7,"rule":"mark:耐克","weight":30,"owner":"Nike, Inc."},{"code":"price_anomaly","detail":"标价 ¥100 低于商标「耐克」参考价 ¥699 的 30%","field":"price","matched":"100","start":0,"end":3,"rule":"policy:price.anomaly_ratio","weight":30}]}"#
     );
 }
 

@@ -69,7 +69,7 @@ pub(crate) struct Tables {
     pub mark_classes: Vec<u64>,
     /// Nice classes each category word belongs to, bit `c` for class `c`.
     pub category_classes: Vec<u64>,
-    /// Whether each mark's name is itself an ordinary word (熊猫, 长城).
+    /// Whether each mark's name is itself a common word (熊猫, 长城).
     pub mark_ordinary: Vec<bool>,
     /// Normalized authorized shop names/ids of each mark.
     pub authorized: Vec<Vec<String>>,
@@ -330,7 +330,12 @@ impl Detector {
                 category_classes[id as usize] |= 1u64 << n.class;
             }
         }
-        let ordinary: HashSet<&str> = pack.ordinary_words.iter().map(String::as_str).collect();
+        let common: HashSet<&str> = pack
+            .ordinary_words
+            .iter()
+            .take(pack.policy.fuzzy_common_word_rank)
+            .map(String::as_str)
+            .collect();
         let mut mark_categories = Vec::with_capacity(marks.len());
         let mut mark_classes = Vec::with_capacity(marks.len());
         let mut mark_ordinary = Vec::with_capacity(marks.len());
@@ -361,7 +366,7 @@ impl Detector {
                     },
                 );
             }
-            mark_ordinary.push(ordinary.contains(pattern_key(&m.mark, &mut scratch).as_str()));
+            mark_ordinary.push(common.contains(pattern_key(&m.mark, &mut scratch).as_str()));
             if policy.pinyin_enabled {
                 for name in std::iter::once(&m.mark).chain(&m.aliases) {
                     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
@@ -432,7 +437,7 @@ impl Detector {
                     .collect(),
             );
         }
-        drop(ordinary);
+        drop(common);
         if !problems.is_empty() {
             return Err(Problems(problems));
         }
@@ -653,6 +658,29 @@ struct Candidate {
     /// Its weight when used as a mark (fuzzy forms of marks that are not well known weigh
     /// less).
     weight: u32,
+}
+
+/// Whether another pattern of the rule pack found in the same field (a term, category word,
+/// cue, GI or regulated word) covers the hit's range or crosses one of its ends: the text
+/// there is that word (懂的来 is slang, not a sound-alike of a mark 得来).
+fn explained_by_other_pattern(hits: &[Hit], h: &Hit) -> bool {
+    hits.iter().any(|o| {
+        !matches!(o.target, Target::Mark { .. })
+            && o.field == h.field
+            && o.form.0 < h.form.1
+            && h.form.0 < o.form.1
+            && !(h.form.0 <= o.form.0 && o.form.1 <= h.form.1 && o.form != h.form)
+    })
+}
+
+/// Whether a sound-alike keeps at least one character of the mark's names (奈克 keeps 克 of
+/// 耐克). A short sound-alike sharing none (卫衣 for a mark 唯一) is what ordinary text
+/// produces by chance; imitations keep part of the look.
+fn shares_a_character(m: &Mark, span: &str) -> bool {
+    std::iter::once(&m.mark).chain(&m.aliases).any(|name| {
+        let key = wangjian_text::normalize(name);
+        span.chars().any(|c| key.as_str().contains(c))
+    })
 }
 
 /// The match form of a field, made once per listing and field.
@@ -1128,12 +1156,21 @@ impl Detector {
                     continue;
                 }
                 let form_text = field_form(forms, h.field, text);
-                if how == How::Homophone && self.on_ordinary_word(form_text, h.form) {
-                    continue;
-                }
                 let Some(span) = form_text.get(h.form.0..h.form.1) else {
                     continue;
                 };
+                if how != How::Pinyin
+                    && (self.on_ordinary_word(form_text, h.form, how == How::Homophone)
+                        || explained_by_other_pattern(hits, h))
+                {
+                    continue;
+                }
+                if how == How::Homophone
+                    && span.chars().count() < policy.fuzzy_full_length
+                    && !shares_a_character(m, span)
+                {
+                    continue;
+                }
                 weight = fuzzy_weight(policy, how, span, self.tables.mark_ordinary[mark as usize]);
             }
             let auth = &self.tables.authorized[mark as usize];
@@ -1631,11 +1668,12 @@ impl Detector {
                 .is_some_and(|own| own.iter().any(|c| categories.binary_search(c).is_ok()))
     }
 
-    /// Whether an ordinary word of the text is the match-form range `r`, contains it or
-    /// crosses one of its ends: then the seller wrote that word (益智 for the mark 懿旨),
-    /// not a sound-alike. Words strictly inside a longer range do not count (a four-syllable
-    /// sound-alike may contain an ordinary two-character word).
-    fn on_ordinary_word(&self, form: &str, r: (usize, usize)) -> bool {
+    /// Whether an ordinary word of the text contains the match-form range `r` or crosses
+    /// one of its ends, or (with `exact`) is the range itself: then the seller wrote that
+    /// word (益智 for the mark 懿旨; 透气 质量 joined for the mark 气质), not the mark. Words
+    /// strictly inside a longer range do not count (a four-syllable sound-alike may
+    /// contain an ordinary two-character word).
+    fn on_ordinary_word(&self, form: &str, r: (usize, usize), exact: bool) -> bool {
         const LONGEST: usize = 4;
         if self.ordinary.is_empty() || r.0 >= r.1 || form.get(r.0..r.1).is_none() {
             return false;
@@ -1664,7 +1702,7 @@ impl Detector {
         for (i, &a) in bounds.iter().enumerate() {
             for &b in bounds.iter().skip(i + 2).take(LONGEST - 1) {
                 let overlaps = a < r.1 && b > r.0;
-                let inside = r.0 <= a && b <= r.1 && (a, b) != r;
+                let inside = r.0 <= a && b <= r.1 && ((a, b) != r || !exact);
                 if overlaps && !inside && self.ordinary.contains(&form[a..b]) {
                     return true;
                 }

@@ -188,8 +188,11 @@ pub struct Policy {
     /// Share of the mark weight a pinyin spelling of a (not well-known) mark keeps at full
     /// length.
     pub fuzzy_pinyin_factor: f64,
-    /// Further share kept when the mark itself is an ordinary word (熊猫, 长城).
+    /// Further share kept when the mark itself is a common word (熊猫, 长城).
     pub fuzzy_ordinary_mark_factor: f64,
+    /// A mark is a common word when it is among this many most frequent ordinary words
+    /// (brand names that the word list also holds, 耐克 or 安踏, rank lower).
+    pub fuzzy_common_word_rank: usize,
     /// Syllables (Han characters; Latin: letters / 2) from which a fuzzy form keeps its
     /// whole factor; shorter marks keep `length / fuzzy.full_length` of it.
     pub fuzzy_full_length: usize,
@@ -218,6 +221,7 @@ impl Default for Policy {
             fuzzy_homophone_factor: 0.7,
             fuzzy_pinyin_factor: 0.8,
             fuzzy_ordinary_mark_factor: 0.5,
+            fuzzy_common_word_rank: 30_000,
             fuzzy_full_length: 4,
             gi_unconfirmed_factor: 0.4,
         }
@@ -807,6 +811,10 @@ fn parse_policy(file: &str, text: &str, problems: &mut Vec<Problem>) -> Option<P
                     None => problems.push(bad("a whole number from 0 to 64")),
                 }
             }
+            "fuzzy.common_word_rank" => match value.parse::<usize>() {
+                Ok(n) => p.fuzzy_common_word_rank = n,
+                Err(_) => problems.push(bad("a whole number")),
+            },
             "pinyin.enabled" | "pinyin.homophones" => match value.as_str() {
                 "true" | "false" => {
                     if key == "pinyin.enabled" {
