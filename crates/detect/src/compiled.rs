@@ -14,7 +14,8 @@
 //! Sections: the canonical rule set (JSON; its SHA-256 is the rule-set version), the match
 //! tables (JSON), the main automaton and the homophone automaton over syllable ids
 //! (daachorse serialization; the last is empty when there is none). Version 2 added the
-//! registry tables (Nice classes of marks and category words, ordinary-word marks) and
+//! registry tables (Nice classes of marks and category words, ordinary-word marks, the
+//! characters of each mark) and
 //! the syllable alphabet of the homophone automaton.
 //!
 //! Nothing is trusted before the magic, the version, the length and the checksum agree.
@@ -179,6 +180,7 @@ impl Detector {
         if tables.mark_categories.len() != n
             || tables.mark_classes.len() != n
             || tables.mark_ordinary.len() != n
+            || tables.mark_chars.len() != n
             || tables.authorized.len() != n
         {
             return Err(CompiledError::Section {

@@ -71,6 +71,10 @@ pub(crate) struct Tables {
     pub category_classes: Vec<u64>,
     /// Whether each mark's name is itself a common word (熊猫, 长城).
     pub mark_ordinary: Vec<bool>,
+    /// The Han characters of each mark's names in the match form: a short sound-alike
+    /// must keep one of them (奈克 keeps 克 of 耐克; 卫衣 for a mark 唯一 keeps none and is
+    /// what ordinary text produces by chance).
+    pub mark_chars: Vec<String>,
     /// Normalized authorized shop names/ids of each mark.
     pub authorized: Vec<Vec<String>>,
 }
@@ -339,6 +343,7 @@ impl Detector {
         let mut mark_categories = Vec::with_capacity(marks.len());
         let mut mark_classes = Vec::with_capacity(marks.len());
         let mut mark_ordinary = Vec::with_capacity(marks.len());
+        let mut mark_chars = Vec::with_capacity(marks.len());
         let mut authorized = Vec::with_capacity(marks.len());
         let mut pinyin_map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let policy = &pack.policy;
@@ -346,8 +351,14 @@ impl Detector {
         for (i, m) in marks.iter().enumerate() {
             let who = m.origin.clone();
             let mut keys_of_mark: HashSet<String> = HashSet::new();
+            let mut chars = String::new();
             for name in std::iter::once(&m.mark).chain(&m.aliases) {
                 let key = pattern_key(name, &mut scratch);
+                for c in key.chars().filter(|c| is_han(*c)) {
+                    if !chars.contains(c) {
+                        chars.push(c);
+                    }
+                }
                 if key.is_empty() {
                     problems.push(Problem {
                         file: who.0.clone(),
@@ -366,6 +377,7 @@ impl Detector {
                     },
                 );
             }
+            mark_chars.push(chars);
             mark_ordinary.push(common.contains(pattern_key(&m.mark, &mut scratch).as_str()));
             if policy.pinyin_enabled {
                 for name in std::iter::once(&m.mark).chain(&m.aliases) {
@@ -484,6 +496,7 @@ impl Detector {
                 mark_classes,
                 category_classes,
                 mark_ordinary,
+                mark_chars,
                 authorized,
             },
             ac,
@@ -581,7 +594,8 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Reusable buffers of one thread.
 #[derive(Default)]
 struct Scratch {
-    form: MatchForm,
+    /// The match forms of title, description and category (kept for decide).
+    forms: [MatchForm; 3],
     /// The form's Han characters as homophone-alphabet characters (gaps between runs).
     syllables: String,
     /// Match-form byte offset of each character of `syllables`, and the form's length.
@@ -600,8 +614,6 @@ struct DecideScratch {
     exceptions: Vec<(Field, (usize, usize), TermList, u32)>,
     snapshot: Vec<(Field, (usize, usize), u8)>,
     categories: Vec<u32>,
-    /// Match forms of the fields, made only when a candidate needs one.
-    forms: Vec<(Field, String)>,
     candidates: Vec<Candidate>,
     order: Vec<usize>,
     /// Chosen candidates with the candidates overlapping each.
@@ -673,26 +685,13 @@ fn explained_by_other_pattern(hits: &[Hit], h: &Hit) -> bool {
     })
 }
 
-/// Whether a sound-alike keeps at least one character of the mark's names (奈克 keeps 克 of
-/// 耐克). A short sound-alike sharing none (卫衣 for a mark 唯一) is what ordinary text
-/// produces by chance; imitations keep part of the look.
-fn shares_a_character(m: &Mark, span: &str) -> bool {
-    std::iter::once(&m.mark).chain(&m.aliases).any(|name| {
-        let key = wangjian_text::normalize(name);
-        span.chars().any(|c| key.as_str().contains(c))
-    })
-}
-
-/// The match form of a field, made once per listing and field.
-fn field_form<'f>(forms: &'f mut Vec<(Field, String)>, field: Field, text: &str) -> &'f str {
-    let i = match forms.iter().position(|(f, _)| *f == field) {
-        Some(i) => i,
-        None => {
-            forms.push((field, wangjian_text::normalize(text).as_str().to_string()));
-            forms.len() - 1
-        }
-    };
-    forms[i].1.as_str()
+/// Index of a scanned field in [`Scratch::forms`].
+fn form_index(field: Field) -> usize {
+    match field {
+        Field::Title => 0,
+        Field::Description => 1,
+        _ => 2,
+    }
 }
 
 /// The weight of a fuzzy form of a mark that is not well known (see the crate
@@ -918,8 +917,9 @@ impl Detector {
         let mut hits = std::mem::take(&mut sc.hits);
         hits.clear();
         for f in &fields {
-            wangjian_text::normalize_into(f.text, &mut sc.form);
-            let form = &sc.form;
+            let fi = form_index(f.field);
+            wangjian_text::normalize_into(f.text, &mut sc.forms[fi]);
+            let form = &sc.forms[fi];
             let targets = &self.tables.targets;
             let found = &mut sc.found;
             found.clear();
@@ -946,11 +946,12 @@ impl Detector {
             // syllable ids, one alphabet character each, matched against the names' ids.
             if f.field != Field::Category && policy.pinyin_homophones {
                 if let Some(pac) = &self.pinyin_ac {
-                    let form = sc.form.as_str();
+                    let form = sc.forms[fi].as_str();
                     let (syl, pos) = (&mut sc.syllables, &mut sc.syllable_at);
                     syl.clear();
                     pos.clear();
                     let mut any = false;
+                    let mut after_gap = false;
                     let gap = char::from_u32(SYLLABLE_BASE).unwrap_or(' ');
                     for (i, c) in form.char_indices() {
                         match syllable_char(c) {
@@ -958,11 +959,13 @@ impl Detector {
                                 syl.push(sc);
                                 pos.push(i as u32);
                                 any = true;
+                                after_gap = false;
                             }
-                            None if syl.ends_with(gap) => {}
+                            None if after_gap => {}
                             None => {
                                 syl.push(gap);
                                 pos.push(i as u32);
+                                after_gap = true;
                             }
                         }
                     }
@@ -978,7 +981,9 @@ impl Detector {
                             // (anything else became a gap), so the match ends where the next
                             // alphabet character, Han or gap, begins.
                             let (fs, fe) = (fs as usize, fe as usize);
-                            let r = sc.form.original_range(fs..fe);
+                            let r = sc.forms[fi].original_range(fs..fe);
+                            let span = &form[fs..fe];
+                            let short = ce - cs < policy.fuzzy_full_length;
                             for &mk in self
                                 .tables
                                 .pinyin_targets
@@ -986,6 +991,23 @@ impl Detector {
                                 .into_iter()
                                 .flatten()
                             {
+                                // A short sound-alike of a mark that is not well known must
+                                // keep one of its characters (see `decide`), and one that
+                                // keeps them all is the mark written, already a hit: both
+                                // are settled here, before they cost a hit each.
+                                let chars = self.tables.mark_chars.get(mk as usize);
+                                let kept = |c: char| chars.is_some_and(|k| k.contains(c));
+                                if span.chars().all(kept)
+                                    || (short
+                                        && !span.chars().any(kept)
+                                        && !self
+                                            .canon
+                                            .marks
+                                            .get(mk as usize)
+                                            .is_some_and(|m| m.well_known))
+                                {
+                                    continue;
+                                }
                                 hits.push(Hit {
                                     field: f.field,
                                     form: (fs, fe),
@@ -1007,7 +1029,7 @@ impl Detector {
                 .find(|f| f.field == field)
                 .map_or("", |f| f.text)
         };
-        let verdict = self.decide(listing, &mut hits, &text_of, &mut sc.decide);
+        let verdict = self.decide(listing, &mut hits, &text_of, &sc.forms, &mut sc.decide);
         sc.hits = hits;
         verdict
     }
@@ -1017,6 +1039,7 @@ impl Detector {
         listing: &ListingRef<'_>,
         hits: &mut Vec<Hit>,
         text_of: &dyn Fn(Field) -> &'t str,
+        forms: &[MatchForm; 3],
         bufs: &mut DecideScratch,
     ) -> Verdict {
         let pack = &self.canon.pack;
@@ -1118,8 +1141,13 @@ impl Detector {
 
         // Marks. Every mark hit is a candidate: its fit with the listing, whether the shop
         // is authorized, descriptive use, and the evidence of the form it was written in.
-        let forms = &mut bufs.forms;
-        forms.clear();
+        // Fields with a descriptive cue (rare): only their marks look for one.
+        let mut cue_in = [false; 3];
+        for h in hits.iter() {
+            if matches!(h.target, Target::Cue { .. }) {
+                cue_in[form_index(h.field)] = true;
+            }
+        }
         let cands = &mut bufs.candidates;
         cands.clear();
         for (hi, h) in hits.iter().enumerate() {
@@ -1148,30 +1176,42 @@ impl Detector {
                 Form::Homophone => How::Homophone,
             };
             let mut weight = policy.mark_weight;
+            let form_text = forms[form_index(h.field)].as_str();
             if !m.well_known && how != How::Written {
                 // A fuzzy form of a mark that does not fit the listing is no candidate, and
                 // a sound-alike that is an ordinary word of the text is what the seller
-                // meant: neither carries evidence.
+                // meant: neither carries evidence. Cheapest tests first.
                 if !fits {
                     continue;
                 }
-                let form_text = field_form(forms, h.field, text);
                 let Some(span) = form_text.get(h.form.0..h.form.1) else {
                     continue;
                 };
-                if how != How::Pinyin
-                    && (self.on_ordinary_word(form_text, h.form, how == How::Homophone)
-                        || explained_by_other_pattern(hits, h))
+                if how == How::Homophone
+                    && span.chars().count() < policy.fuzzy_full_length
+                    && !span
+                        .chars()
+                        .any(|c| self.tables.mark_chars[mark as usize].contains(c))
                 {
                     continue;
                 }
-                if how == How::Homophone
-                    && span.chars().count() < policy.fuzzy_full_length
-                    && !shares_a_character(m, span)
+                if how != How::Pinyin
+                    && (explained_by_other_pattern(hits, h)
+                        || self.on_ordinary_word(form_text, h.form, how == How::Homophone))
                 {
                     continue;
                 }
                 weight = fuzzy_weight(policy, how, span, self.tables.mark_ordinary[mark as usize]);
+            } else if fits
+                && !m.well_known
+                && form_text
+                    .get(h.form.0..h.form.1)
+                    .is_some_and(|span| span.chars().count() < policy.fuzzy_full_length)
+                && self.on_ordinary_word(form_text, h.form, false)
+            {
+                // A short mark written exactly, but across two ordinary words of the text
+                // (海滩 in 上海滩): the seller wrote those words.
+                continue;
             }
             let auth = &self.tables.authorized[mark as usize];
             let authorized = !auth.is_empty()
@@ -1188,11 +1228,7 @@ impl Detector {
                     .iter()
                     .any(|k| auth.contains(k));
             // A descriptive cue near the mark?
-            let cue = if hits
-                .iter()
-                .any(|c| c.field == h.field && matches!(c.target, Target::Cue { .. }))
-            {
-                let form_text = field_form(forms, h.field, text);
+            let cue = if cue_in[form_index(h.field)] {
                 hits.iter().enumerate().find_map(|(ci, c)| {
                     let Target::Cue { cue } = c.target else {
                         return None;
