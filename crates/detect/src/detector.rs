@@ -1197,7 +1197,12 @@ impl Detector {
                 }
                 if how != How::Pinyin
                     && (explained_by_other_pattern(hits, h)
-                        || self.on_ordinary_word(form_text, h.form, how == How::Homophone))
+                        || self.on_ordinary_word(
+                            &forms[form_index(h.field)],
+                            text,
+                            h.form,
+                            how == How::Homophone,
+                        ))
                 {
                     continue;
                 }
@@ -1207,7 +1212,7 @@ impl Detector {
                 && form_text
                     .get(h.form.0..h.form.1)
                     .is_some_and(|span| span.chars().count() < policy.fuzzy_full_length)
-                && self.on_ordinary_word(form_text, h.form, false)
+                && self.on_ordinary_word(&forms[form_index(h.field)], text, h.form, false)
             {
                 // A short mark written exactly, but across two ordinary words of the text
                 // (海滩 in 上海滩): the seller wrote those words.
@@ -1708,9 +1713,25 @@ impl Detector {
     /// one of its ends, or (with `exact`) is the range itself: then the seller wrote that
     /// word (益智 for the mark 懿旨; 透气 质量 joined for the mark 气质), not the mark. Words
     /// strictly inside a longer range do not count (a four-syllable sound-alike may
-    /// contain an ordinary two-character word).
-    fn on_ordinary_word(&self, form: &str, r: (usize, usize), exact: bool) -> bool {
+    /// contain an ordinary two-character word). A word the original text splits (踏板 in
+    /// 安踏 板鞋: the match form joins Han characters across the space) counts only when
+    /// the range is split as well (透气 质量 for 气质).
+    fn on_ordinary_word(
+        &self,
+        match_form: &MatchForm,
+        text: &str,
+        r: (usize, usize),
+        exact: bool,
+    ) -> bool {
         const LONGEST: usize = 4;
+        let form = match_form.as_str();
+        // Whether form[a..b] stands in the original as written, nothing dropped between.
+        let joined = |a: usize, b: usize| {
+            let o = match_form.original_range(a..b);
+            text.get(o)
+                .is_some_and(|t| t.chars().count() == form[a..b].chars().count())
+        };
+        let split_range = !joined(r.0, r.1);
         if self.ordinary.is_empty() || r.0 >= r.1 || form.get(r.0..r.1).is_none() {
             return false;
         }
@@ -1739,7 +1760,11 @@ impl Detector {
             for &b in bounds.iter().skip(i + 2).take(LONGEST - 1) {
                 let overlaps = a < r.1 && b > r.0;
                 let inside = r.0 <= a && b <= r.1 && ((a, b) != r || !exact);
-                if overlaps && !inside && self.ordinary.contains(&form[a..b]) {
+                if overlaps
+                    && !inside
+                    && self.ordinary.contains(&form[a..b])
+                    && (split_range || joined(a, b))
+                {
                     return true;
                 }
             }

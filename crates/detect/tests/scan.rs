@@ -192,3 +192,22 @@ fn euphemisms_state_organs_and_gi_containment() {
     assert!(v.reasons[0].detail.contains("不在产地范围内"), "{v:?}");
     assert_eq!(v.level, Level::Medium);
 }
+
+/// A short mark written as such is not dropped for an ordinary word that only the match
+/// form joins across a space (踏板 in 安踏 板鞋); it is when the text writes that word
+/// (安踏板鞋 reads as 安 + 踏板 + 鞋 as well).
+#[test]
+fn an_ordinary_word_across_a_space_does_not_hide_a_short_mark() {
+    let d = detector();
+    let spaced = scan(
+        &d,
+        r#"{"id":1,"title":"高-仿 安踏 板鞋 女","category":"板鞋","price":59}"#,
+    );
+    assert!(codes(&spaced).contains(&Code::Mark), "{spaced:?}");
+    assert_eq!(mark_reason(&spaced).matched, "安踏");
+    let joined = scan(
+        &d,
+        r#"{"id":2,"title":"高-仿 安踏板鞋 女","category":"板鞋","price":59}"#,
+    );
+    assert!(!codes(&joined).contains(&Code::Mark), "{joined:?}");
+}
