@@ -169,6 +169,9 @@ row() { # name|wall|rss|status|cpu, listings; uses $MB and $RG of the corpus at 
       "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $RG" | bc -l)"
   fi
 }
+# Quality on the labelled set (crates/detect/tests/quality.rs prints the tables).
+QUALITY=$(cargo test --release -q -p wangjian-detect --test quality -- --nocapture 2>/dev/null |
+  grep -E '^\||^miss:|labelled listings|listings changed' || true)
 HEAD="| command | wall s | listings/s | MB/s per core | CPU s | MB per CPU-s | peak RSS MiB | time / rg | status |"
 {
   echo "# wangjian scan benchmark"
@@ -204,5 +207,15 @@ HEAD="| command | wall s | listings/s | MB/s per core | CPU s | MB per CPU-s | p
   echo "|---|---|---|---|---|---|---|---|---|"
   MB=$(echo "$BYTES / 1000000" | bc -l) RG=$(echo "${ROWS[0]}" | cut -d'|' -f2)
   for r in "${ROWS[@]}"; do row "$r" "$N"; done
+  echo
+  echo "## Quality on the labelled set"
+  echo
+  echo "Precision and recall per reason code (crates/detect/tests/quality.rs on crates/detect/tests/data/labelled.jsonl with its marks; a reason is a true positive when the listing's label expects it), then the registry-scale check (the same set scanned again with 20 000 ordinary-word marks added)."
+  echo
+  echo "$QUALITY" | grep -v 'labelled listings\|listings changed\|^miss:'
+  echo
+  echo "$QUALITY" | grep '^miss:' | sed 's/^/- /'
+  echo
+  echo "$QUALITY" | grep 'labelled listings\|listings changed' | sed 's/$/./'
 } > bench/results.md
 cat bench/results.md

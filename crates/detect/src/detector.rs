@@ -1625,13 +1625,13 @@ impl Detector {
                     detail.push_str(&n);
                 }
             }
-            detail.push_str(",");
+            detail.push(',');
             detail.push_str(shown);
             let weight = if contains_origin {
                 detail.push_str("范围大于产地,产地未能确认");
                 round(g.weight as f64 * policy.gi_unconfirmed_factor).max(1)
             } else {
-                detail.insert_str(detail.len() - shown.len(), "但");
+                detail.insert(detail.len() - shown.len(), '但');
                 detail.push_str("不在产地范围内");
                 g.weight
             };

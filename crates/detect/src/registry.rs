@@ -483,7 +483,7 @@ fn read_cnipa(
             }
         }
         let goods: Vec<String> = get(row, goods_c)
-            .split(|c: char| matches!(c, ';' | '；' | '、' | ',' | '，' | '|'))
+            .split([';', '；', '、', ',', '，', '|'])
             .map(|g| g.trim().to_string())
             .filter(|g| !g.is_empty())
             .collect();
