@@ -106,6 +106,24 @@ pub struct Detector {
     pub(crate) version: String,
     /// The pack's ordinary words, for looking up matched text.
     ordinary: HashSet<Box<str>>,
+    /// Per mark, what the homophone scan tests for every sound-alike, kept compact (one
+    /// cache line holds eight marks): a 64-bit signature of the mark's characters and
+    /// whether it is well known. Derived from the tables when the detector is assembled.
+    quick: Vec<QuickMark>,
+}
+
+/// See [`Detector::quick`].
+#[derive(Debug, Clone, Copy)]
+struct QuickMark {
+    /// Bit [`char_bit`] of each character of the mark's names (a Bloom filter: a clear
+    /// bit proves the character is not among them).
+    chars: u64,
+    well_known: bool,
+}
+
+/// The signature bit of a character (see [`QuickMark`]).
+fn char_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
 }
 
 impl std::fmt::Debug for Detector {
@@ -519,6 +537,15 @@ impl Detector {
             .iter()
             .map(|w| Box::from(w.as_str()))
             .collect();
+        let quick = tables
+            .mark_chars
+            .iter()
+            .enumerate()
+            .map(|(i, chars)| QuickMark {
+                chars: chars.chars().fold(0, |sig, c| sig | char_bit(c)),
+                well_known: canon.marks.get(i).is_some_and(|m| m.well_known),
+            })
+            .collect();
         Detector {
             canon,
             tables,
@@ -526,6 +553,7 @@ impl Detector {
             pinyin_ac,
             version,
             ordinary,
+            quick,
         }
     }
 
@@ -598,6 +626,8 @@ struct Scratch {
     forms: [MatchForm; 3],
     /// The form's Han characters as homophone-alphabet characters (gaps between runs).
     syllables: String,
+    /// Signature bits of the characters of one sound-alike (see [`QuickMark`]).
+    span_bits: Vec<u64>,
     /// Match-form byte offset of each character of `syllables`, and the form's length.
     syllable_at: Vec<u32>,
     stripped: String,
@@ -984,6 +1014,9 @@ impl Detector {
                             let r = sc.forms[fi].original_range(fs..fe);
                             let span = &form[fs..fe];
                             let short = ce - cs < policy.fuzzy_full_length;
+                            let bits = &mut sc.span_bits;
+                            bits.clear();
+                            bits.extend(span.chars().map(char_bit));
                             for &mk in self
                                 .tables
                                 .pinyin_targets
@@ -995,18 +1028,30 @@ impl Detector {
                                 // keep one of its characters (see `decide`), and one that
                                 // keeps them all is the mark written, already a hit: both
                                 // are settled here, before they cost a hit each.
-                                let chars = self.tables.mark_chars.get(mk as usize);
-                                let kept = |c: char| chars.is_some_and(|k| k.contains(c));
-                                if span.chars().all(kept)
-                                    || (short
-                                        && !span.chars().any(kept)
-                                        && !self
-                                            .canon
-                                            .marks
-                                            .get(mk as usize)
-                                            .is_some_and(|m| m.well_known))
-                                {
+                                // The signature settles most marks: a clear bit proves a
+                                // character is not kept. Only a possible "all kept" or
+                                // "none kept" of a short one is checked on the characters.
+                                let Some(q) = self.quick.get(mk as usize) else {
                                     continue;
+                                };
+                                let (mut any, mut all) = (false, true);
+                                for b in bits.iter() {
+                                    if b & q.chars != 0 {
+                                        any = true;
+                                    } else {
+                                        all = false;
+                                    }
+                                }
+                                let weak = short && !q.well_known;
+                                if weak && !any {
+                                    continue;
+                                }
+                                if all || weak {
+                                    let chars = self.tables.mark_chars.get(mk as usize);
+                                    let kept = |c: char| chars.is_some_and(|k| k.contains(c));
+                                    if span.chars().all(kept) || (weak && !span.chars().any(kept)) {
+                                        continue;
+                                    }
                                 }
                                 hits.push(Hit {
                                     field: f.field,
