@@ -216,6 +216,6 @@ HEAD="| command | wall s | listings/s | MB/s per core | CPU s | MB per CPU-s | p
   echo
   echo "$QUALITY" | grep '^miss:' | sed 's/^/- /'
   echo
-  echo "$QUALITY" | grep 'labelled listings\|listings changed' | sed 's/$/./'
+  echo "$QUALITY" | grep 'labelled listings\|listings changed' | sed 's/^\.*//; s/$/./'
 } > bench/results.md
 cat bench/results.md

@@ -15,8 +15,7 @@
 //! tables (JSON), the main automaton and the homophone automaton over syllable ids
 //! (daachorse serialization; the last is empty when there is none). Version 2 added the
 //! registry tables (Nice classes of marks and category words, ordinary-word marks, the
-//! characters of each mark) and
-//! the syllable alphabet of the homophone automaton.
+//! characters of each mark) and the syllable alphabet of the homophone automaton.
 //!
 //! Nothing is trusted before the magic, the version, the length and the checksum agree.
 //! The checksum guards against corruption and truncation, not against a forger: a compiled
