@@ -637,6 +637,8 @@ mod tests {
                     rule: format!("cf-{i}"),
                     detail: String::new(),
                     weight: 10,
+                    owner: None,
+                    alternatives: vec![],
                 })
                 .collect(),
         };

@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use wangjian_detect::{parse_marks, Detector, Mark, Problems, RulePack, PACK_FILES};
+use wangjian_detect::{
+    merge_marks, read_marks, Detector, Mark, Problem, Problems, ReadOptions, RulePack, Ymd,
+    PACK_FILES,
+};
 use wangjian_store::Store;
 
 use crate::error::AppError;
@@ -35,10 +38,27 @@ pub enum PackSource {
 pub struct RuleSource {
     /// The pack.
     pub pack: PackSource,
-    /// Marks files (CSV) added to the registry's marks.
+    /// Marks files (the marks CSV or a CNIPA-shaped register) added to the registry's marks.
     pub marks_files: Vec<PathBuf>,
     /// Add the marks of the store's registry (always, but for `scan` without a store).
     pub registry: bool,
+    /// The day the files' registrations are judged in force on (商标法 第四十条: a term
+    /// that ended more than six months before is skipped); `None` keeps them all.
+    pub as_of: Option<Ymd>,
+}
+
+/// A loaded rule source: the pack, the files' marks (one entry per word and owner), and
+/// what was read but not used — each said once by whoever shows it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The pack.
+    pub pack: RulePack,
+    /// The marks of the files, repeated rows merged.
+    pub marks: Vec<Mark>,
+    /// Per file, the registrations skipped as not in force.
+    pub not_in_force: Vec<(PathBuf, Vec<Problem>)>,
+    /// Repeated rows that were merged into one entry.
+    pub merged: Vec<Problem>,
 }
 
 impl Default for RuleSource {
@@ -47,6 +67,7 @@ impl Default for RuleSource {
             pack: PackSource::Embedded,
             marks_files: vec![],
             registry: true,
+            as_of: None,
         }
     }
 }
@@ -69,6 +90,13 @@ impl RuleSource {
     /// The pack and the marks of the files (not the registry's), every problem reported
     /// with its file and line.
     pub fn load(&self) -> Result<(RulePack, Vec<Mark>), AppError> {
+        let l = self.load_noting()?;
+        Ok((l.pack, l.marks))
+    }
+
+    /// [`RuleSource::load`] with what was read but not used: rows not in force, repeated
+    /// rows merged (one word may belong to many owners: that is no problem at all).
+    pub fn load_noting(&self) -> Result<Loaded, AppError> {
         let mut problems = Vec::new();
         let pack = match &self.pack {
             PackSource::Embedded => RulePack::embedded(),
@@ -91,17 +119,33 @@ impl RuleSource {
             }
         };
         let mut marks = Vec::new();
+        let mut not_in_force = Vec::new();
+        let options = ReadOptions { as_of: self.as_of };
         for path in &self.marks_files {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 AppError::Unavailable(format!("reading marks file {}: {e}", path.display()))
             })?;
-            match parse_marks(&path.display().to_string(), &text) {
-                Ok(m) => marks.extend(m),
+            match read_marks(&path.display().to_string(), &text, options) {
+                Ok(rows) => {
+                    problems.extend(rows.problems);
+                    marks.extend(rows.marks);
+                    if !rows.skipped.is_empty() {
+                        not_in_force.push((path.clone(), rows.skipped));
+                    }
+                }
                 Err(e) => problems.extend(e.0),
             }
         }
         match pack {
-            Some(p) if problems.is_empty() => Ok((p, marks)),
+            Some(pack) if problems.is_empty() => {
+                let (marks, merged) = merge_marks(marks);
+                Ok(Loaded {
+                    pack,
+                    marks,
+                    not_in_force,
+                    merged,
+                })
+            }
             _ => Err(AppError::Unavailable(format!(
                 "invalid rules:\n{}",
                 Problems(problems)

@@ -12,8 +12,10 @@
 //! | *n* | payload: four sections, each an 8-byte length and its bytes |
 //!
 //! Sections: the canonical rule set (JSON; its SHA-256 is the rule-set version), the match
-//! tables (JSON), the main automaton and the pinyin automaton (daachorse serialization;
-//! the last is empty when there is none).
+//! tables (JSON), the main automaton and the homophone automaton over syllable ids
+//! (daachorse serialization; the last is empty when there is none). Version 2 added the
+//! registry tables (Nice classes of marks and category words, ordinary-word marks, the
+//! characters of each mark) and the syllable alphabet of the homophone automaton.
 //!
 //! Nothing is trusted before the magic, the version, the length and the checksum agree.
 //! The checksum guards against corruption and truncation, not against a forger: a compiled
@@ -27,7 +29,7 @@ use crate::detector::{hex, Canon, Detector, Tables};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"WJDETECT";
 /// Format version; files of another version are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Why a compiled file could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -173,21 +175,19 @@ impl Detector {
         // The canonical section is exactly what the version digests.
         let (canon, version) = canon?;
         let tables = tables?;
-        if tables.mark_categories.len() != canon.marks.len()
-            || tables.authorized.len() != canon.marks.len()
+        let n = canon.marks.len();
+        if tables.mark_categories.len() != n
+            || tables.mark_classes.len() != n
+            || tables.mark_ordinary.len() != n
+            || tables.mark_chars.len() != n
+            || tables.authorized.len() != n
         {
             return Err(CompiledError::Section {
                 section: "tables",
                 message: "do not match the marks".into(),
             });
         }
-        Ok(Detector {
-            canon,
-            tables,
-            ac,
-            pinyin_ac,
-            version,
-        })
+        Ok(Detector::assemble(canon, tables, ac, pinyin_ac, version))
     }
 }
 

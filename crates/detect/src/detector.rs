@@ -5,16 +5,16 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
-use std::ops::Range;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use wangjian_text::MatchForm;
+use wangjian_text::{MatchForm, Syllable};
 
 use crate::listing::{Listing, ListingRef};
-use crate::pack::{CuePosition, Mark, Problem, Problems, RulePack};
-use crate::verdict::{Code, Field, Level, Reason, Verdict};
+use crate::pack::{CuePosition, Problem, Problems, RulePack};
+use crate::registry::{merge_marks, Mark};
+use crate::verdict::{Alternative, Code, Field, Level, Reason, Verdict};
 
 /// Licence kinds a regulated category may require.
 pub const LICENSE_KINDS: [&str; 5] = [
@@ -61,12 +61,32 @@ pub(crate) enum Target {
 pub(crate) struct Tables {
     /// Targets of each automaton value.
     pub targets: Vec<Vec<Target>>,
-    /// Marks of each pinyin-automaton value.
+    /// Marks of each homophone-automaton value.
     pub pinyin_targets: Vec<Vec<u32>>,
-    /// Category word ids of each mark.
+    /// Category word ids of each mark (its own `categories`).
     pub mark_categories: Vec<Vec<u32>>,
+    /// Nice classes of each mark, bit `c` for class `c`.
+    pub mark_classes: Vec<u64>,
+    /// Nice classes each category word belongs to, bit `c` for class `c`.
+    pub category_classes: Vec<u64>,
+    /// Whether each mark's name is itself a common word (熊猫, 长城).
+    pub mark_ordinary: Vec<bool>,
+    /// The Han characters of each mark's names in the match form: a short sound-alike
+    /// must keep one of them (奈克 keeps 克 of 耐克; 卫衣 for a mark 唯一 keeps none and is
+    /// what ordinary text produces by chance).
+    pub mark_chars: Vec<String>,
     /// Normalized authorized shop names/ids of each mark.
     pub authorized: Vec<Vec<String>>,
+}
+
+/// The first character of the homophone alphabet: syllable `n` is written as the
+/// private-use character `SYLLABLE_BASE + n`; `SYLLABLE_BASE` itself stands for anything
+/// that is not a Han character with a reading and never occurs in a pattern.
+const SYLLABLE_BASE: u32 = 0xE000;
+
+/// The homophone alphabet character of `c`, if it is a Han character with a reading.
+fn syllable_char(c: char) -> Option<char> {
+    Syllable::of(c).and_then(|s| char::from_u32(SYLLABLE_BASE + u32::from(s.id())))
 }
 
 /// The canonical content of a rule set: what [`Detector::ruleset_version`] digests.
@@ -84,6 +104,26 @@ pub struct Detector {
     pub(crate) ac: CharwiseDoubleArrayAhoCorasick<u32>,
     pub(crate) pinyin_ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     pub(crate) version: String,
+    /// The pack's ordinary words, for looking up matched text.
+    ordinary: HashSet<Box<str>>,
+    /// Per mark, what the homophone scan tests for every sound-alike, kept compact (one
+    /// cache line holds eight marks): a 64-bit signature of the mark's characters and
+    /// whether it is well known. Derived from the tables when the detector is assembled.
+    quick: Vec<QuickMark>,
+}
+
+/// See [`Detector::quick`].
+#[derive(Debug, Clone, Copy)]
+struct QuickMark {
+    /// Bit [`char_bit`] of each character of the mark's names (a Bloom filter: a clear
+    /// bit proves the character is not among them).
+    chars: u64,
+    well_known: bool,
+}
+
+/// The signature bit of a character (see [`QuickMark`]).
+fn char_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
 }
 
 impl std::fmt::Debug for Detector {
@@ -286,9 +326,42 @@ impl Detector {
             // The same word may be a cue before and after (适用): both kept.
             add(&mut map, key, Target::Cue { cue: i as u32 });
         }
-        // Marks, their category words and pinyin forms.
+        // Marks, their category words and pinyin forms. One word may belong to several
+        // owners: every key keeps every mark it stands for.
+        let (marks, _) = merge_marks(marks);
         let mut category_ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut category_classes: Vec<u64> = Vec::new();
+        let mut category_id =
+            |key: String, map: &mut BTreeMap<String, Vec<Target>>, classes: &mut Vec<u64>| -> u32 {
+                let next = category_ids.len() as u32;
+                let id = *category_ids.entry(key.clone()).or_insert(next);
+                if id == next {
+                    let v = map.entry(key).or_default();
+                    v.push(Target::Category { word: id });
+                    classes.push(0);
+                }
+                id
+            };
+        for n in &pack.nice_classes {
+            for c in &n.categories {
+                let key = pattern_key(c, &mut scratch);
+                if key.is_empty() {
+                    continue;
+                }
+                let id = category_id(key, &mut map, &mut category_classes);
+                category_classes[id as usize] |= 1u64 << n.class;
+            }
+        }
+        let common: HashSet<&str> = pack
+            .ordinary_words
+            .iter()
+            .take(pack.policy.fuzzy_common_word_rank)
+            .map(String::as_str)
+            .collect();
         let mut mark_categories = Vec::with_capacity(marks.len());
+        let mut mark_classes = Vec::with_capacity(marks.len());
+        let mut mark_ordinary = Vec::with_capacity(marks.len());
+        let mut mark_chars = Vec::with_capacity(marks.len());
         let mut authorized = Vec::with_capacity(marks.len());
         let mut pinyin_map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let policy = &pack.policy;
@@ -296,8 +369,14 @@ impl Detector {
         for (i, m) in marks.iter().enumerate() {
             let who = m.origin.clone();
             let mut keys_of_mark: HashSet<String> = HashSet::new();
+            let mut chars = String::new();
             for name in std::iter::once(&m.mark).chain(&m.aliases) {
                 let key = pattern_key(name, &mut scratch);
+                for c in key.chars().filter(|c| is_han(*c)) {
+                    if !chars.contains(c) {
+                        chars.push(c);
+                    }
+                }
                 if key.is_empty() {
                     problems.push(Problem {
                         file: who.0.clone(),
@@ -307,23 +386,17 @@ impl Detector {
                     continue;
                 }
                 keys_of_mark.insert(key.clone());
-                if claim(
-                    &key,
-                    6,
-                    who.clone(),
-                    format!("mark '{}'", m.mark),
-                    &mut problems,
-                ) {
-                    add(
-                        &mut map,
-                        key,
-                        Target::Mark {
-                            mark: i as u32,
-                            form: Form::Written,
-                        },
-                    );
-                }
+                add(
+                    &mut map,
+                    key,
+                    Target::Mark {
+                        mark: i as u32,
+                        form: Form::Written,
+                    },
+                );
             }
+            mark_chars.push(chars);
+            mark_ordinary.push(common.contains(pattern_key(&m.mark, &mut scratch).as_str()));
             if policy.pinyin_enabled {
                 for name in std::iter::once(&m.mark).chain(&m.aliases) {
                     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
@@ -332,22 +405,27 @@ impl Detector {
                     {
                         continue;
                     }
+                    // Homophones: the syllables of the name's match form, one per character.
+                    if policy.pinyin_homophones {
+                        let form = pattern_key(name, &mut scratch);
+                        let key: Option<String> = form.chars().map(syllable_char).collect();
+                        if let Some(key) =
+                            key.filter(|k| k.chars().count() >= policy.pinyin_min_syllables)
+                        {
+                            let v = pinyin_map.entry(key).or_default();
+                            if !v.contains(&(i as u32)) {
+                                v.push(i as u32);
+                            }
+                        }
+                    }
                     wangjian_text::pinyin_into(name, &mut py);
                     let syllables = py.as_str().split(' ').filter(|s| !s.is_empty()).count();
                     if syllables < policy.pinyin_min_syllables {
                         continue;
                     }
-                    let spaced = py.as_str().to_string();
-                    let key: String = spaced.chars().filter(|c| *c != ' ').collect();
+                    let key: String = py.as_str().chars().filter(|c| *c != ' ').collect();
                     if key.is_empty() || !key.is_ascii() {
                         continue;
-                    }
-                    // Homophones are matched syllable by syllable (di ao, never diao).
-                    if policy.pinyin_homophones {
-                        let v = pinyin_map.entry(spaced).or_default();
-                        if !v.contains(&(i as u32)) {
-                            v.push(i as u32);
-                        }
                     }
                     if !keys_of_mark.contains(&key) {
                         add(
@@ -367,16 +445,20 @@ impl Detector {
                 if key.is_empty() {
                     continue;
                 }
-                let next = category_ids.len() as u32;
-                let id = *category_ids.entry(key.clone()).or_insert(next);
-                if id == next {
-                    add(&mut map, key, Target::Category { word: id });
-                }
+                let id = category_id(key, &mut map, &mut category_classes);
                 if !cats.contains(&id) {
                     cats.push(id);
                 }
             }
+            cats.sort_unstable();
             mark_categories.push(cats);
+            mark_classes.push(m.classes.iter().fold(0u64, |acc, c| {
+                if (1..=45).contains(c) {
+                    acc | 1u64 << c
+                } else {
+                    acc
+                }
+            }));
             authorized.push(
                 m.authorized_shops
                     .iter()
@@ -385,6 +467,7 @@ impl Detector {
                     .collect(),
             );
         }
+        drop(common);
         if !problems.is_empty() {
             return Err(Problems(problems));
         }
@@ -422,18 +505,61 @@ impl Detector {
                 })?,
             )
         };
-        Ok(Detector {
+        Ok(Detector::assemble(
             canon,
-            tables: Tables {
+            Tables {
                 targets,
                 pinyin_targets,
                 mark_categories,
+                mark_classes,
+                category_classes,
+                mark_ordinary,
+                mark_chars,
                 authorized,
             },
             ac,
             pinyin_ac,
             version,
-        })
+        ))
+    }
+
+    /// A detector from its parts (the ordinary-word set is derived from the pack).
+    pub(crate) fn assemble(
+        canon: Canon,
+        tables: Tables,
+        ac: CharwiseDoubleArrayAhoCorasick<u32>,
+        pinyin_ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+        version: String,
+    ) -> Detector {
+        let ordinary = canon
+            .pack
+            .ordinary_words
+            .iter()
+            .map(|w| Box::from(w.as_str()))
+            .collect();
+        let quick = tables
+            .mark_chars
+            .iter()
+            .enumerate()
+            .map(|(i, chars)| QuickMark {
+                chars: chars.chars().fold(0, |sig, c| sig | char_bit(c)),
+                well_known: canon.marks.get(i).is_some_and(|m| m.well_known),
+            })
+            .collect();
+        Detector {
+            canon,
+            tables,
+            ac,
+            pinyin_ac,
+            version,
+            ordinary,
+            quick,
+        }
+    }
+
+    /// The marks compiled in: one entry per (word, owner), rows of one owner merged.
+    pub fn marks(&self) -> &[Mark] {
+        &self.canon.marks
     }
 
     /// SHA-256 (hex) of the canonical compiled content: the rule pack and marks, without
@@ -496,8 +622,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Reusable buffers of one thread.
 #[derive(Default)]
 struct Scratch {
-    form: MatchForm,
-    pinyin: MatchForm,
+    /// The match forms of title, description and category (kept for decide).
+    forms: [MatchForm; 3],
+    /// The form's Han characters as homophone-alphabet characters (gaps between runs).
+    syllables: String,
+    /// Signature bits of the characters of one sound-alike (see [`QuickMark`]).
+    span_bits: Vec<u64>,
+    /// Match-form byte offset of each character of `syllables`, and the form's length.
+    syllable_at: Vec<u32>,
     stripped: String,
     spaces: Vec<usize>,
     /// Automaton hits of one field: (value, match-form start, end).
@@ -510,11 +642,148 @@ struct Scratch {
 #[derive(Default)]
 struct DecideScratch {
     exceptions: Vec<(Field, (usize, usize), TermList, u32)>,
-    written: Vec<(Field, (usize, usize))>,
     snapshot: Vec<(Field, (usize, usize), u8)>,
     categories: Vec<u32>,
-    seen_marks: Vec<(u32, Field)>,
+    candidates: Vec<Candidate>,
+    order: Vec<usize>,
+    /// Chosen candidates with the candidates overlapping each.
+    winners: Vec<(usize, Vec<usize>)>,
     seen_terms: Vec<(TermList, u32, Field)>,
+}
+
+/// How a mark hit writes the mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// The mark or an alias as registered (case aside).
+    Written,
+    /// Folded to it: traditional, full-width, look-alikes, separators inside.
+    Variant,
+    /// Its pinyin spelled out (naike).
+    Pinyin,
+    /// A Chinese sound-alike (奈克).
+    Homophone,
+}
+
+impl How {
+    fn rank(self) -> u32 {
+        match self {
+            How::Written => 3,
+            How::Variant => 2,
+            How::Pinyin => 1,
+            How::Homophone => 0,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            How::Written => "written",
+            How::Variant => "variant",
+            How::Pinyin => "pinyin",
+            How::Homophone => "homophone",
+        }
+    }
+}
+
+/// One mark hit, weighed.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// Index into the listing's hits.
+    hit: usize,
+    mark: u32,
+    how: How,
+    /// The listing fits the mark's categories or classes.
+    fits: bool,
+    /// The shop is on the mark's authorized list.
+    authorized: bool,
+    /// A descriptive cue near it: (hit index, cue rule).
+    cue: Option<(usize, u32)>,
+    /// Its weight when used as a mark (fuzzy forms of marks that are not well known weigh
+    /// less).
+    weight: u32,
+}
+
+/// Whether another pattern of the rule pack found in the same field (a term, category word,
+/// cue, GI or regulated word) covers the hit's range or crosses one of its ends: the text
+/// there is that word (懂的来 is slang, not a sound-alike of a mark 得来).
+fn explained_by_other_pattern(hits: &[Hit], h: &Hit) -> bool {
+    hits.iter().any(|o| {
+        !matches!(o.target, Target::Mark { .. })
+            && o.field == h.field
+            && o.form.0 < h.form.1
+            && h.form.0 < o.form.1
+            && !(h.form.0 <= o.form.0 && o.form.1 <= h.form.1 && o.form != h.form)
+    })
+}
+
+/// Index of a scanned field in [`Scratch::forms`].
+fn form_index(field: Field) -> usize {
+    match field {
+        Field::Title => 0,
+        Field::Description => 1,
+        _ => 2,
+    }
+}
+
+/// The weight of a fuzzy form of a mark that is not well known (see the crate
+/// documentation): the mark weight times the form's factor, scaled down for short marks
+/// and again for marks that are ordinary words. A written variant keeps the whole weight
+/// (traditional script, full-width letters, separators inside are writing the mark on
+/// purpose), except for Latin marks of three letters or fewer, which joined single letters
+/// and look-alike digits produce by chance.
+fn fuzzy_weight(policy: &crate::pack::Policy, how: How, span: &str, ordinary: bool) -> u32 {
+    let han = span.chars().filter(|c| is_han(*c)).count() as f64;
+    let latin = span.chars().filter(char::is_ascii_alphanumeric).count() as f64;
+    let length = han + latin / 2.0;
+    let form = match how {
+        How::Written => return policy.mark_weight,
+        How::Variant if han > 0.0 || latin > 3.0 => return policy.mark_weight,
+        How::Variant => 1.0,
+        How::Pinyin => policy.fuzzy_pinyin_factor,
+        How::Homophone => policy.fuzzy_homophone_factor,
+    };
+    let mut factor = form * (length / policy.fuzzy_full_length.max(1) as f64).min(1.0);
+    if ordinary {
+        factor *= policy.fuzzy_ordinary_mark_factor;
+    }
+    round(policy.mark_weight as f64 * factor).clamp(1, policy.mark_weight)
+}
+
+/// Owner, classes and registration numbers of a mark, as written in reasons.
+fn rights_of(m: &Mark) -> String {
+    let mut s = String::new();
+    if !m.owner.is_empty() {
+        s.push_str("权利人 ");
+        s.push_str(&m.owner);
+    }
+    if !m.classes.is_empty() {
+        if !s.is_empty() {
+            s.push(',');
+        }
+        s.push('第');
+        for (i, c) in m.classes.iter().enumerate() {
+            if i > 0 {
+                s.push('、');
+            }
+            s.push_str(&c.to_string());
+        }
+        s.push('类');
+    }
+    if !m.registrations.is_empty() {
+        if !s.is_empty() {
+            s.push(',');
+        }
+        s.push_str("注册号 ");
+        for (i, r) in m.registrations.iter().take(3).enumerate() {
+            if i > 0 {
+                s.push('、');
+            }
+            s.push_str(r);
+        }
+        if m.registrations.len() > 3 {
+            s.push_str(" 等");
+        }
+    }
+    s
 }
 
 thread_local! {
@@ -678,8 +947,9 @@ impl Detector {
         let mut hits = std::mem::take(&mut sc.hits);
         hits.clear();
         for f in &fields {
-            wangjian_text::normalize_into(f.text, &mut sc.form);
-            let form = &sc.form;
+            let fi = form_index(f.field);
+            wangjian_text::normalize_into(f.text, &mut sc.forms[fi]);
+            let form = &sc.forms[fi];
             let targets = &self.tables.targets;
             let found = &mut sc.found;
             found.clear();
@@ -702,44 +972,93 @@ impl Detector {
                     });
                 }
             }
-            // Homophones of Chinese mark names, on the pinyin projection.
+            // Homophones of Chinese mark names: the match form's Han characters as
+            // syllable ids, one alphabet character each, matched against the names' ids.
             if f.field != Field::Category && policy.pinyin_homophones {
                 if let Some(pac) = &self.pinyin_ac {
-                    if f.text.chars().any(is_han) {
-                        wangjian_text::pinyin_into(f.text, &mut sc.pinyin);
-                        let found = &mut sc.found;
-                        found.clear();
-                        run_automaton(
-                            pac,
-                            false,
-                            sc.pinyin.as_str(),
-                            &mut sc.stripped,
-                            &mut sc.spaces,
-                            |v, s, e| found.push((v, s, e)),
-                        );
-                        for &(v, s, e) in found.iter() {
-                            let r = sc.pinyin.original_range(s..e);
-                            let Some(orig) = f.text.get(r.clone()) else {
+                    let form = sc.forms[fi].as_str();
+                    let (syl, pos) = (&mut sc.syllables, &mut sc.syllable_at);
+                    syl.clear();
+                    pos.clear();
+                    let mut any = false;
+                    let mut after_gap = false;
+                    let gap = char::from_u32(SYLLABLE_BASE).unwrap_or(' ');
+                    for (i, c) in form.char_indices() {
+                        match syllable_char(c) {
+                            Some(sc) => {
+                                syl.push(sc);
+                                pos.push(i as u32);
+                                any = true;
+                                after_gap = false;
+                            }
+                            None if after_gap => {}
+                            None => {
+                                syl.push(gap);
+                                pos.push(i as u32);
+                                after_gap = true;
+                            }
+                        }
+                    }
+                    if any {
+                        pos.push(form.len() as u32);
+                        // Every alphabet character is three bytes long.
+                        for m in pac.find_overlapping_iter(syl.as_str()) {
+                            let (cs, ce) = (m.start() / 3, m.end() / 3);
+                            let (Some(&fs), Some(&fe)) = (pos.get(cs), pos.get(ce)) else {
                                 continue;
                             };
-                            if !orig.chars().any(is_han) {
-                                continue;
-                            }
-                            // The match-form range of the same original text, for windows.
-                            let fr = form_range(&sc.form, r.clone());
-                            for &m in self
+                            // Matched characters are contiguous Han characters of the form
+                            // (anything else became a gap), so the match ends where the next
+                            // alphabet character, Han or gap, begins.
+                            let (fs, fe) = (fs as usize, fe as usize);
+                            let r = sc.forms[fi].original_range(fs..fe);
+                            let span = &form[fs..fe];
+                            let short = ce - cs < policy.fuzzy_full_length;
+                            let bits = &mut sc.span_bits;
+                            bits.clear();
+                            bits.extend(span.chars().map(char_bit));
+                            for &mk in self
                                 .tables
                                 .pinyin_targets
-                                .get(v as usize)
+                                .get(m.value() as usize)
                                 .into_iter()
                                 .flatten()
                             {
+                                // A short sound-alike of a mark that is not well known must
+                                // keep one of its characters (see `decide`), and one that
+                                // keeps them all is the mark written, already a hit: both
+                                // are settled here, before they cost a hit each.
+                                // The signature settles most marks: a clear bit proves a
+                                // character is not kept. Only a possible "all kept" or
+                                // "none kept" of a short one is checked on the characters.
+                                let Some(q) = self.quick.get(mk as usize) else {
+                                    continue;
+                                };
+                                let (mut any, mut all) = (false, true);
+                                for b in bits.iter() {
+                                    if b & q.chars != 0 {
+                                        any = true;
+                                    } else {
+                                        all = false;
+                                    }
+                                }
+                                let weak = short && !q.well_known;
+                                if weak && !any {
+                                    continue;
+                                }
+                                if all || weak {
+                                    let chars = self.tables.mark_chars.get(mk as usize);
+                                    let kept = |c: char| chars.is_some_and(|k| k.contains(c));
+                                    if span.chars().all(kept) || (weak && !span.chars().any(kept)) {
+                                        continue;
+                                    }
+                                }
                                 hits.push(Hit {
                                     field: f.field,
-                                    form: fr,
+                                    form: (fs, fe),
                                     orig: (r.start, r.end),
                                     target: Target::Mark {
-                                        mark: m,
+                                        mark: mk,
                                         form: Form::Homophone,
                                     },
                                 });
@@ -755,7 +1074,7 @@ impl Detector {
                 .find(|f| f.field == field)
                 .map_or("", |f| f.text)
         };
-        let verdict = self.decide(listing, &mut hits, &text_of, &mut sc.decide);
+        let verdict = self.decide(listing, &mut hits, &text_of, &sc.forms, &mut sc.decide);
         sc.hits = hits;
         verdict
     }
@@ -765,6 +1084,7 @@ impl Detector {
         listing: &ListingRef<'_>,
         hits: &mut Vec<Hit>,
         text_of: &dyn Fn(Field) -> &'t str,
+        forms: &[MatchForm; 3],
         bufs: &mut DecideScratch,
     ) -> Verdict {
         let pack = &self.canon.pack;
@@ -784,27 +1104,9 @@ impl Detector {
             }),
             _ => true,
         });
-        // 2. Homophone hits where the text already names a mark are not homophones.
-        let written = &mut bufs.written;
-        written.clear();
-        written.extend(
-            hits.iter()
-                .filter(
-                    |h| matches!(h.target, Target::Mark { form, .. } if form != Form::Homophone),
-                )
-                .map(|h| (h.field, h.orig)),
-        );
-        hits.retain(|h| match h.target {
-            Target::Mark {
-                form: Form::Homophone,
-                ..
-            } => !written
-                .iter()
-                .any(|(f, o)| *f == h.field && o.0 < h.orig.1 && h.orig.0 < o.1),
-            _ => true,
-        });
-        // 3. A hit inside a longer hit of the same kind gives way (超高仿 over 高仿,
-        //    阿迪达斯 over 阿迪).
+        // 2. A hit inside a longer hit of the same kind gives way (超高仿 over 高仿, 高仿人民币
+        //    over 高仿). Marks are not pruned here: every mark hit is a candidate, and the
+        //    best-supported one of overlapping candidates is chosen below.
         let kind = |t: &Target| -> u8 {
             match t {
                 Target::Mark { .. } => 0,
@@ -823,7 +1125,8 @@ impl Detector {
         snapshot.extend(hits.iter().map(|h| (h.field, h.form, kind(&h.target))));
         hits.retain(|h| {
             let k = kind(&h.target);
-            k == 8
+            k == 0
+                || k == 8
                 || !snapshot
                     .iter()
                     .any(|(f, r, k2)| *f == h.field && *k2 == k && contains(*r, h.form))
@@ -836,6 +1139,17 @@ impl Detector {
             Target::Category { word } => Some(word),
             _ => None,
         }));
+        categories.sort_unstable();
+        categories.dedup();
+        // The Nice classes the listing fits: those of every category word it names.
+        let listing_classes = categories.iter().fold(0u64, |acc, c| {
+            acc | self
+                .tables
+                .category_classes
+                .get(*c as usize)
+                .copied()
+                .unwrap_or(0)
+        });
         // The shop's keys, normalized only when a mark has an authorized list to check.
         let mut shop_keys: Option<Vec<String>> = None;
 
@@ -865,15 +1179,23 @@ impl Detector {
                 end,
                 rule,
                 weight,
+                owner: None,
+                alternatives: Vec::new(),
             }
         };
 
-        // Marks: category fit, authorized shops, descriptive use.
-        let seen_marks = &mut bufs.seen_marks;
-        seen_marks.clear();
-        // mark → true when at least one hit is not descriptive.
-        let mut marks_used: BTreeMap<u32, bool> = BTreeMap::new();
+        // Marks. Every mark hit is a candidate: its fit with the listing, whether the shop
+        // is authorized, descriptive use, and the evidence of the form it was written in.
+        // Fields with a descriptive cue (rare): only their marks look for one.
+        let mut cue_in = [false; 3];
         for h in hits.iter() {
+            if matches!(h.target, Target::Cue { .. }) {
+                cue_in[form_index(h.field)] = true;
+            }
+        }
+        let cands = &mut bufs.candidates;
+        cands.clear();
+        for (hi, h) in hits.iter().enumerate() {
             let Target::Mark { mark, form } = h.target else {
                 continue;
             };
@@ -883,8 +1205,66 @@ impl Detector {
             let Some(m) = marks.get(mark as usize) else {
                 continue;
             };
+            let fits = self.fits(mark, categories, listing_classes);
+            let text = text_of(h.field);
+            let matched = text.get(h.orig.0..h.orig.1).unwrap_or("");
+            let how = match form {
+                Form::Written
+                    if std::iter::once(&m.mark)
+                        .chain(&m.aliases)
+                        .any(|n| n.eq_ignore_ascii_case(matched)) =>
+                {
+                    How::Written
+                }
+                Form::Written => How::Variant,
+                Form::Pinyin => How::Pinyin,
+                Form::Homophone => How::Homophone,
+            };
+            let mut weight = policy.mark_weight;
+            let form_text = forms[form_index(h.field)].as_str();
+            if !m.well_known && how != How::Written {
+                // A fuzzy form of a mark that does not fit the listing is no candidate, and
+                // a sound-alike that is an ordinary word of the text is what the seller
+                // meant: neither carries evidence. Cheapest tests first.
+                if !fits {
+                    continue;
+                }
+                let Some(span) = form_text.get(h.form.0..h.form.1) else {
+                    continue;
+                };
+                if how == How::Homophone
+                    && span.chars().count() < policy.fuzzy_full_length
+                    && !span
+                        .chars()
+                        .any(|c| self.tables.mark_chars[mark as usize].contains(c))
+                {
+                    continue;
+                }
+                if how != How::Pinyin
+                    && (explained_by_other_pattern(hits, h)
+                        || self.on_ordinary_word(
+                            &forms[form_index(h.field)],
+                            text,
+                            h.form,
+                            how == How::Homophone,
+                        ))
+                {
+                    continue;
+                }
+                weight = fuzzy_weight(policy, how, span, self.tables.mark_ordinary[mark as usize]);
+            } else if fits
+                && !m.well_known
+                && form_text
+                    .get(h.form.0..h.form.1)
+                    .is_some_and(|span| span.chars().count() < policy.fuzzy_full_length)
+                && self.on_ordinary_word(&forms[form_index(h.field)], text, h.form, false)
+            {
+                // A short mark written exactly, but across two ordinary words of the text
+                // (海滩 in 上海滩): the seller wrote those words.
+                continue;
+            }
             let auth = &self.tables.authorized[mark as usize];
-            if !auth.is_empty()
+            let authorized = !auth.is_empty()
                 && shop_keys
                     .get_or_insert_with(|| {
                         let mut scratch = MatchForm::new();
@@ -896,112 +1276,206 @@ impl Detector {
                             .collect()
                     })
                     .iter()
-                    .any(|k| auth.contains(k))
+                    .any(|k| auth.contains(k));
+            // A descriptive cue near the mark?
+            let cue = if cue_in[form_index(h.field)] {
+                hits.iter().enumerate().find_map(|(ci, c)| {
+                    let Target::Cue { cue } = c.target else {
+                        return None;
+                    };
+                    if c.field != h.field {
+                        return None;
+                    }
+                    let rule = pack.cues.get(cue as usize)?;
+                    let gap = match rule.position {
+                        CuePosition::Before if c.form.1 <= h.form.0 => {
+                            form_text.get(c.form.1..h.form.0)
+                        }
+                        CuePosition::After if h.form.1 <= c.form.0 => {
+                            form_text.get(h.form.1..c.form.0)
+                        }
+                        _ => None,
+                    }?;
+                    (gap.chars().filter(|ch| *ch != ' ').count() <= policy.descriptive_window_chars)
+                        .then_some((ci, cue))
+                })
+            } else {
+                None
+            };
+            cands.push(Candidate {
+                hit: hi,
+                mark,
+                how,
+                fits,
+                authorized,
+                cue,
+                weight,
+            });
+        }
+        // Overlapping candidates: the best supported wins, the others stay with it as
+        // alternatives. Support: an authorized shop first (the text is the owner's own),
+        // then being reportable at all, then fit (4) + well known (2) + how exactly the
+        // text writes it (written 3, variant 2, pinyin 1, homophone 0), then weight, then
+        // the longer match.
+        let order = &mut bufs.order;
+        order.clear();
+        order.extend(0..cands.len());
+        let key = |c: &Candidate| {
+            let m = &marks[c.mark as usize];
+            let h = &hits[c.hit];
+            let reportable = c.fits || m.well_known || c.cue.is_some();
+            (
+                c.authorized,
+                reportable,
+                4 * u32::from(c.fits) + 2 * u32::from(m.well_known) + c.how.rank(),
+                c.weight,
+                h.orig.1 - h.orig.0,
+                std::cmp::Reverse((c.mark, h.field, h.orig.0)),
+            )
+        };
+        order.sort_by_key(|&i| std::cmp::Reverse(key(&cands[i])));
+        let winners = &mut bufs.winners;
+        winners.clear();
+        for &ci in order.iter() {
+            let c = &cands[ci];
+            let h = &hits[c.hit];
+            let overlapping = winners.iter_mut().find(|(w, _)| {
+                let wh = &hits[cands[*w].hit];
+                wh.field == h.field && wh.orig.0 < h.orig.1 && h.orig.0 < wh.orig.1
+            });
+            if let Some((w, alts)) = overlapping {
+                if cands[*w].mark != c.mark && !alts.iter().any(|a| cands[*a].mark == c.mark) {
+                    alts.push(ci);
+                }
+                continue;
+            }
+            let m = &marks[c.mark as usize];
+            if !(c.authorized || c.fits || m.well_known || c.cue.is_some()) {
+                continue;
+            }
+            // Once per mark and field.
+            if winners
+                .iter()
+                .any(|(w, _)| cands[*w].mark == c.mark && hits[cands[*w].hit].field == h.field)
             {
                 continue;
             }
-            if seen_marks.contains(&(mark, h.field)) {
+            winners.push((ci, Vec::new()));
+        }
+        // The marks the listing is about, best supported first: used (not descriptively)
+        // and not in an authorized shop.
+        let mut about: Vec<usize> = Vec::new();
+        for (ci, alts) in winners.iter() {
+            let c = &cands[*ci];
+            if c.authorized {
                 continue;
             }
-            // Descriptive cue near the mark?
-            let has_cue = hits
-                .iter()
-                .any(|c| c.field == h.field && matches!(c.target, Target::Cue { .. }));
-            let form_text = if has_cue {
-                self.field_form(text_of(h.field))
-            } else {
-                String::new()
-            };
-            let cue = hits.iter().find_map(|c| {
-                let Target::Cue { cue } = c.target else {
-                    return None;
-                };
-                if c.field != h.field {
-                    return None;
-                }
-                let rule = pack.cues.get(cue as usize)?;
-                let gap = match rule.position {
-                    CuePosition::Before if c.form.1 <= h.form.0 => {
-                        form_text.get(c.form.1..h.form.0)
-                    }
-                    CuePosition::After if h.form.1 <= c.form.0 => form_text.get(h.form.1..c.form.0),
-                    _ => None,
-                }?;
-                (gap.chars().filter(|ch| *ch != ' ').count() <= policy.descriptive_window_chars)
-                    .then_some((c, rule))
-            });
-            // A mark counts where the listing fits its categories (or it is well known);
-            // an accessory that says what it fits is reported as descriptive use anyway.
-            let fits = m.well_known
-                || self.tables.mark_categories[mark as usize]
-                    .iter()
-                    .any(|c| categories.contains(c));
-            if !fits && cue.is_none() {
-                continue;
+            let h = &hits[c.hit];
+            let m = &marks[c.mark as usize];
+            if c.cue.is_none() {
+                about.push(*ci);
             }
-            seen_marks.push((mark, h.field));
-            let used = marks_used.entry(mark).or_insert(false);
-            *used |= cue.is_none();
             let text = text_of(h.field);
             let matched = text.get(h.orig.0..h.orig.1).unwrap_or("");
-            let plain = std::iter::once(&m.mark)
-                .chain(&m.aliases)
-                .any(|n| n.eq_ignore_ascii_case(matched));
-            let how = match form {
-                Form::Written if plain => "",
-                Form::Written => "的变体写法「",
-                Form::Pinyin => "的拼音写法「",
-                Form::Homophone => "的谐音写法「",
+            let how = match c.how {
+                How::Written => "",
+                How::Variant => "的变体写法「",
+                How::Pinyin => "的拼音写法「",
+                How::Homophone => "的谐音写法「",
             };
             let (how_matched, how_end) = if how.is_empty() {
                 ("", "")
             } else {
                 (matched, "」")
             };
-            let (owner_start, owner_end) = if m.owner.is_empty() {
-                ("", "")
-            } else {
-                ("(权利人 ", ")")
-            };
-            let weight = if cue.is_some() {
+            let weight = if c.cue.is_some() {
                 round(policy.mark_weight as f64 * policy.descriptive_mark_factor).max(1)
             } else {
-                policy.mark_weight
+                c.weight
             };
-            let wk = if m.well_known {
-                "驰名商标"
+            let mut detail = String::with_capacity(96);
+            detail.push_str(if m.well_known {
+                "驰名商标「"
             } else {
-                "商标"
-            };
-            reasons.push(reason(
+                "商标「"
+            });
+            detail.push_str(&m.mark);
+            detail.push('」');
+            let rights = rights_of(m);
+            if !rights.is_empty() {
+                detail.push('(');
+                detail.push_str(&rights);
+                detail.push(')');
+            }
+            detail.push_str(how);
+            detail.push_str(how_matched);
+            detail.push_str(how_end);
+            if c.how != How::Written && !m.well_known && weight < policy.mark_weight {
+                detail.push_str(";近似写法证据较弱,需其他信号");
+            }
+            let mut alternatives = Vec::with_capacity(alts.len());
+            for &a in alts.iter() {
+                let ac = &cands[a];
+                let am = &marks[ac.mark as usize];
+                let ah = &hits[ac.hit];
+                alternatives.push(Alternative {
+                    mark: am.mark.clone(),
+                    owner: am.owner.clone(),
+                    classes: am.classes.clone(),
+                    form: ac.how.name().to_string(),
+                    matched: text_of(ah.field)
+                        .get(ah.orig.0..ah.orig.1)
+                        .unwrap_or("")
+                        .to_string(),
+                    fits: ac.fits,
+                });
+            }
+            if !alternatives.is_empty() {
+                detail.push_str(";另有 ");
+                detail.push_str(&alternatives.len().to_string());
+                detail.push_str(" 个商标与此处文字匹配(");
+                for (i, a) in alternatives.iter().take(3).enumerate() {
+                    if i > 0 {
+                        detail.push('、');
+                    }
+                    detail.push('「');
+                    detail.push_str(&a.mark);
+                    detail.push('」');
+                    if !a.owner.is_empty() {
+                        detail.push(' ');
+                        detail.push_str(&a.owner);
+                    }
+                }
+                if alternatives.len() > 3 {
+                    detail.push_str(" 等");
+                }
+                detail.push_str("),按商品类别与写法选定此权利人");
+            }
+            let mut r = reason(
                 Code::Mark,
                 h.field,
                 h.orig,
                 cat(&["mark:", &m.mark]),
                 weight,
-                cat(&[
-                    wk,
-                    "「",
-                    &m.mark,
-                    "」",
-                    owner_start,
-                    &m.owner,
-                    owner_end,
-                    how,
-                    how_matched,
-                    how_end,
-                ]),
-            ));
-            if let Some((c, rule)) = cue {
+                detail,
+            );
+            r.owner = (!m.owner.is_empty()).then(|| m.owner.clone());
+            r.alternatives = alternatives;
+            reasons.push(r);
+            if let Some((cue_hit, cue)) = c.cue {
+                let ch = &hits[cue_hit];
+                let Some(rule) = pack.cues.get(cue as usize) else {
+                    continue;
+                };
                 reasons.push(reason(
                     Code::DescriptiveUse,
-                    c.field,
-                    c.orig,
+                    ch.field,
+                    ch.orig,
                     rule.id.clone(),
                     rule.weight,
                     cat(&[
                         "说明性使用:「",
-                        text_of(c.field).get(c.orig.0..c.orig.1).unwrap_or(""),
+                        text_of(ch.field).get(ch.orig.0..ch.orig.1).unwrap_or(""),
                         "」说明商品适配「",
                         &m.mark,
                         "」,商标权重降低",
@@ -1009,75 +1483,77 @@ impl Detector {
                 ));
             }
         }
-        // Price and seller, once per listing, for the first mark used non-descriptively.
-        let mut price_done = false;
-        let mut seller_done = false;
-        for (&mark, &used) in &marks_used {
-            if !used {
-                continue;
-            }
-            let m = &marks[mark as usize];
-            if !price_done {
-                if let (Some(p), Some(r)) = (listing.price, m.reference_price_cny) {
-                    if p > 0.0 && p < r * policy.price_anomaly_ratio {
-                        price_done = true;
-                        let s = fmt_price(p);
-                        let n = s.chars().count();
-                        reasons.push(Reason {
-                            code: Code::PriceAnomaly,
-                            detail: cat(&[
-                                "标价 ¥",
-                                &s,
-                                " 低于商标「",
-                                &m.mark,
-                                "」参考价 ¥",
-                                &fmt_price(r),
-                                " 的 ",
-                                &format!("{:.0}", policy.price_anomaly_ratio * 100.0),
-                                "%",
-                            ]),
-                            field: Field::Price,
-                            matched: s,
-                            start: 0,
-                            end: n,
-                            rule: "policy:price.anomaly_ratio".into(),
-                            weight: policy.price_anomaly_weight,
-                        });
-                    }
+        // Price: against the best-supported mark the listing is about that fits its category
+        // (a well-known mark named on unrelated goods says nothing of their price).
+        if let Some(&ci) = about.iter().find(|&&ci| {
+            cands[ci].fits && marks[cands[ci].mark as usize].reference_price_cny.is_some()
+        }) {
+            let m = &marks[cands[ci].mark as usize];
+            if let (Some(p), Some(r)) = (listing.price, m.reference_price_cny) {
+                if p > 0.0 && p < r * policy.price_anomaly_ratio {
+                    let s = fmt_price(p);
+                    let n = s.chars().count();
+                    reasons.push(Reason {
+                        code: Code::PriceAnomaly,
+                        detail: cat(&[
+                            "标价 ¥",
+                            &s,
+                            " 低于商标「",
+                            &m.mark,
+                            "」参考价 ¥",
+                            &fmt_price(r),
+                            " 的 ",
+                            &format!("{:.0}", policy.price_anomaly_ratio * 100.0),
+                            "%",
+                        ]),
+                        field: Field::Price,
+                        matched: s,
+                        start: 0,
+                        end: n,
+                        rule: "policy:price.anomaly_ratio".into(),
+                        weight: policy.price_anomaly_weight,
+                        owner: None,
+                        alternatives: Vec::new(),
+                    });
                 }
             }
-            // Only a shop we know can be found missing from a list.
-            let shown = listing
-                .shop
-                .name
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .or(listing.shop.id.as_deref().filter(|s| !s.trim().is_empty()))
-                .unwrap_or("");
-            if !seller_done
-                && !shown.is_empty()
-                && !self.tables.authorized[mark as usize].is_empty()
-            {
-                seller_done = true;
-                reasons.push(Reason {
-                    code: Code::UnauthorizedSeller,
-                    detail: cat(&[
-                        "店铺「",
-                        shown,
-                        "」不在商标「",
-                        &m.mark,
-                        "」权利人的授权店铺名单中",
-                    ]),
-                    field: Field::Shop,
-                    matched: shown.to_string(),
-                    start: 0,
-                    end: shown.chars().count(),
-                    rule: cat(&["mark:", &m.mark, ":authorized_shops"]),
-                    weight: policy.unauthorized_seller_weight,
-                });
-            }
+        }
+        // Seller: the best-supported mark the listing is about that has an authorized list.
+        // Only a shop we know can be found missing from a list.
+        let shown = listing
+            .shop
+            .name
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .or(listing.shop.id.as_deref().filter(|s| !s.trim().is_empty()))
+            .unwrap_or("");
+        if let Some(&ci) = about
+            .iter()
+            .find(|&&ci| !self.tables.authorized[cands[ci].mark as usize].is_empty())
+            .filter(|_| !shown.is_empty())
+        {
+            let m = &marks[cands[ci].mark as usize];
+            reasons.push(Reason {
+                code: Code::UnauthorizedSeller,
+                detail: cat(&[
+                    "店铺「",
+                    shown,
+                    "」不在商标「",
+                    &m.mark,
+                    "」权利人的授权店铺名单中",
+                ]),
+                field: Field::Shop,
+                matched: shown.to_string(),
+                start: 0,
+                end: shown.chars().count(),
+                rule: cat(&["mark:", &m.mark, ":authorized_shops"]),
+                weight: policy.unauthorized_seller_weight,
+                owner: None,
+                alternatives: Vec::new(),
+            });
         }
         // Terms, once per rule and field.
+        let mut euphemism = false;
         let seen_terms = &mut bufs.seen_terms;
         seen_terms.clear();
         for h in hits.iter() {
@@ -1104,9 +1580,13 @@ impl Detector {
             let matched = text_of(h.field).get(h.orig.0..h.orig.1).unwrap_or("");
             let detail = match list {
                 TermList::Counterfeit => {
+                    if r.class == "euphemism" {
+                        euphemism = true;
+                    }
                     let strength = match r.class.as_str() {
                         "strong" => "强",
                         "medium" => "中",
+                        "euphemism" => "单独为弱、与商标同现为强",
                         _ => "弱",
                     };
                     cat(&[
@@ -1124,6 +1604,13 @@ impl Detector {
                 TermList::AdLaw if r.class == "health_claim" => {
                     cat(&["非药品宣称疗效「", matched, "」(", &r.source, ")"])
                 }
+                TermList::AdLaw if r.class == "state_organ" => cat(&[
+                    "使用或变相使用国家机关、国家机关工作人员的名义或形象「",
+                    matched,
+                    "」(",
+                    &r.source,
+                    ")",
+                ]),
                 TermList::AdLaw => cat(&["广告绝对化用语「", matched, "」(", &r.source, ")"]),
                 TermList::Prohibited => {
                     cat(&["禁止网络销售的物品「", matched, "」(", &r.source, ")"])
@@ -1165,6 +1652,13 @@ impl Detector {
             if inside {
                 continue;
             }
+            // A coarser place that contains the origin (哈尔滨市 for 五常市) does not say the
+            // goods come from elsewhere: origin not confirmed, at a lower weight.
+            let contains_origin = places.iter().any(|p| {
+                g.region_codes
+                    .iter()
+                    .any(|c| wangjian_region::is_within(c, p))
+            });
             let mut detail = cat(&["地理标志「", &g.name, "」的产地为 "]);
             for (i, c) in g.region_codes.iter().enumerate() {
                 if i > 0 {
@@ -1176,15 +1670,22 @@ impl Detector {
                     detail.push_str(&n);
                 }
             }
-            detail.push_str(",但");
+            detail.push(',');
             detail.push_str(shown);
-            detail.push_str("不在产地范围内");
+            let weight = if contains_origin {
+                detail.push_str("范围大于产地,产地未能确认");
+                round(g.weight as f64 * policy.gi_unconfirmed_factor).max(1)
+            } else {
+                detail.insert(detail.len() - shown.len(), '但');
+                detail.push_str("不在产地范围内");
+                g.weight
+            };
             reasons.push(reason(
                 Code::GiOrigin,
                 h.field,
                 h.orig,
                 g.id.clone(),
-                g.weight,
+                weight,
                 detail,
             ));
         }
@@ -1229,7 +1730,7 @@ impl Detector {
             (a.field, a.start, a.end, a.code, &a.rule)
                 .cmp(&(b.field, b.start, b.end, b.code, &b.rule))
         });
-        let (score, level) = score(policy, &reasons);
+        let (score, level) = score(policy, &reasons, euphemism);
         Verdict {
             listing_id: listing.id.to_string(),
             score,
@@ -1238,9 +1739,82 @@ impl Detector {
         }
     }
 
-    /// The match form of a field text (recomputed; only for the rare descriptive check).
-    fn field_form(&self, text: &str) -> String {
-        wangjian_text::normalize(text).as_str().to_string()
+    /// Whether the listing fits mark `mark`: one of its category words, or a word of one of
+    /// its Nice classes, is named.
+    fn fits(&self, mark: u32, categories: &[u32], listing_classes: u64) -> bool {
+        let i = mark as usize;
+        self.tables
+            .mark_classes
+            .get(i)
+            .is_some_and(|c| c & listing_classes != 0)
+            || self
+                .tables
+                .mark_categories
+                .get(i)
+                .is_some_and(|own| own.iter().any(|c| categories.binary_search(c).is_ok()))
+    }
+
+    /// Whether an ordinary word of the text contains the match-form range `r` or crosses
+    /// one of its ends, or (with `exact`) is the range itself: then the seller wrote that
+    /// word (益智 for the mark 懿旨; 透气 质量 joined for the mark 气质), not the mark. Words
+    /// strictly inside a longer range do not count (a four-syllable sound-alike may
+    /// contain an ordinary two-character word). A word the original text splits (踏板 in
+    /// 安踏 板鞋: the match form joins Han characters across the space) counts only when
+    /// the range is split as well (透气 质量 for 气质).
+    fn on_ordinary_word(
+        &self,
+        match_form: &MatchForm,
+        text: &str,
+        r: (usize, usize),
+        exact: bool,
+    ) -> bool {
+        const LONGEST: usize = 4;
+        let form = match_form.as_str();
+        // Whether form[a..b] stands in the original as written, nothing dropped between.
+        let joined = |a: usize, b: usize| {
+            let o = match_form.original_range(a..b);
+            text.get(o)
+                .is_some_and(|t| t.chars().count() == form[a..b].chars().count())
+        };
+        let split_range = !joined(r.0, r.1);
+        if self.ordinary.is_empty() || r.0 >= r.1 || form.get(r.0..r.1).is_none() {
+            return false;
+        }
+        // Character boundaries from LONGEST - 1 characters before the range to as many after.
+        let mut bounds: Vec<usize> = form[..r.0]
+            .char_indices()
+            .rev()
+            .take(LONGEST - 1)
+            .map(|(i, _)| i)
+            .collect();
+        bounds.reverse();
+        bounds.extend(form[r.0..r.1].char_indices().map(|(i, _)| r.0 + i));
+        bounds.push(r.1);
+        bounds.extend(
+            form[r.1..]
+                .char_indices()
+                .skip(1)
+                .map(|(i, _)| r.1 + i)
+                .take(LONGEST - 1),
+        );
+        if form[r.1..].chars().count() < LONGEST {
+            bounds.push(form.len());
+        }
+        bounds.dedup();
+        for (i, &a) in bounds.iter().enumerate() {
+            for &b in bounds.iter().skip(i + 2).take(LONGEST - 1) {
+                let overlaps = a < r.1 && b > r.0;
+                let inside = r.0 <= a && b <= r.1 && ((a, b) != r || !exact);
+                if overlaps
+                    && !inside
+                    && self.ordinary.contains(&form[a..b])
+                    && (split_range || joined(a, b))
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Codes of the places the listing says it is (ship-from first, then the shop's
@@ -1276,20 +1850,6 @@ impl Detector {
     }
 }
 
-/// The match-form byte range covering original bytes `orig` (for homophone hits, found on
-/// the pinyin projection).
-fn form_range(form: &MatchForm, orig: Range<usize>) -> (usize, usize) {
-    let mut start = None;
-    let mut end = 0;
-    for (o, m) in form.segments() {
-        if o.end > orig.start && o.start < orig.end {
-            start.get_or_insert(m.start);
-            end = m.end;
-        }
-    }
-    (start.unwrap_or(0), end)
-}
-
 /// Why a shop's licence does not cover a regulated category, or `None` when it does.
 fn license_problem(kind: &str, license: Option<&str>) -> Option<String> {
     let Some(no) = license.map(str::trim).filter(|s| !s.is_empty()) else {
@@ -1317,7 +1877,11 @@ fn license_problem(kind: &str, license: Option<&str>) -> Option<String> {
 }
 
 /// Score and level of a set of reasons. See the crate documentation.
-pub(crate) fn score(policy: &crate::pack::Policy, reasons: &[Reason]) -> (u32, Level) {
+pub(crate) fn score(
+    policy: &crate::pack::Policy,
+    reasons: &[Reason],
+    euphemism: bool,
+) -> (u32, Level) {
     if reasons.is_empty() {
         return (0, Level::None);
     }
@@ -1350,9 +1914,11 @@ pub(crate) fn score(policy: &crate::pack::Policy, reasons: &[Reason]) -> (u32, L
         total += (max + policy.repeat_factor * rest).min(1.5 * max);
     }
     let mut s = round(total).min(100);
-    let strong = reasons
-        .iter()
-        .any(|r| r.code == Code::CounterfeitTerm && r.weight >= policy.strong_term_weight);
+    // A euphemism (尾单, 原厂品质) next to a mark says what a strong term says.
+    let strong = euphemism
+        || reasons
+            .iter()
+            .any(|r| r.code == Code::CounterfeitTerm && r.weight >= policy.strong_term_weight);
     // Floors.
     if has(Code::ProhibitedItem) || (full_mark && strong) {
         s = s.max(policy.level_high);

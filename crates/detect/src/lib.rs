@@ -56,13 +56,15 @@ mod detector;
 mod fastjson;
 mod listing;
 mod pack;
+mod registry;
 mod verdict;
 
 pub use compiled::{CompiledError, FORMAT_VERSION, MAGIC};
 pub use detector::{Detector, Stats, LICENSE_KINDS};
 pub use listing::{CsvListings, Listing, ListingError, ListingRef, Shop, ShopRef, CSV_COLUMNS};
 pub use pack::{
-    embedded_pack_files, parse_marks, CuePosition, CueRule, GiRule, Mark, Policy, Problem,
-    Problems, RegulatedRule, RulePack, Strength, TermRule, PACK_FILES,
+    embedded_pack_files, CuePosition, CueRule, GiRule, NiceClass, Policy, Problem, Problems,
+    RegulatedRule, RulePack, Strength, TermRule, PACK_FILES,
 };
-pub use verdict::{Code, Field, Level, Reason, Verdict};
+pub use registry::{merge_marks, parse_marks, read_marks, Mark, MarkRows, ReadOptions, Ymd};
+pub use verdict::{Alternative, Code, Field, Level, Reason, Verdict};

@@ -54,6 +54,9 @@ pub enum Strength {
     Medium,
     /// Weak on its own (同款, 代购).
     Weak,
+    /// A euphemism: weak on its own (尾单, 原厂品质, 公司货), but next to a mark it says the
+    /// goods are not the rights holder's, so it counts as strong there.
+    Euphemism,
 }
 
 /// A literal term rule: counterfeit slang, advertising-law term or prohibited item.
@@ -69,7 +72,8 @@ pub struct TermRule {
     pub source: String,
     /// Longer phrases containing the term in which it is innocent (仿古 for 仿).
     pub exceptions: Vec<String>,
-    /// Strength (counterfeit terms) or kind (`absolute`, `health_claim` for ad-law terms).
+    /// Strength (counterfeit terms: `strong`, `medium`, `weak`, `euphemism`) or kind
+    /// (ad-law terms: `absolute`, `health_claim`, `state_organ`).
     pub class: String,
 }
 
@@ -105,6 +109,20 @@ pub struct GiRule {
     pub region_codes: Vec<String>,
     /// Weight.
     pub weight: u32,
+    /// Source.
+    pub source: String,
+}
+
+/// A Nice class (尼斯分类) and the product words that fit it: a mark registered in the
+/// class fits a listing that names one of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NiceClass {
+    /// 1–45.
+    pub class: u8,
+    /// The class heading (服装、鞋、帽).
+    pub title: String,
+    /// Product words (服装, 运动鞋, 帽子).
+    pub categories: Vec<String>,
     /// Source.
     pub source: String,
 }
@@ -165,6 +183,22 @@ pub struct Policy {
     pub pinyin_homophones: bool,
     /// Minimum syllables of a Chinese name for pinyin matching.
     pub pinyin_min_syllables: usize,
+    /// Share of the mark weight a homophone of a (not well-known) mark keeps at full length.
+    pub fuzzy_homophone_factor: f64,
+    /// Share of the mark weight a pinyin spelling of a (not well-known) mark keeps at full
+    /// length.
+    pub fuzzy_pinyin_factor: f64,
+    /// Further share kept when the mark itself is a common word (熊猫, 长城).
+    pub fuzzy_ordinary_mark_factor: f64,
+    /// A mark is a common word when it is among this many most frequent ordinary words
+    /// (brand names that the word list also holds, 耐克 or 安踏, rank lower).
+    pub fuzzy_common_word_rank: usize,
+    /// Syllables (Han characters; Latin: letters / 2) from which a fuzzy form keeps its
+    /// whole factor; shorter marks keep `length / fuzzy.full_length` of it.
+    pub fuzzy_full_length: usize,
+    /// Share of a GI's weight when the listing's place contains the origin but is coarser
+    /// (shipped from 哈尔滨市 for 五常大米 of 五常市): origin not confirmed.
+    pub gi_unconfirmed_factor: f64,
 }
 
 impl Default for Policy {
@@ -184,6 +218,12 @@ impl Default for Policy {
             pinyin_enabled: true,
             pinyin_homophones: true,
             pinyin_min_syllables: 2,
+            fuzzy_homophone_factor: 0.7,
+            fuzzy_pinyin_factor: 0.8,
+            fuzzy_ordinary_mark_factor: 0.5,
+            fuzzy_common_word_rank: 30_000,
+            fuzzy_full_length: 4,
+            gi_unconfirmed_factor: 0.4,
         }
     }
 }
@@ -203,6 +243,11 @@ pub struct RulePack {
     pub gis: Vec<GiRule>,
     /// Descriptive-use cues.
     pub cues: Vec<CueRule>,
+    /// Nice classes and their product words.
+    pub nice_classes: Vec<NiceClass>,
+    /// Ordinary words (`ordinary_words.txt`), most frequent first: a fuzzy mark hit on one
+    /// of them is no evidence.
+    pub ordinary_words: Vec<String>,
     /// Scoring policy.
     pub policy: Policy,
     /// Where each rule id was read from (file, line); not part of the rule-set version.
@@ -211,18 +256,20 @@ pub struct RulePack {
 }
 
 /// The files a rule pack consists of; each must be present.
-pub const PACK_FILES: [&str; 7] = [
+pub const PACK_FILES: [&str; 9] = [
     "counterfeit_terms.csv",
     "ad_law_terms.csv",
     "prohibited_items.csv",
     "regulated_categories.csv",
     "gi.csv",
     "descriptive_cues.csv",
+    "nice_classes.csv",
+    "ordinary_words.txt",
     "policy.csv",
 ];
 
 /// The default pack, embedded in the binary (`rules/default/`).
-pub fn embedded_pack_files() -> [(&'static str, &'static str); 7] {
+pub fn embedded_pack_files() -> [(&'static str, &'static str); 9] {
     [
         (
             "counterfeit_terms.csv",
@@ -246,6 +293,14 @@ pub fn embedded_pack_files() -> [(&'static str, &'static str); 7] {
             include_str!("../../../rules/default/descriptive_cues.csv"),
         ),
         (
+            "nice_classes.csv",
+            include_str!("../../../rules/default/nice_classes.csv"),
+        ),
+        (
+            "ordinary_words.txt",
+            include_str!("../../../rules/default/ordinary_words.txt"),
+        ),
+        (
             "policy.csv",
             include_str!("../../../rules/default/policy.csv"),
         ),
@@ -253,13 +308,13 @@ pub fn embedded_pack_files() -> [(&'static str, &'static str); 7] {
 }
 
 /// Reads CSV text with a header into (line, column → value) rows, reporting problems.
-struct Table {
-    header: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+pub(crate) struct Table {
+    pub(crate) header: Vec<String>,
+    pub(crate) rows: Vec<(u64, Vec<String>)>,
 }
 
 impl Table {
-    fn read(
+    pub(crate) fn read(
         file: &str,
         text: &str,
         required: &[&str],
@@ -312,7 +367,7 @@ impl Table {
         Some(Table { header, rows })
     }
 
-    fn col(&self, row: &[String], name: &str) -> String {
+    pub(crate) fn col(&self, row: &[String], name: &str) -> String {
         self.header
             .iter()
             .position(|h| h == name)
@@ -322,7 +377,7 @@ impl Table {
     }
 }
 
-fn problem(file: &str, line: u64, message: impl Into<String>) -> Problem {
+pub(crate) fn problem(file: &str, line: u64, message: impl Into<String>) -> Problem {
     Problem {
         file: file.to_string(),
         line,
@@ -330,7 +385,7 @@ fn problem(file: &str, line: u64, message: impl Into<String>) -> Problem {
     }
 }
 
-fn split_list(s: &str) -> Vec<String> {
+pub(crate) fn split_list(s: &str) -> Vec<String> {
     s.split('|')
         .map(str::trim)
         .filter(|x| !x.is_empty())
@@ -456,22 +511,25 @@ impl RulePack {
                         }
                         let class = class_col.map(|c| t.col(row, c)).unwrap_or_default();
                         if *kind == "counterfeit_terms.csv"
-                            && !matches!(class.as_str(), "strong" | "medium" | "weak")
+                            && !matches!(class.as_str(), "strong" | "medium" | "weak" | "euphemism")
                         {
                             problems.push(problem(
                                 name,
                                 *line,
-                                format!("`{id}`: strength '{class}' is not strong, medium or weak"),
+                                format!("`{id}`: strength '{class}' is not strong, medium, weak or euphemism"),
                             ));
                             continue;
                         }
                         if *kind == "ad_law_terms.csv"
-                            && !matches!(class.as_str(), "absolute" | "health_claim")
+                            && !matches!(
+                                class.as_str(),
+                                "absolute" | "health_claim" | "state_organ"
+                            )
                         {
                             problems.push(problem(
                                 name,
                                 *line,
-                                format!("`{id}`: kind '{class}' is not absolute or health_claim"),
+                                format!("`{id}`: kind '{class}' is not absolute, health_claim or state_organ"),
                             ));
                             continue;
                         }
@@ -658,6 +716,12 @@ impl RulePack {
                         }
                     }
                 }
+                "nice_classes.csv" => {
+                    pack.nice_classes = parse_nice_classes(name, text, &mut problems);
+                }
+                "ordinary_words.txt" => {
+                    pack.ordinary_words = parse_word_list(name, text, &mut problems);
+                }
                 _ => {
                     if let Some(policy) = parse_policy(name, text, &mut problems) {
                         pack.policy = policy;
@@ -721,23 +785,36 @@ fn parse_policy(file: &str, text: &str, problems: &mut Vec<Problem>) -> Option<P
                 },
                 None => problems.push(bad("a whole number from 0 to 100")),
             },
-            "descriptive.mark_factor" | "price.anomaly_ratio" | "score.repeat_factor" => {
-                match ratio(&value) {
-                    Some(r) => match key.as_str() {
-                        "descriptive.mark_factor" => p.descriptive_mark_factor = r,
-                        "price.anomaly_ratio" => p.price_anomaly_ratio = r,
-                        _ => p.repeat_factor = r,
-                    },
-                    None => problems.push(bad("a number from 0 to 1")),
-                }
-            }
-            "descriptive.window_chars" | "pinyin.min_syllables" => {
+            "descriptive.mark_factor"
+            | "price.anomaly_ratio"
+            | "score.repeat_factor"
+            | "fuzzy.homophone_factor"
+            | "fuzzy.pinyin_factor"
+            | "fuzzy.ordinary_mark_factor"
+            | "gi.unconfirmed_factor" => match ratio(&value) {
+                Some(r) => match key.as_str() {
+                    "descriptive.mark_factor" => p.descriptive_mark_factor = r,
+                    "price.anomaly_ratio" => p.price_anomaly_ratio = r,
+                    "fuzzy.homophone_factor" => p.fuzzy_homophone_factor = r,
+                    "fuzzy.pinyin_factor" => p.fuzzy_pinyin_factor = r,
+                    "fuzzy.ordinary_mark_factor" => p.fuzzy_ordinary_mark_factor = r,
+                    "gi.unconfirmed_factor" => p.gi_unconfirmed_factor = r,
+                    _ => p.repeat_factor = r,
+                },
+                None => problems.push(bad("a number from 0 to 1")),
+            },
+            "descriptive.window_chars" | "pinyin.min_syllables" | "fuzzy.full_length" => {
                 match value.parse::<usize>().ok().filter(|n| *n <= 64) {
                     Some(n) if key == "descriptive.window_chars" => p.descriptive_window_chars = n,
+                    Some(n) if key == "fuzzy.full_length" => p.fuzzy_full_length = n.max(1),
                     Some(n) => p.pinyin_min_syllables = n.max(1),
                     None => problems.push(bad("a whole number from 0 to 64")),
                 }
             }
+            "fuzzy.common_word_rank" => match value.parse::<usize>() {
+                Ok(n) => p.fuzzy_common_word_rank = n,
+                Err(_) => problems.push(bad("a whole number")),
+            },
             "pinyin.enabled" | "pinyin.homophones" => match value.as_str() {
                 "true" | "false" => {
                     if key == "pinyin.enabled" {
@@ -761,122 +838,72 @@ fn parse_policy(file: &str, text: &str, problems: &mut Vec<Problem>) -> Option<P
     (problems.len() == before).then_some(p)
 }
 
-/// A protected mark with its written forms and rights data (one row of a marks file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Mark {
-    /// The mark as registered (耐克 or NIKE).
-    pub mark: String,
-    /// Other written forms (Nike, 耐克, 乔丹 …).
-    pub aliases: Vec<String>,
-    /// Rights holder.
-    pub owner: String,
-    /// Product words the mark is used on (鞋, 运动鞋, 服装).
-    pub categories: Vec<String>,
-    /// Reference retail price in CNY.
-    pub reference_price_cny: Option<f64>,
-    /// Shop ids or names authorized to sell.
-    pub authorized_shops: Vec<String>,
-    /// 驰名商标: protected across categories.
-    pub well_known: bool,
-    /// Where the mark was read from (file, line), for messages; not part of the rule-set
-    /// version.
-    #[serde(skip)]
-    pub origin: (String, u64),
+/// `nice_classes.csv`: class, title, categories (`|`-separated), source; each class once.
+fn parse_nice_classes(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<NiceClass> {
+    let Some(t) = Table::read(
+        file,
+        text,
+        &["class", "title", "categories", "source"],
+        problems,
+    ) else {
+        return Vec::new();
+    };
+    let mut out: Vec<NiceClass> = Vec::new();
+    for (line, row) in &t.rows {
+        let c = t.col(row, "class");
+        let Some(class) = c.parse::<u8>().ok().filter(|c| (1..=45).contains(c)) else {
+            problems.push(problem(file, *line, format!("class '{c}' is not 1 to 45")));
+            continue;
+        };
+        if out.iter().any(|n| n.class == class) {
+            problems.push(problem(file, *line, format!("class {class} given twice")));
+            continue;
+        }
+        let source = t.col(row, "source");
+        if source.is_empty() {
+            problems.push(problem(file, *line, format!("class {class} has no source")));
+            continue;
+        }
+        out.push(NiceClass {
+            class,
+            title: t.col(row, "title"),
+            categories: split_list(&t.col(row, "categories")),
+            source,
+        });
+    }
+    out
 }
 
-/// Parses a marks CSV (header `mark,aliases,owner,categories,reference_price_cny,
-/// authorized_shops` and optional `well_known`). `file` names the source in problems.
-pub fn parse_marks(file: &str, text: &str) -> Result<Vec<Mark>, Problems> {
-    let mut problems = Vec::new();
-    let req = [
-        "mark",
-        "aliases",
-        "owner",
-        "categories",
-        "reference_price_cny",
-        "authorized_shops",
-    ];
-    let Some(t) = Table::read(file, text, &req, &mut problems) else {
-        return Err(Problems(problems));
-    };
-    let has_wk = t.header.iter().any(|h| h == "well_known");
-    let mut marks = Vec::with_capacity(t.rows.len());
-    let mut names: HashMap<String, u64> = HashMap::new();
-    for (line, row) in &t.rows {
-        let mark = t.col(row, "mark");
-        let mut ok = true;
-        if mark.is_empty() {
-            problems.push(problem(file, *line, "empty mark"));
-            ok = false;
-        } else if let Some(first) = names.insert(mark.clone(), *line) {
+/// A word list: one word a line, `#` starts a comment line (the source and licence are
+/// written there); a word with spaces inside is a problem.
+fn parse_word_list(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut sourced = false;
+    for (i, line) in text.lines().enumerate() {
+        let w = line.trim();
+        if let Some(comment) = w.strip_prefix('#') {
+            sourced |= comment.to_ascii_lowercase().contains("source");
+            continue;
+        }
+        if w.is_empty() {
+            continue;
+        }
+        if w.chars().any(char::is_whitespace) {
             problems.push(problem(
                 file,
-                *line,
-                format!("duplicate mark '{mark}' (first at line {first})"),
+                i as u64 + 1,
+                format!("'{w}' is not one word"),
             ));
-            ok = false;
+            continue;
         }
-        let price_s = t.col(row, "reference_price_cny");
-        let price = if price_s.is_empty() {
-            None
-        } else {
-            match price_s.parse::<f64>() {
-                Ok(p) if p.is_finite() && p > 0.0 => Some(p),
-                _ => {
-                    problems.push(problem(
-                        file,
-                        *line,
-                        format!("reference_price_cny '{price_s}' is not a positive number"),
-                    ));
-                    ok = false;
-                    None
-                }
-            }
-        };
-        let well_known = if has_wk {
-            match t.col(row, "well_known").to_ascii_lowercase().as_str() {
-                "" | "false" | "no" | "0" => false,
-                "true" | "yes" | "1" => true,
-                other => {
-                    problems.push(problem(
-                        file,
-                        *line,
-                        format!("well_known '{other}' is not true or false"),
-                    ));
-                    ok = false;
-                    false
-                }
-            }
-        } else {
-            false
-        };
-        let categories = split_list(&t.col(row, "categories"));
-        if categories.is_empty() && !well_known {
-            problems.push(problem(
-                file,
-                *line,
-                format!(
-                    "mark '{mark}' has no categories and is not well_known: it would never match"
-                ),
-            ));
-            ok = false;
-        }
-        if ok {
-            marks.push(Mark {
-                mark,
-                aliases: split_list(&t.col(row, "aliases")),
-                owner: t.col(row, "owner"),
-                categories,
-                reference_price_cny: price,
-                authorized_shops: split_list(&t.col(row, "authorized_shops")),
-                well_known,
-                origin: (file.to_string(), *line),
-            });
-        }
+        words.push(w.to_string());
     }
-    if problems.is_empty() {
-        Ok(marks)
-    } else {
-        Err(Problems(problems))
+    if !sourced {
+        problems.push(problem(
+            file,
+            0,
+            "no `# source:` comment naming where the words come from",
+        ));
     }
+    words
 }

@@ -142,6 +142,34 @@ pub struct Reason {
     pub rule: String,
     /// Weight this reason carries in the score.
     pub weight: u32,
+    /// For a `mark` reason: the owner of the registry entry chosen (absent when the marks
+    /// file names none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// For a `mark` reason: the other registry entries that match the same text (other
+    /// owners of the word, other marks overlapping it), best supported first, each with
+    /// whether it fits the listing. Empty for other codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A registry entry a mark hit could also have meant, and why it was not chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// The mark as registered.
+    pub mark: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its Nice classes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<u8>,
+    /// How the text matched it: `written`, `variant`, `pinyin` or `homophone`.
+    pub form: String,
+    /// The original text it matched (may differ from the chosen reason's when they only
+    /// overlap).
+    pub matched: String,
+    /// Whether the listing fits its classes or categories.
+    pub fits: bool,
 }
 
 /// The result of scanning one listing.

@@ -99,6 +99,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "tracking_digest",
         include_str!("../migrations/sqlite/0010_tracking_digest.sql"),
     ),
+    (
+        11,
+        "mark_registry",
+        include_str!("../migrations/sqlite/0011_mark_registry.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -150,6 +155,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "tracking_digest",
         include_str!("../migrations/postgres/0010_tracking_digest.sql"),
+    ),
+    (
+        11,
+        "mark_registry",
+        include_str!("../migrations/postgres/0011_mark_registry.sql"),
     ),
 ];
 

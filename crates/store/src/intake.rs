@@ -577,6 +577,8 @@ mod row_tests {
                 rule: "mark:耐克".into(),
                 detail: "驰名商标".into(),
                 weight: 30,
+                owner: Some("Nike, Inc.".into()),
+                alternatives: Vec::new(),
             }],
         };
         let org = OrgId::from_u128(7);

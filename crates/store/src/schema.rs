@@ -165,6 +165,8 @@ pub(crate) static MARKS: Table = Table {
         col!("aliases", Json),
         col!("owner", Text),
         col!("categories", Json),
+        col!("classes", Json),
+        col!("registrations", Json),
         col!("reference_price_cny", Real),
         col!("authorized_shops", Json),
         col!("well_known", Bool),

@@ -147,7 +147,40 @@ contract!(
     export_and_transfer_round_trip,
     ingest_queue_filters_and_dismissal,
     token_scopes_list_and_revoke,
+    marks_registry_many_owners_per_word,
 );
+
+/// One word, many owners: each owner's entry keeps its classes and registrations, a
+/// re-import changes nothing, and new classes update the entry in place.
+async fn marks_registry_many_owners_per_word(s: &Store) {
+    let text = "注册号,商标名称,国际分类,申请人名称,商标状态\n\
+        1001,长城,33,中粮长城葡萄酒有限公司,已注册\n\
+        1002,长城,12,长城汽车股份有限公司,已注册\n\
+        1003,长城,9,中国长城科技集团股份有限公司,已注册\n\
+        1004,长城,32,中粮长城葡萄酒有限公司,已注册\n";
+    let rows = wangjian_detect::read_marks("reg.csv", text, Default::default()).unwrap();
+    let (marks, warnings) = wangjian_detect::merge_marks(rows.marks);
+    assert!(warnings.is_empty());
+    assert_eq!(s.put_marks(&marks).await.unwrap(), 3);
+    assert_eq!(s.put_marks(&marks).await.unwrap(), 0);
+    let stored = s.marks().await.unwrap();
+    assert_eq!(stored.len(), 3);
+    let wine = stored
+        .iter()
+        .find(|m| m.owner == "中粮长城葡萄酒有限公司")
+        .unwrap();
+    assert_eq!(wine.classes, vec![32, 33]);
+    assert_eq!(wine.registrations, vec!["1001", "1004"]);
+    let mut more = marks.clone();
+    more[1].classes.push(7);
+    assert_eq!(s.put_marks(&more).await.unwrap(), 1);
+    let cars = s.marks().await.unwrap();
+    let cars = cars
+        .iter()
+        .find(|m| m.owner == "长城汽车股份有限公司")
+        .unwrap();
+    assert_eq!(cars.classes, vec![12, 7]);
+}
 
 const HZ: OrgId = OrgId::from_u128(1);
 const NB: OrgId = OrgId::from_u128(2);
@@ -819,6 +852,8 @@ fn verdict(
                 end: 2,
                 rule: rule.to_string(),
                 weight: 40,
+                owner: None,
+                alternatives: Vec::new(),
             })
             .collect(),
     }

@@ -83,6 +83,10 @@
 //! single-letter syllables (`阿` → `a`, `哦` → `o`) next to each other are joined when the
 //! projection is normalized again (`a o` → `ao`), and pinyin of pinyin re-reads nothing.
 //!
+//! Homophone matching uses the same readings as numbers: [`Syllable::of`] gives each Han
+//! character's toneless syllable as a small id (1 to [`Syllable::count`]), so a sequence of
+//! characters becomes a sequence of ids, one per character.
+//!
 //! # Offsets
 //!
 //! All offsets are bytes. [`MatchForm::original_range`] maps any match-form range back to
@@ -100,10 +104,12 @@
 
 mod fold;
 mod form;
+mod syllable;
 
 use std::ops::Range;
 
 pub use form::MatchForm;
+pub use syllable::Syllable;
 
 /// The match form of `input` (see the crate documentation for what is folded and how words
 /// are written).

@@ -16,8 +16,13 @@
 //! `supervisor`, `admin`, `platform_operator`, `rights_holder_agent`).
 //!
 //! **marks**: the marks format of `wangjian scan --marks` (CSV header
-//! `mark,aliases,owner,categories,reference_price_cny,authorized_shops[,well_known]`),
-//! or JSON Lines with the same fields (lists as arrays).
+//! `mark,aliases,owner,categories,reference_price_cny,authorized_shops[,well_known,classes,
+//! registrations]`), a trademark register in the CNIPA open-data shape (CSV: 注册号, 商标名称,
+//! 国际分类, 申请人名称, 商标状态, 申请日期, 注册日期, 专用权期限 …; registrations not in force
+//! on `--as-of`, default today, are skipped and counted), or JSON Lines with the marks fields
+//! (lists as arrays). Rows of one owner for one word become one stored mark (classes and
+//! registrations joined); a repeated row is merged with a warning. One word may have many
+//! owners.
 //!
 //! **listings**: the listing format of `wangjian scan` (see `cmd/patrol.rs`).
 
@@ -51,8 +56,9 @@ pub enum What {
     Orgs(FileArgs),
     /// Users and their roles.
     Users(FileArgs),
-    /// Protected marks (the patrol uses them with any --marks files).
-    Marks(FileArgs),
+    /// Protected marks or a trademark register (the patrol uses them with any --marks
+    /// files).
+    Marks(MarkFileArgs),
     /// Captured listings (stored with their snapshots, no scan).
     Listings(crate::cmd::patrol::ListingArgs),
 }
@@ -64,6 +70,16 @@ pub struct FileArgs {
     pub db: DbArg,
     /// JSON Lines, or CSV when it ends in `.csv`.
     pub file: PathBuf,
+}
+
+/// A marks file to import.
+#[derive(Debug, clap::Args)]
+pub struct MarkFileArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    /// The day registrations are judged in force on; default: today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::cmd::scan::parse_day)]
+    pub as_of: Option<wangjian_detect::Ymd>,
 }
 
 /// Namespace of ids derived from import keys (so re-imports find the same rows).
@@ -161,7 +177,8 @@ fn read_records<T: serde::de::DeserializeOwned>(
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let fa = match args.what {
         What::Listings(a) => return crate::cmd::patrol::run_import(a),
-        What::Orgs(ref a) | What::Users(ref a) | What::Marks(ref a) => a,
+        What::Orgs(ref a) | What::Users(ref a) => a,
+        What::Marks(ref a) => &a.file,
     };
     let name = fa.file.display().to_string();
     let mut bad = BadLines::default();
@@ -190,8 +207,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            What::Marks(_) => {
-                let marks = read_marks(&fa.file, &mut bad)?;
+            What::Marks(a) => {
+                let marks = read_marks(&fa.file, a.as_of, &mut bad)?;
                 let n = store.put_marks(&marks).await.context("storing marks")?;
                 new += n;
                 same += marks.len() as u64 - n;
@@ -237,32 +254,43 @@ async fn import_user(store: &Store, l: UserLine) -> anyhow::Result<wangjian_stor
     Ok(w)
 }
 
-/// Marks from CSV (the scan format, checked by the detector's parser) or JSON Lines.
-fn read_marks(file: &PathBuf, bad: &mut BadLines) -> anyhow::Result<Vec<wangjian_detect::Mark>> {
+/// Marks from CSV (the marks CSV or a trademark register, read by the detector's parser
+/// row by row) or JSON Lines, merged into one entry per word and owner.
+fn read_marks(
+    file: &PathBuf,
+    as_of: Option<wangjian_detect::Ymd>,
+    bad: &mut BadLines,
+) -> anyhow::Result<Vec<wangjian_detect::Mark>> {
     let name = file.display().to_string();
-    if name.to_ascii_lowercase().ends_with(".csv") {
-        // Row by row under the file's header, so one bad row does not cost the others.
+    let marks = if name.to_ascii_lowercase().ends_with(".csv") {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {name}"))?;
-        let mut lines = text.lines();
-        let header = lines.next().unwrap_or_default();
-        let mut marks = Vec::new();
-        for (i, row) in lines.enumerate() {
-            if row.trim().is_empty() {
-                continue;
-            }
-            match wangjian_detect::parse_marks(&name, &format!("{header}\n{row}\n")) {
-                Ok(m) => marks.extend(m),
-                Err(problems) => {
-                    for p in problems.0 {
-                        bad.report(&name, i as u64 + 2, p.message);
-                    }
-                }
-            }
+        let options = wangjian_detect::ReadOptions {
+            as_of: Some(as_of.unwrap_or_else(crate::cmd::scan::today)),
+        };
+        let rows = match wangjian_detect::read_marks(&name, &text, options) {
+            Ok(rows) => rows,
+            Err(problems) => anyhow::bail!("{name}: {problems}"),
+        };
+        for p in rows.problems {
+            bad.report(&name, p.line, p.message);
         }
-        return Ok(marks);
-    }
-    Ok(read_records::<wangjian_detect::Mark>(file, bad)?
-        .into_iter()
-        .map(|(_, m)| m)
-        .collect())
+        if !rows.skipped.is_empty() {
+            eprintln!(
+                "wangjian: {name}: {} registrations not in force skipped",
+                rows.skipped.len()
+            );
+        }
+        rows.marks
+    } else {
+        read_records::<wangjian_detect::Mark>(file, bad)?
+            .into_iter()
+            .map(|(n, mut m)| {
+                m.origin = (name.clone(), n);
+                m
+            })
+            .collect()
+    };
+    let (marks, warnings) = wangjian_detect::merge_marks(marks);
+    crate::cmd::scan::warn_each("repeated mark rows merged", &warnings);
+    Ok(marks)
 }

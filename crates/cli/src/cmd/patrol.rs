@@ -92,6 +92,7 @@ pub fn run_import(args: ListingArgs) -> anyhow::Result<ExitCode> {
         RuleArgs {
             rules: None,
             marks: vec![],
+            as_of: None,
         },
         None,
         Delivery {

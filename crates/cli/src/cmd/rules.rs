@@ -25,9 +25,12 @@ pub enum RulesCommand {
     Check {
         /// Rule pack directory (default: rules/default, else the embedded pack).
         dir: Option<PathBuf>,
-        /// Marks files.
+        /// Marks files (the marks CSV or a trademark register).
         #[arg(long = "marks", value_name = "FILE")]
         marks: Vec<PathBuf>,
+        /// The day registrations are judged in force on; default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::scan::parse_day)]
+        as_of: Option<wangjian_detect::Ymd>,
     },
     /// Compile a rule pack and marks into one file for `wangjian scan --compiled`.
     Compile {
@@ -42,7 +45,11 @@ pub enum RulesCommand {
 /// Runs `wangjian rules`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        RulesCommand::Check { dir, marks } => check(RuleArgs { rules: dir, marks }),
+        RulesCommand::Check { dir, marks, as_of } => check(RuleArgs {
+            rules: dir,
+            marks,
+            as_of,
+        }),
         RulesCommand::Compile { rules, output } => {
             let d = load_detector(&rules, None)?;
             std::fs::write(&output, d.to_compiled())

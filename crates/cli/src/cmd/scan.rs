@@ -23,7 +23,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use wangjian_app::{PackSource, RuleSource};
-use wangjian_detect::{Code, CsvListings, Detector, Level, Listing, ListingRef, RulePack, Verdict};
+use wangjian_detect::{
+    Code, CsvListings, Detector, Level, Listing, ListingRef, RulePack, Verdict, Ymd,
+};
 
 use crate::input::{LineProblem, MAX_LINE_BYTES};
 use crate::report::BadLines;
@@ -35,10 +37,42 @@ pub struct RuleArgs {
     /// the binary, built from `rules/default` (the same wherever the command runs).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Marks file (CSV: mark,aliases,owner,categories,reference_price_cny,authorized_shops
-    /// [,well_known]); may be given several times.
+    /// Marks file: the marks CSV (mark,aliases,owner,categories,reference_price_cny,
+    /// authorized_shops[,well_known,classes,registrations]) or a trademark register in the
+    /// CNIPA open-data shape (注册号,商标名称,国际分类,申请人名称,商标状态,…); may be given
+    /// several times. One word may have many owners; rows of one owner are merged.
     #[arg(long = "marks", value_name = "FILE")]
     pub marks: Vec<PathBuf>,
+    /// The day registrations are judged in force on (a term that ended more than six
+    /// months before it is skipped, 商标法 第四十条); default: today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<Ymd>,
+}
+
+pub(crate) fn parse_day(s: &str) -> Result<Ymd, String> {
+    Ymd::parse(s).ok_or_else(|| format!("'{s}' is not a date (YYYY-MM-DD)"))
+}
+
+/// Today on this machine's calendar, as the registry reader wants it.
+pub(crate) fn today() -> Ymd {
+    let d = chrono::Local::now().date_naive();
+    Ymd(d.format("%Y%m%d").to_string().parse().unwrap_or(0))
+}
+
+/// At most this many warnings of one kind are printed; the rest are counted.
+const MAX_WARNINGS: usize = 20;
+
+/// Prints `items` under `what` on stderr, each once, at most [`MAX_WARNINGS`] of them.
+pub(crate) fn warn_each(what: &str, items: &[wangjian_detect::Problem]) {
+    for p in items.iter().take(MAX_WARNINGS) {
+        eprintln!("wangjian: warning: {p}");
+    }
+    if items.len() > MAX_WARNINGS {
+        eprintln!(
+            "wangjian: warning: … and {} more {what}",
+            items.len() - MAX_WARNINGS
+        );
+    }
 }
 
 /// Output format.
@@ -93,12 +127,26 @@ pub fn rule_source(args: &RuleArgs) -> RuleSource {
             .map_or(PackSource::Embedded, PackSource::Dir),
         marks_files: args.marks.clone(),
         registry: true,
+        as_of: Some(args.as_of.unwrap_or_else(today)),
     }
 }
 
 /// Loads the rule pack and marks the arguments name, with every problem in the error.
 pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_detect::Mark>)> {
-    rule_source(args).load().map_err(|e| anyhow::anyhow!("{e}"))
+    let loaded = rule_source(args)
+        .load_noting()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (path, skipped) in &loaded.not_in_force {
+        eprintln!(
+            "wangjian: {}: {} registrations not in force skipped",
+            path.display(),
+            skipped.len()
+        );
+        warn_each("registrations not in force", skipped);
+    }
+    // One entry per (word, owner): repeated rows are merged, each said once here.
+    warn_each("repeated mark rows merged", &loaded.merged);
+    Ok((loaded.pack, loaded.marks))
 }
 
 /// Builds the detector the arguments name.
@@ -218,6 +266,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "rule",
             "weight",
             "detail",
+            "owner",
+            "alternatives",
         ])?;
         w.flush()?;
     }
@@ -590,9 +640,51 @@ fn write_json(out: &mut Vec<u8>, v: &Verdict) {
         json_str(out, &r.rule);
         out.extend_from_slice(b",\"weight\":");
         json_uint(out, r.weight as u64);
+        if let Some(owner) = &r.owner {
+            out.extend_from_slice(b",\"owner\":");
+            json_str(out, owner);
+        }
+        if !r.alternatives.is_empty() {
+            out.extend_from_slice(b",\"alternatives\":");
+            write_alternatives(out, &r.alternatives);
+        }
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
+}
+
+/// The `alternatives` of a mark reason as serde_json writes them.
+fn write_alternatives(out: &mut Vec<u8>, alternatives: &[wangjian_detect::Alternative]) {
+    out.push(b'[');
+    for (i, a) in alternatives.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"mark\":");
+        json_str(out, &a.mark);
+        out.extend_from_slice(b",\"owner\":");
+        json_str(out, &a.owner);
+        if !a.classes.is_empty() {
+            out.extend_from_slice(b",\"classes\":[");
+            for (j, c) in a.classes.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                json_uint(out, u64::from(*c));
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b",\"form\":");
+        json_str(out, &a.form);
+        out.extend_from_slice(b",\"matched\":");
+        json_str(out, &a.matched);
+        out.extend_from_slice(if a.fits {
+            b",\"fits\":true}"
+        } else {
+            b",\"fits\":false}"
+        });
+    }
+    out.push(b']');
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control
@@ -684,6 +776,8 @@ fn write_csv(w: &mut csv::Writer<Vec<u8>>, v: &Verdict) -> anyhow::Result<()> {
             "",
             "",
             "",
+            "",
+            "",
         ])?;
     }
     for r in &v.reasons {
@@ -699,6 +793,14 @@ fn write_csv(w: &mut csv::Writer<Vec<u8>>, v: &Verdict) -> anyhow::Result<()> {
             &r.rule,
             &r.weight.to_string(),
             &r.detail,
+            r.owner.as_deref().unwrap_or(""),
+            &if r.alternatives.is_empty() {
+                String::new()
+            } else {
+                let mut b = Vec::new();
+                write_alternatives(&mut b, &r.alternatives);
+                String::from_utf8(b).unwrap_or_default()
+            },
         ])?;
     }
     Ok(())
@@ -787,6 +889,29 @@ mod tests {
             end: 18_446_744,
             rule: "mark:\"x\"".into(),
             weight: u32::MAX,
+            owner: (code == Code::Mark).then(|| format!("权利人 {tricky}")),
+            alternatives: if code == Code::Mark {
+                vec![
+                    wangjian_detect::Alternative {
+                        mark: tricky.into(),
+                        owner: String::new(),
+                        classes: vec![9, 45],
+                        form: "homophone".into(),
+                        matched: "x\"".into(),
+                        fits: true,
+                    },
+                    wangjian_detect::Alternative {
+                        mark: "长城".into(),
+                        owner: "长城汽车".into(),
+                        classes: vec![],
+                        form: "written".into(),
+                        matched: "長城".into(),
+                        fits: false,
+                    },
+                ]
+            } else {
+                Vec::new()
+            },
         };
         for v in [
             Verdict {

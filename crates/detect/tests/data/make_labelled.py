@@ -6,7 +6,7 @@ import json, random
 R = random.Random(20240601)
 out = []
 n = [0]
-def add(title, expect, category=None, price=None, desc=None, shop=None, ship=None, note=""):
+def add(title, expect, category=None, price=None, desc=None, shop=None, ship=None, note="", level=None):
     n[0] += 1
     d = {"id": f"L{n[0]:04d}", "platform": R.choice(["淘宝", "拼多多", "京东", "抖音", "闲鱼"]), "title": title}
     if desc: d["description"] = desc
@@ -15,6 +15,7 @@ def add(title, expect, category=None, price=None, desc=None, shop=None, ship=Non
     if shop: d["shop"] = shop
     if ship: d["ship_from"] = ship
     d["expect"] = sorted(set(expect))
+    if level: d["level"] = level
     d["note"] = note
     out.append(d)
 shops = [{"id": f"s{i}", "name": nm, "province": p, "city": c} for i, (nm, p, c) in enumerate([
@@ -105,6 +106,34 @@ for i in range(20):
     d = R.choice(["私聊看实拍 懂的来 莆田纯原", "和正品一样 专柜原单 可过验", "普通面料 舒适透气 质量好"])
     exp = [] if d.startswith("普通") else ["counterfeit_term"]
     add(t, exp, category=cat, price=159, desc=d, shop=shop(), note="signal in description")
+# ---- issue 14: registry scale (cases written from the issue, before tuning) ----
+lic = "JY13301060012345"
+# 13. one word, many owners: the owner whose classes or categories fit is the mark
+for t, cat, price, exp in [("长城干红葡萄酒 750ml 高仿", "葡萄酒", 29, ["mark", "counterfeit_term", "price_anomaly"]), ("长城 笔记本电脑 14寸 办公", "电脑", 3299, ["mark"]), ("长城哈弗 汽车脚垫 全包围", "汽车用品", 199, ["mark", "unauthorized_seller"]), ("長城 干紅 葡萄酒 原厂品质", "红酒", 39, ["mark", "counterfeit_term", "price_anomaly"]), ("长城 台式机 主机 i5", "电脑", 2599, ["mark"])]:
+    add(t, exp, category=cat, price=price, shop={"name": "酒水数码汇", "license_no": lic}, note="one word many owners")
+# 14. sound-alikes that are ordinary words are no marks (and bring no price anomaly)
+for t, cat in [("益智玩具 积木 儿童 3-6岁", "玩具"), ("儿童益智 拼图 早教", "玩具"), ("时尚 连衣裙 女 夏季", "服装"), ("新款时尚 卫衣 宽松", "服装"), ("精品 手链 女 纯银", "首饰"), ("新款 双肩包 大容量", "箱包"), ("正品 益智 魔方 三阶", "玩具")]:
+    add(t, [], category=cat, price=19, shop=shop(), note="ordinary word sound-alike", level="none")
+# a sound-alike that is no ordinary word, of a mark that is not well known, counts with a second signal
+for t, cat, price, exp, lv in [("高仿 安塔 运动鞋 男", "运动鞋", 159, ["mark", "counterfeit_term"], "medium"), ("安塔 跑鞋 透气", "运动鞋", 59, ["mark", "price_anomaly"], "medium"), ("安塔 跑鞋 透气 新款", "运动鞋", 299, ["mark"], "low")]:
+    add(t, exp, category=cat, price=price, shop=shop(), note="sound-alike of a short mark", level=lv)
+# 15. overlapping marks: the famous mark is not shadowed
+for t, cat, price in [("贵州 茅 台 镇 酱香 白酒 高仿 53度", "白酒", 299), ("茅 台 镇 酱香型 1:1 原浆", "白酒", 199), ("茅台镇 飞天 53度 高仿 酱香", "白酒", 399)]:
+    add(t, ["mark", "counterfeit_term", "price_anomaly", "unauthorized_seller"], category=cat, price=price, shop={"name": "酒水批发", "license_no": lic}, note="overlapping marks", level="high")
+# 16. weak euphemisms next to a mark say fake
+for t, cat, price, exp in [("耐克 尾单 运动鞋 男", "运动鞋", 399, ["mark", "counterfeit_term", "unauthorized_seller"]), ("香奈儿 口红 原厂品质", "口红", 2999, ["mark", "counterfeit_term", "unauthorized_seller"]), ("阿迪达斯 公司货 板鞋", "鞋", 499, ["mark", "counterfeit_term", "unauthorized_seller"]), ("劳力士 同厂 机械表 男", "手表", 19999, ["mark", "counterfeit_term", "unauthorized_seller"]), ("GUCCI 腰带 原厂尾单", "腰带", 2999, ["mark", "counterfeit_term", "unauthorized_seller"]), ("Dior 香水 同厂出品 100ml", "香水", 1999, ["mark", "counterfeit_term", "unauthorized_seller"])]:
+    add(t, exp, category=cat, price=price, shop={"name": "品牌折扣店"}, note="mark + euphemism", level="high")
+for t in ["外贸尾单 纯棉 T恤", "原厂品质 数据线 1米"]:
+    add(t, ["counterfeit_term"], category="百货", price=29, shop={"name": "杂货铺"}, note="lone euphemism", level="low")
+# 17. advertising law article 9(2): state organs and their staff
+for t, cat in [("国家领导人推荐 红茶 礼盒", "茶具"), ("军队特供 酱香 白酒 53度", "酒具"), ("中南海特供 香烟盒 收藏", "收藏"), ("国家机关专供 大米 5kg", "家居"), ("人民大会堂特供 瓷器 茶杯", "茶具"), ("部队特供 军用 水壶", "户外")]:
+    add(t, ["ad_law"], category=cat, price=199, shop={"name": "特产店"}, note="ad law 9(2)", level="high")
+# 18. a GI shipped from the prefecture (or province) that contains the origin: not confirmed, low
+for t, ship in [("五常大米 稻花香 10斤", "黑龙江省哈尔滨市"), ("中宁枸杞 头茬 500g", "宁夏中卫市"), ("安溪铁观音 浓香型", "福建省泉州市"), ("盱眙龙虾 鲜活", "江苏省")]:
+    add(t, ["gi_origin"], category="食品", price=88, shop={"name": "产地特产", "license_no": lic}, ship=ship, note="GI origin not confirmed", level="low")
+# 19. price only against the mark the listing is about
+for t, cat, exp in [("茅台 主题 纪念 马克杯", "杯子", ["mark", "unauthorized_seller"]), ("劳力士 图案 抱枕 靠垫", "家居", ["mark", "unauthorized_seller"])]:
+    add(t, exp, category=cat, price=15, shop={"name": "杯具百货"}, note="well-known mark on other goods", level="low")
 for d in R.sample(out, 0):
     pass
 with open("labelled.jsonl", "w") as f:

@@ -375,6 +375,8 @@ mod tests {
             end: 5,
             rule: "cf-1".into(),
             weight: 40,
+            owner: None,
+            alternatives: Vec::new(),
         };
         let html = highlighted(t, Field::Title, &[r]).into_string();
         assert!(
