@@ -1,0 +1,276 @@
+//! The two small structures the grouping is built on, public because the brushing
+//! detector groups accounts the same way: [`Interner`] (strings to dense `u32` ids, one
+//! arena, no allocation per string) and [`DisjointSets`] (union-find that also keeps each
+//! set's members, so a set can be listed or taken apart in time proportional to its size).
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+
+/// Strings to dense ids `0, 1, 2, …` in order of first appearance.
+///
+/// The strings live in one arena; the table holds only ids. The hash seed is per process
+/// (resisting crafted collisions); nothing observable depends on it.
+pub struct Interner {
+    table: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    arena: String,
+    /// (start, len) of each string in `arena`.
+    spans: Vec<(usize, u32)>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner")
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl Interner {
+    /// An empty interner.
+    pub fn new() -> Self {
+        Interner {
+            table: HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
+            arena: String::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    /// An empty interner with room for `n` strings of about `bytes` bytes in all.
+    pub fn with_capacity(n: usize, bytes: usize) -> Self {
+        Interner {
+            table: HashTable::with_capacity(n),
+            hasher: foldhash::fast::RandomState::default(),
+            arena: String::with_capacity(bytes),
+            spans: Vec::with_capacity(n),
+        }
+    }
+
+    /// The hash this interner uses for `s` (for callers that hash on other threads and
+    /// intern with [`Interner::intern_hashed`]).
+    pub fn hash(&self, s: &str) -> u64 {
+        self.hasher.hash_one(s)
+    }
+
+    /// A copy of the hasher, to compute [`Interner::hash`] elsewhere.
+    pub fn hasher(&self) -> foldhash::fast::RandomState {
+        self.hasher.clone()
+    }
+
+    /// The id of `s`, added when new; the flag is true when it was new.
+    pub fn intern(&mut self, s: &str) -> (u32, bool) {
+        let h = self.hash(s);
+        self.intern_hashed(s, h)
+    }
+
+    /// Like [`Interner::intern`] with `hash` already computed by [`Interner::hash`] (or a
+    /// clone of [`Interner::hasher`]).
+    ///
+    /// # Panics
+    /// Past `u32::MAX - 1` strings (ids are `u32`; `u32::MAX` is left free as "none").
+    pub fn intern_hashed(&mut self, s: &str, hash: u64) -> (u32, bool) {
+        let Interner {
+            table,
+            hasher,
+            arena,
+            spans,
+        } = self;
+        let eq = |&id: &u32| {
+            let (start, len) = spans[id as usize];
+            &arena[start..start + len as usize] == s
+        };
+        if let Some(&id) = table.find(hash, eq) {
+            return (id, false);
+        }
+        let id = u32::try_from(spans.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .expect("more than 4 294 967 294 distinct strings");
+        let start = arena.len();
+        arena.push_str(s);
+        // A string longer than u32::MAX bytes cannot come through a line reader; clamp
+        // rather than wrap so that lookups of it simply fail.
+        spans.push((start, u32::try_from(s.len()).unwrap_or(u32::MAX)));
+        table.insert_unique(hash, id, |&i| {
+            let (st, len) = spans[i as usize];
+            hasher.hash_one(&arena[st..st + len as usize])
+        });
+        (id, true)
+    }
+
+    /// The id of `s`, when interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        let h = self.hash(s);
+        self.table.find(h, |&id| self.resolve(id) == s).copied()
+    }
+
+    /// The string of `id`. Panics when `id` was not handed out by this interner.
+    pub fn resolve(&self, id: u32) -> &str {
+        let (start, len) = self.spans[id as usize];
+        &self.arena[start..start + len as usize]
+    }
+
+    /// Number of distinct strings.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when nothing was interned.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+/// Union-find over `0..n` with union by size and path halving, and a circular list of
+/// the members of each set (`next`), so that [`DisjointSets::members`] costs the size of
+/// the set and [`DisjointSets::split`] can take one set apart.
+#[derive(Debug, Clone, Default)]
+pub struct DisjointSets {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+    next: Vec<u32>,
+}
+
+impl DisjointSets {
+    /// `n` singletons.
+    pub fn new(n: usize) -> Self {
+        let mut s = DisjointSets::default();
+        s.grow(n);
+        s
+    }
+
+    /// Adds singletons until there are `n` elements.
+    pub fn grow(&mut self, n: usize) {
+        let from = self.parent.len() as u32;
+        let to = n as u32;
+        self.parent.extend(from..to);
+        self.next.extend(from..to);
+        self.size.resize(n, 1);
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    /// True when there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_empty()
+    }
+
+    /// The representative of `x`'s set.
+    pub fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            let gp = self.parent[p as usize];
+            self.parent[x as usize] = gp;
+            x = gp;
+        }
+        x
+    }
+
+    /// The representative of `x`'s set, without shortening paths.
+    pub fn find_const(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b`; returns the new representative.
+    pub fn union(&mut self, a: u32, b: u32) -> u32 {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return ra;
+        }
+        let (big, small) = if self.size[ra as usize] >= self.size[rb as usize] {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        self.parent[small as usize] = big;
+        self.size[big as usize] += self.size[small as usize];
+        // Splice the two circular member lists.
+        self.next.swap(big as usize, small as usize);
+        big
+    }
+
+    /// Size of `x`'s set.
+    pub fn set_size(&mut self, x: u32) -> u32 {
+        let r = self.find(x);
+        self.size[r as usize]
+    }
+
+    /// The members of `x`'s set, `x` first.
+    pub fn members(&self, x: u32) -> Vec<u32> {
+        let mut out = vec![x];
+        let mut y = self.next[x as usize];
+        while y != x {
+            out.push(y);
+            y = self.next[y as usize];
+        }
+        out
+    }
+
+    /// Makes every member of `x`'s set a singleton again and returns them; the caller
+    /// then unions again what should stay together.
+    pub fn split(&mut self, x: u32) -> Vec<u32> {
+        let members = self.members(x);
+        for &m in &members {
+            self.parent[m as usize] = m;
+            self.size[m as usize] = 1;
+            self.next[m as usize] = m;
+        }
+        members
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interner_gives_dense_ids_and_finds_them_again() {
+        let mut i = Interner::new();
+        assert_eq!(i.intern("a"), (0, true));
+        assert_eq!(i.intern("b"), (1, true));
+        assert_eq!(i.intern("a"), (0, false));
+        assert_eq!(i.intern(""), (2, true));
+        assert_eq!(i.get("b"), Some(1));
+        assert_eq!(i.get("c"), None);
+        assert_eq!(i.resolve(1), "b");
+        for n in 0..10_000 {
+            i.intern(&n.to_string());
+        }
+        assert_eq!(i.get("9999"), Some(3 + 9999));
+        assert_eq!(i.resolve(3 + 42), "42");
+    }
+
+    #[test]
+    fn sets_union_list_and_split() {
+        let mut s = DisjointSets::new(6);
+        s.union(0, 1);
+        s.union(2, 3);
+        s.union(1, 3);
+        let mut m = s.members(2);
+        m.sort();
+        assert_eq!(m, vec![0, 1, 2, 3]);
+        assert_eq!(s.set_size(0), 4);
+        assert_eq!(s.members(5), vec![5]);
+        let mut parts = s.split(0);
+        parts.sort();
+        assert_eq!(parts, vec![0, 1, 2, 3]);
+        assert_eq!(s.members(1), vec![1]);
+        assert_eq!(s.set_size(3), 1);
+        s.grow(8);
+        assert_eq!(s.find(7), 7);
+    }
+}
