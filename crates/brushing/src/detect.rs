@@ -321,27 +321,45 @@ pub fn detect(orders: &Orders, config: &Config) -> Report {
     };
     let candidates = ctx.candidates();
     let n_candidates = candidates.len();
-    let mut groups: Vec<Group> = candidates
+    let mut scored: Vec<(Group, Block)> = candidates
         .into_par_iter()
-        .filter_map(|b| ctx.score(&ctx.expand(ctx.trim(b))))
+        .filter_map(|b| {
+            let b = ctx.expand(ctx.trim(b));
+            ctx.score(&b).map(|g| (g, b))
+        })
         .collect();
-    groups.sort_by(|a, b| {
+    let rank = |a: &Group, b: &Group| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| b.evidence_nats.total_cmp(&a.evidence_nats))
             .then_with(|| a.group_id.cmp(&b.group_id))
-    });
-    // Overlapping candidates: the better one stands.
+    };
+    scored.sort_by(|a, b| rank(&a.0, &b.0));
+    // Overlapping candidates: the better one keeps what they share; the other is scored
+    // again without it (so a ring's evidence never lends weight to a neighbouring crowd).
     let mut kept: Vec<Group> = Vec::new();
-    let mut taken: HashSet<String> = HashSet::new();
-    for grp in groups {
-        let overlap = grp.accounts.iter().filter(|a| taken.contains(*a)).count();
-        if overlap * 2 > grp.accounts.len() {
-            continue;
+    let mut taken_buyers: HashSet<u32> = HashSet::new();
+    let mut taken_shops: HashSet<u32> = HashSet::new();
+    for (grp, mut block) in scored {
+        let overlaps = block.buyers.iter().any(|b| taken_buyers.contains(b))
+            || block.shops.iter().any(|s| taken_shops.contains(s));
+        let grp = if overlaps {
+            block.buyers.retain(|b| !taken_buyers.contains(b));
+            block.shops.retain(|s| !taken_shops.contains(s));
+            match ctx.score(&block) {
+                Some(g) => g,
+                None => continue,
+            }
+        } else {
+            grp
+        };
+        if grp.decision == Decision::Suspicious {
+            taken_buyers.extend(block.buyers.iter().copied());
+            taken_shops.extend(block.shops.iter().copied());
         }
-        taken.extend(grp.accounts.iter().cloned());
         kept.push(grp);
     }
+    kept.sort_by(rank);
     Report {
         groups: kept,
         edges: g.edges(),
@@ -695,7 +713,7 @@ impl Context<'_> {
         let share = (n_orders as f64 / shop_orders.max(1) as f64).max(win.map_or(0.0, |w| w.3));
         let ramp = |x: f64, lo: f64, hi: f64| ((x - lo) / (hi - lo)).clamp(0.0, 1.0);
         let tightness =
-            ramp(density, 0.0, 0.05) * ramp(share, 0.4, 0.5).max(ramp(density, 0.2, 0.3));
+            ramp(density, 0.0, 0.05) * ramp(share, 0.5, 0.6).max(ramp(density, 0.2, 0.3));
         let z_struct = z_full.max(z_window).max(0.0) * tightness;
 
         let mut reasons: Vec<(f64, Reason)> = Vec::new();
