@@ -10,9 +10,19 @@ use wangjian_brushing::Config;
 fn main() {
     let large = std::env::args().any(|a| a == "large");
     let honest = if large {
-        Honest { buyers: 200_000, shops: 20_000, orders: 1_500_000, seed: 7 }
+        Honest {
+            buyers: 200_000,
+            shops: 20_000,
+            orders: 1_500_000,
+            seed: 7,
+        }
     } else {
-        Honest { buyers: 20_000, shops: 2_000, orders: 120_000, seed: 7 }
+        Honest {
+            buyers: 20_000,
+            shops: 2_000,
+            orders: 120_000,
+            seed: 7,
+        }
     };
     let config = Config::default();
     println!(
@@ -25,7 +35,12 @@ fn main() {
         let t = Instant::now();
         let traffic = generate(&honest, attacks);
         let e = evaluate(&traffic, &config);
-        let susp = e.report.groups.iter().filter(|g| g.score >= config.threshold).count();
+        let susp = e
+            .report
+            .groups
+            .iter()
+            .filter(|g| g.score >= config.threshold)
+            .count();
         let (a, s) = (e.accounts, e.shops);
         println!(
             "| {name} | {:.3} / {:.3} / **{:.3}** | {:.3} / {:.3} / {:.3} | {:.3}% | {} ({susp}) | {:.1} s |",
@@ -36,8 +51,19 @@ fn main() {
         );
         if std::env::var("SHOW").is_ok_and(|v| name.contains(&v)) {
             for g in e.report.groups.iter().take(4) {
-                println!("    {} score {} acc {} shops {} orders {} nats {} {:?}", g.group_id, g.score, g.accounts.len(), g.shops.len(), g.orders, g.evidence_nats, g.reasons.iter().map(|r| &r.detail).collect::<Vec<_>>());
-                if std::env::var_os("SHOWALL").is_some() { println!("      {:?}\n      {:?}", g.accounts, g.shops); }
+                println!(
+                    "    {} score {} acc {} shops {} orders {} nats {} {:?}",
+                    g.group_id,
+                    g.score,
+                    g.accounts.len(),
+                    g.shops.len(),
+                    g.orders,
+                    g.evidence_nats,
+                    g.reasons.iter().map(|r| &r.detail).collect::<Vec<_>>()
+                );
+                if std::env::var_os("SHOWALL").is_some() {
+                    println!("      {:?}\n      {:?}", g.accounts, g.shops);
+                }
             }
         }
     };
@@ -45,25 +71,55 @@ fn main() {
     for density in [0.05, 0.10, 0.20] {
         for c in Camouflage::ALL {
             run(
-                format!("block 200×200, density {density:.2}, camouflage {}", c.name()),
-                &[Attack::Block { accounts: 200, shops: 200, density, camouflage: c }],
+                format!(
+                    "block 200×200, density {density:.2}, camouflage {}",
+                    c.name()
+                ),
+                &[Attack::Block {
+                    accounts: 200,
+                    shops: 200,
+                    density,
+                    camouflage: c,
+                }],
             );
         }
     }
     for (accounts, shops) in [(100, 100), (50, 50)] {
         for c in Camouflage::ALL {
             run(
-                format!("block {accounts}×{shops}, density 0.10, camouflage {}", c.name()),
-                &[Attack::Block { accounts, shops, density: 0.10, camouflage: c }],
+                format!(
+                    "block {accounts}×{shops}, density 0.10, camouflage {}",
+                    c.name()
+                ),
+                &[Attack::Block {
+                    accounts,
+                    shops,
+                    density: 0.10,
+                    camouflage: c,
+                }],
             );
         }
     }
-    let all = RingSignals { shared_devices: true, template_reviews: true, tiny_amounts: true, empty_parcels: true };
+    let all = RingSignals {
+        shared_devices: true,
+        template_reviews: true,
+        tiny_amounts: true,
+        empty_parcels: true,
+    };
     for (accounts, shops, density) in [(50, 10, 0.6), (50, 10, 0.3), (20, 5, 0.6)] {
-        for (label, signals) in [("structure only", RingSignals::default()), ("all signals", all)] {
+        for (label, signals) in [
+            ("structure only", RingSignals::default()),
+            ("all signals", all),
+        ] {
             run(
                 format!("ring {accounts}×{shops}, density {density:.1}, 5 days, {label}"),
-                &[Attack::Ring { accounts, shops, density, days: 5, signals }],
+                &[Attack::Ring {
+                    accounts,
+                    shops,
+                    density,
+                    days: 5,
+                    signals,
+                }],
             );
         }
     }

@@ -52,7 +52,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             max_blocks: 40,
-            core: 0.5,
+            core: 1.0,
             min_accounts: 3,
             known_brushers: Vec::new(),
             device_cap: 30,
@@ -181,7 +181,10 @@ impl Shared {
         }
         group
             .iter()
-            .filter(|&&b| self.values_of(b).any(|v| holders.get(&v).is_some_and(|&n| n >= 2)))
+            .filter(|&&b| {
+                self.values_of(b)
+                    .any(|v| holders.get(&v).is_some_and(|&n| n >= 2))
+            })
             .count()
     }
 
@@ -375,7 +378,11 @@ fn cst_day(t: i64) -> i64 {
 /// −ln P(X ≥ k), in nats; 0 when k ≤ λ.
 fn surprise(k: f64, lambda: f64) -> f64 {
     if k <= lambda || lambda <= 0.0 {
-        return if lambda <= 0.0 && k > 0.0 { k * 20.0 } else { 0.0 };
+        return if lambda <= 0.0 && k > 0.0 {
+            k * 20.0
+        } else {
+            0.0
+        };
     }
     k * (k / lambda).ln() - k + lambda
 }
@@ -400,6 +407,7 @@ impl Context<'_> {
         let none = |_: u32| 0.0;
         let mut out = Vec::new();
         let mut core = peeler.prune_core(&self.all_nodes(), self.config.core, &none);
+        let mut small_in_a_row = 0;
         for _ in 0..self.config.max_blocks {
             let Some(block) = peeler.peel(&core, &none) else {
                 break;
@@ -417,6 +425,13 @@ impl Context<'_> {
             core = peeler.prune_core(&core, self.config.core, &none);
             if block.buyers.len() >= self.config.min_accounts.max(2) {
                 out.push(block);
+                small_in_a_row = 0;
+            } else {
+                // The densest things left are single heavy buyers: no block is coming.
+                small_in_a_row += 1;
+                if small_in_a_row == 5 {
+                    break;
+                }
             }
         }
         let mut seeds: Vec<Vec<u32>> = Vec::new();
@@ -441,13 +456,17 @@ impl Context<'_> {
                 .take(self.config.max_seeded)
                 .map(|(_, s)| s),
         );
-        for s in seeds {
-            if let Some(b) = self.local_block(&mut peeler, &s) {
-                if b.buyers.len() >= self.config.min_accounts {
-                    out.push(b);
-                }
-            }
-        }
+        drop(peeler);
+        let local: Vec<Block> = seeds
+            .par_iter()
+            .map_init(
+                || Peeler::new(g, &self.weight),
+                |p, s| self.local_block(p, s),
+            )
+            .flatten()
+            .filter(|b| b.buyers.len() >= self.config.min_accounts)
+            .collect();
+        out.extend(local);
         out
     }
 
@@ -463,7 +482,10 @@ impl Context<'_> {
             .into_par_iter()
             .filter_map(|s| {
                 let edges = g.shop_edge_ids(s);
-                let n: usize = edges.iter().map(|&e| g.edge_orders[e as usize] as usize).sum();
+                let n: usize = edges
+                    .iter()
+                    .map(|&e| g.edge_orders[e as usize] as usize)
+                    .sum();
                 if n < 20 || days < SPAN + 1 {
                     return None;
                 }
@@ -567,7 +589,11 @@ impl Context<'_> {
         for _ in 0..2 {
             let shops: HashSet<u32> = block.shops.iter().copied().collect();
             let accounts: HashSet<u32> = block.buyers.iter().copied().collect();
-            let sum_da: f64 = block.buyers.iter().map(|&b| f64::from(g.buyer_degree(b))).sum();
+            let sum_da: f64 = block
+                .buyers
+                .iter()
+                .map(|&b| f64::from(g.buyer_degree(b)))
+                .sum();
             let bar = (block.shops.len().max(1) as f64).ln() + 2.0;
             block.shops.retain(|&s| {
                 let k = g
@@ -579,7 +605,11 @@ impl Context<'_> {
                 surprise(k as f64, lambda) >= bar
             });
             let kept: HashSet<u32> = block.shops.iter().copied().collect();
-            let sum_ds: f64 = block.shops.iter().map(|&s| f64::from(g.shop_degree(s))).sum();
+            let sum_ds: f64 = block
+                .shops
+                .iter()
+                .map(|&s| f64::from(g.shop_degree(s)))
+                .sum();
             let bar = (block.buyers.len().max(1) as f64).ln() + 2.0;
             block.buyers.retain(|&b| {
                 let k = g
@@ -607,7 +637,11 @@ impl Context<'_> {
         let popular = (g.buyers as u32 / 20).max(200);
         let shops: HashSet<u32> = block.shops.iter().copied().collect();
         let accounts: HashSet<u32> = block.buyers.iter().copied().collect();
-        let sum_ds: f64 = block.shops.iter().map(|&s| f64::from(g.shop_degree(s))).sum();
+        let sum_ds: f64 = block
+            .shops
+            .iter()
+            .map(|&s| f64::from(g.shop_degree(s)))
+            .sum();
         let mut hits: HashMap<u32, u32> = HashMap::new();
         for &s in &block.shops {
             for &e in g.shop_edge_ids(s) {
@@ -628,7 +662,11 @@ impl Context<'_> {
             .collect();
         block.buyers.append(&mut added);
         block.buyers.sort_unstable();
-        let sum_da: f64 = block.buyers.iter().map(|&b| f64::from(g.buyer_degree(b))).sum();
+        let sum_da: f64 = block
+            .buyers
+            .iter()
+            .map(|&b| f64::from(g.buyer_degree(b)))
+            .sum();
         let mut hits: HashMap<u32, u32> = HashMap::new();
         for &b in &block.buyers {
             for e in g.buyer_edges(b) {
@@ -693,7 +731,10 @@ impl Context<'_> {
         // having chosen these accounts and shops among all.
         let m = g.edges() as f64;
         let sum_da: f64 = accounts.iter().map(|&b| f64::from(g.buyer_degree(b))).sum();
-        let sum_ds: f64 = shops_used.iter().map(|&s| f64::from(g.shop_degree(s))).sum();
+        let sum_ds: f64 = shops_used
+            .iter()
+            .map(|&s| f64::from(g.shop_degree(s)))
+            .sum();
         let lambda = sum_da * sum_ds / m;
         let choose = ln_choose(g.buyers, na) + ln_choose(g.shops, nsh);
         let z_full = surprise(e_count, lambda) - choose;
@@ -773,11 +814,29 @@ impl Context<'_> {
             }
         };
         let k = self.devices.sharing(&accounts, cfg.device_cap);
-        add(k, 4.0, k as f64 / na as f64, "shared_device", format!("{k}个账号与组内其他账号共用设备"));
+        add(
+            k,
+            4.0,
+            k as f64 / na as f64,
+            "shared_device",
+            format!("{k}个账号与组内其他账号共用设备"),
+        );
         let k = self.addresses.sharing(&accounts, cfg.address_cap);
-        add(k, 2.0, k as f64 / na as f64, "shared_address", format!("{k}个账号与组内其他账号使用相同收货地址"));
+        add(
+            k,
+            2.0,
+            k as f64 / na as f64,
+            "shared_address",
+            format!("{k}个账号与组内其他账号使用相同收货地址"),
+        );
         let k = self.ips.sharing(&accounts, cfg.ip_cap);
-        add(k, 1.0, k as f64 / na as f64, "shared_ip", format!("{k}个账号与组内其他账号使用相同IP地址"));
+        add(
+            k,
+            1.0,
+            k as f64 / na as f64,
+            "shared_ip",
+            format!("{k}个账号与组内其他账号使用相同IP地址"),
+        );
         let (tiny, tiny_accounts) = self.tiny_orders(&order_ids);
         add(
             tiny_accounts,
@@ -828,8 +887,10 @@ impl Context<'_> {
         let score = 1.0 - (-(nats / cfg.half_evidence) * std::f64::consts::LN_2).exp();
         reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
 
-        let mut account_names: Vec<String> =
-            accounts.iter().map(|&b| o.buyers.resolve(b).to_string()).collect();
+        let mut account_names: Vec<String> = accounts
+            .iter()
+            .map(|&b| o.buyers.resolve(b).to_string())
+            .collect();
         account_names.sort();
         let mut shop_names: Vec<String> = shops_used
             .iter()

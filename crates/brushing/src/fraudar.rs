@@ -147,12 +147,20 @@ impl<'g> Peeler<'g> {
                 }
             } else {
                 for &e in g.shop_edge_ids(v - nb) {
-                    visit(g.edge_buyer[e as usize], f64::from(self.weight[e as usize]), self);
+                    visit(
+                        g.edge_buyer[e as usize],
+                        f64::from(self.weight[e as usize]),
+                        self,
+                    );
                 }
             }
             queue.extend(drops);
         }
-        nodes.iter().copied().filter(|&v| self.is_member(v)).collect()
+        nodes
+            .iter()
+            .copied()
+            .filter(|&v| self.is_member(v))
+            .collect()
     }
 
     /// Greedy peeling of the subgraph induced by `nodes` (the paper's Algorithm 1): the

@@ -146,7 +146,8 @@ impl Graph {
 
     /// Edge ids of shop `s`.
     pub fn shop_edge_ids(&self, s: u32) -> &[u32] {
-        &self.shop_edges[self.shop_start[s as usize] as usize..self.shop_start[s as usize + 1] as usize]
+        &self.shop_edges
+            [self.shop_start[s as usize] as usize..self.shop_start[s as usize + 1] as usize]
     }
 
     /// The edge of (`b`, `s`), if any (binary search in the buyer's sorted row).

@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod detect;
+mod fastline;
 pub mod fraudar;
 mod graph;
 pub mod order;

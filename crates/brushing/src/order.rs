@@ -118,6 +118,49 @@ struct Raw<'a> {
     logistics: Option<Cow<'a, str>>,
 }
 
+/// The fields of a line as read, before checks (from the fast path or serde_json).
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Fields<'a> {
+    pub(crate) order_id: Option<Cow<'a, str>>,
+    pub(crate) buyer: Option<Cow<'a, str>>,
+    pub(crate) shop: Option<Cow<'a, str>>,
+    pub(crate) listing: Option<Cow<'a, str>>,
+    pub(crate) time: Option<Cow<'a, str>>,
+    pub(crate) amount: Option<f64>,
+    pub(crate) address: Option<Cow<'a, str>>,
+    pub(crate) device: Option<Cow<'a, str>>,
+    pub(crate) ip: Option<Cow<'a, str>>,
+    pub(crate) review: Option<Cow<'a, str>>,
+    pub(crate) weight: Option<f64>,
+    pub(crate) logistics: Option<Cow<'a, str>>,
+}
+
+impl<'a> From<Raw<'a>> for Fields<'a> {
+    fn from(r: Raw<'a>) -> Self {
+        Fields {
+            order_id: r.order_id.map(|i| i.0),
+            buyer: r.buyer.map(|i| i.0),
+            shop: r.shop.map(|i| i.0),
+            listing: r.listing.map(|i| i.0),
+            time: r.time,
+            amount: r.amount.map(|n| n.0),
+            address: r.address,
+            device: r.device,
+            ip: r.ip,
+            review: r.review,
+            weight: r.weight.map(|n| n.0),
+            logistics: r.logistics,
+        }
+    }
+}
+
+/// The fields of `line` by serde_json (the slow path, and the one with error messages).
+pub(crate) fn fields_by_serde(line: &str) -> Result<Fields<'_>, LineError> {
+    serde_json::from_str::<Raw<'_>>(line)
+        .map(Fields::from)
+        .map_err(|e| LineError::Json(e.to_string()))
+}
+
 /// One checked order line, borrowing from the line where it can.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderLine<'a> {
@@ -173,18 +216,20 @@ fn present(v: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
     v.filter(|s| !s.trim().is_empty())
 }
 
-fn required<'a>(v: Option<Id<'a>>, name: &'static str) -> Result<Cow<'a, str>, LineError> {
-    v.map(|i| i.0)
-        .filter(|s| !s.trim().is_empty())
+fn required<'a>(v: Option<Cow<'a, str>>, name: &'static str) -> Result<Cow<'a, str>, LineError> {
+    v.filter(|s| !s.trim().is_empty())
         .ok_or(LineError::Missing(name))
 }
 
 /// Parses one order line (see the module documentation for the fields).
 pub fn parse_order_line(line: &str) -> Result<OrderLine<'_>, LineError> {
-    let raw: Raw<'_> = serde_json::from_str(line).map_err(|e| LineError::Json(e.to_string()))?;
+    let raw = match crate::fastline::fields(line) {
+        Some(f) => f,
+        None => fields_by_serde(line)?,
+    };
     let time_text = present(raw.time).ok_or(LineError::Missing("time"))?;
     let time = parse_rfc3339(&time_text).ok_or_else(|| LineError::Time(time_text.to_string()))?;
-    let amount = raw.amount.ok_or(LineError::Missing("amount"))?.0;
+    let amount = raw.amount.ok_or(LineError::Missing("amount"))?;
     if !(amount >= 0.0 && amount.is_finite()) {
         return Err(LineError::Range {
             field: "amount",
@@ -192,13 +237,13 @@ pub fn parse_order_line(line: &str) -> Result<OrderLine<'_>, LineError> {
         });
     }
     let weight = match raw.weight {
-        Some(Number(w)) if !(w >= 0.0 && w.is_finite()) => {
+        Some(w) if !(w >= 0.0 && w.is_finite()) => {
             return Err(LineError::Range {
                 field: "weight",
                 why: "must be a number ≥ 0 (kg)",
             })
         }
-        w => w.map(|n| n.0),
+        w => w,
     };
     Ok(OrderLine {
         order_id: required(raw.order_id, "order_id")?,
@@ -261,7 +306,12 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let (y, mo, d) = (i64::from(num(0..4)?), num(5..7)?, num(8..10)?);
     let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > days_in_month(y, mo)
+        || h > 23
+        || mi > 59
+        || sec > 60
     {
         return None;
     }
@@ -343,24 +393,26 @@ mod tests {
         let p = |rest: &str| {
             parse_order_line(&format!("{{{base}{rest}}}")).map(|l| l.order_id.into_owned())
         };
-        assert_eq!(
-            p(r#","amount":1"#),
-            Err(LineError::Missing("time"))
-        );
+        assert_eq!(p(r#","amount":1"#), Err(LineError::Missing("time")));
         assert!(matches!(
             p(r#","amount":1,"time":"2026-11-11 00:00:05""#),
             Err(LineError::Time(_))
         ));
         assert!(matches!(
             p(r#","amount":-1,"time":"2026-11-11T00:00:05Z""#),
-            Err(LineError::Range { field: "amount", .. })
+            Err(LineError::Range {
+                field: "amount",
+                ..
+            })
         ));
         assert!(matches!(
             p(r#","amount":"abc","time":"2026-11-11T00:00:05Z""#),
             Err(LineError::Json(_))
         ));
         assert_eq!(
-            parse_order_line(r#"{"order_id":"o","buyer":" ","shop":"s","listing":"l","time":"2026-11-11T00:00:05Z","amount":1}"#),
+            parse_order_line(
+                r#"{"order_id":"o","buyer":" ","shop":"s","listing":"l","time":"2026-11-11T00:00:05Z","amount":1}"#
+            ),
             Err(LineError::Missing("buyer"))
         );
         assert!(matches!(parse_order_line("[1]"), Err(LineError::Json(_))));
@@ -370,12 +422,24 @@ mod tests {
     #[test]
     fn rfc3339_across_the_turn_of_the_year_and_leap_days() {
         // 2026-12-31T23:59:59+08:00 is 15:59:59 UTC.
-        assert_eq!(parse_rfc3339("2026-12-31T23:59:59+08:00"), Some(1_798_732_799));
-        assert_eq!(parse_rfc3339("2027-01-01T00:00:00+08:00"), Some(1_798_732_800));
+        assert_eq!(
+            parse_rfc3339("2026-12-31T23:59:59+08:00"),
+            Some(1_798_732_799)
+        );
+        assert_eq!(
+            parse_rfc3339("2027-01-01T00:00:00+08:00"),
+            Some(1_798_732_800)
+        );
         assert_eq!(parse_rfc3339("2028-02-29T12:00:00Z"), Some(1_835_438_400));
         assert_eq!(parse_rfc3339("2027-02-29T12:00:00Z"), None);
-        assert_eq!(parse_rfc3339("2026-11-11T00:00:05.123456+08:00"), Some(1_794_326_405));
-        assert_eq!(parse_rfc3339("2026-06-30T23:59:60Z"), parse_rfc3339("2026-06-30T23:59:59Z"));
+        assert_eq!(
+            parse_rfc3339("2026-11-11T00:00:05.123456+08:00"),
+            Some(1_794_326_405)
+        );
+        assert_eq!(
+            parse_rfc3339("2026-06-30T23:59:60Z"),
+            parse_rfc3339("2026-06-30T23:59:59Z")
+        );
         assert_eq!(parse_rfc3339("2026-11-11T00:00:05"), None);
         assert_eq!(parse_rfc3339("2026-13-11T00:00:05Z"), None);
         assert_eq!(parse_rfc3339("2026-11-11T24:00:05Z"), None);
@@ -391,6 +455,28 @@ mod tests {
             // chrono refuses a leap second in some places we accept as :59.
             if !s.contains(":60") {
                 proptest::prop_assert_eq!(ours, theirs, "{}", s);
+            }
+        }
+
+        /// The fast path reads exactly what serde_json reads, on every line it accepts.
+        #[test]
+        fn fast_path_agrees_with_serde(
+            fields in proptest::collection::vec((0usize..14, 0usize..6), 0..12),
+            text in "[a-z0-9 中文空包]{0,6}",
+            int in 0u64..100_000_000_000,
+            num in "-?[0-9]{1,9}(\\.[0-9]{1,6})?",
+        ) {
+            const KEYS: [&str; 14] = ["order_id", "buyer", "shop", "listing", "time", "amount",
+                "address", "device", "ip", "review", "weight", "logistics", "extra", "tags"];
+            let values = [
+                format!("\"{text}\""), int.to_string(), num.clone(), "null".to_string(),
+                format!("{{\"a\":[1,\"{text}\",{{}}],\"b\":true}}"), format!("\"{num}\""),
+            ];
+            let body: Vec<String> = fields.iter().map(|&(k, v)| format!("\"{}\": {}", KEYS[k], values[v])).collect();
+            let line = format!("{{{}}}", body.join(","));
+            if let Some(fast) = crate::fastline::fields(&line) {
+                let slow = fields_by_serde(&line);
+                proptest::prop_assert_eq!(Ok(fast), slow, "{}", line);
             }
         }
 

@@ -37,7 +37,10 @@ pub const EMPTY_PARCEL_WORDS: [&str; 9] = [
 pub struct Prepared<'a> {
     /// The fields.
     pub line: OrderLine<'a>,
-    hashes: [u64; 4],
+    /// Hashes of buyer, shop, listing, order id, folded address, device, IP.
+    hashes: [u64; 7],
+    /// The delivery address folded ([`fold_light`]), when there is one.
+    address: Option<String>,
     review: Option<ReviewPrint>,
     empty_parcel: bool,
 }
@@ -53,11 +56,20 @@ impl Preparer {
     /// Parses `line` and computes what [`OrdersBuilder::push`] needs.
     pub fn prepare<'a>(&self, line: &'a str) -> Result<Prepared<'a>, LineError> {
         let line = parse_order_line(line)?;
+        let address = line.address.as_deref().map(|a| {
+            let mut folded = String::with_capacity(a.len());
+            fold_light(a, &mut folded);
+            folded
+        });
+        let opt = |v: Option<&str>| v.map_or(0, |v| self.ids.hash_one(v));
         let hashes = [
             self.ids.hash_one(&*line.buyer),
             self.ids.hash_one(&*line.shop),
             self.ids.hash_one(&*line.listing),
             self.order_ids.hash_one(&*line.order_id),
+            opt(address.as_deref()),
+            opt(line.device.as_deref()),
+            opt(line.ip.as_deref()),
         ];
         let review = line.review.as_deref().and_then(ReviewPrint::of);
         let empty_parcel = line.weight.is_some_and(|w| w < EMPTY_PARCEL_KG)
@@ -65,6 +77,7 @@ impl Preparer {
         Ok(Prepared {
             line,
             hashes,
+            address,
             review,
             empty_parcel,
         })
@@ -149,7 +162,6 @@ pub struct OrdersBuilder {
     raw_device_map: Vec<u32>,
     raw_ips: Interner,
     raw_ip_map: Vec<u32>,
-    scratch: String,
 }
 
 impl Default for OrdersBuilder {
@@ -181,7 +193,8 @@ impl OrdersBuilder {
             devices: Interner::new(),
             ips: Interner::new(),
         };
-        // All three id interners hash with one hasher, so one hash per field serves.
+        // Every interner hashes with one hasher, so one hash per field (computed by the
+        // preparer, on any thread) serves.
         let ids = orders.buyers.hasher();
         let mut b = OrdersBuilder {
             preparer: Preparer {
@@ -190,14 +203,14 @@ impl OrdersBuilder {
             },
             orders,
             order_hash: Vec::new(),
-            raw_devices: Interner::new(),
+            raw_devices: Interner::with_hasher(ids.clone()),
             raw_device_map: Vec::new(),
-            raw_ips: Interner::new(),
+            raw_ips: Interner::with_hasher(ids.clone()),
             raw_ip_map: Vec::new(),
-            scratch: String::new(),
         };
         b.orders.shops = Interner::with_hasher(ids.clone());
-        b.orders.listings = Interner::with_hasher(ids);
+        b.orders.listings = Interner::with_hasher(ids.clone());
+        b.orders.addresses = Interner::with_hasher(ids);
         b
     }
 
@@ -217,9 +230,11 @@ impl OrdersBuilder {
     pub fn push(&mut self, p: &Prepared<'_>) {
         let o = &mut self.orders;
         let l = &p.line;
-        o.buyer.push(o.buyers.intern_hashed(&l.buyer, p.hashes[0]).0);
+        o.buyer
+            .push(o.buyers.intern_hashed(&l.buyer, p.hashes[0]).0);
         o.shop.push(o.shops.intern_hashed(&l.shop, p.hashes[1]).0);
-        o.listing.push(o.listings.intern_hashed(&l.listing, p.hashes[2]).0);
+        o.listing
+            .push(o.listings.intern_hashed(&l.listing, p.hashes[2]).0);
         self.order_hash.push(p.hashes[3]);
         o.time.push(l.time);
         o.amount.push(l.amount as f32);
@@ -227,22 +242,15 @@ impl OrdersBuilder {
         o.order_id_end.push(o.order_id_text.len() as u64);
         o.review.push(p.review);
         o.empty_parcel.push(p.empty_parcel);
-        let address = match &l.address {
-            Some(a) => {
-                fold_light(a, &mut self.scratch);
-                if self.scratch.is_empty() {
-                    NONE
-                } else {
-                    o.addresses.intern(&self.scratch).0
-                }
-            }
-            None => NONE,
+        let address = match p.address.as_deref() {
+            Some(a) if !a.is_empty() => o.addresses.intern_hashed(a, p.hashes[4]).0,
+            _ => NONE,
         };
         o.address.push(address);
         let device = l.device.as_deref().map_or(NONE, |d| {
             normalized_id(
                 Kind::Device,
-                d,
+                (d, p.hashes[5]),
                 &mut self.raw_devices,
                 &mut self.raw_device_map,
                 &mut o.devices,
@@ -252,7 +260,7 @@ impl OrdersBuilder {
         let ip = l.ip.as_deref().map_or(NONE, |d| {
             normalized_id(
                 Kind::Ip,
-                d,
+                (d, p.hashes[6]),
                 &mut self.raw_ips,
                 &mut self.raw_ip_map,
                 &mut o.ips,
@@ -340,12 +348,12 @@ fn compact(o: &mut Orders, drop: &[bool]) {
 /// The id of `raw`'s normalized form, normalizing each distinct raw text once.
 fn normalized_id(
     kind: Kind,
-    raw: &str,
+    (raw, hash): (&str, u64),
     raw_ids: &mut Interner,
     map: &mut Vec<u32>,
     normalized: &mut Interner,
 ) -> u32 {
-    let (r, new) = raw_ids.intern(raw);
+    let (r, new) = raw_ids.intern_hashed(raw, hash);
     if new {
         let id = match wangjian_network::normalize(kind, raw, Options::default()) {
             Ok(i) => normalized.intern(&i.value).0,
@@ -365,7 +373,9 @@ fn fold_light(s: &str, out: &mut String) {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '，' | '。' | '、' | '：' | '；')
+        if c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || matches!(c, '，' | '。' | '、' | '：' | '；')
         {
             continue;
         }
@@ -386,13 +396,25 @@ mod tests {
     #[test]
     fn builds_columns_and_drops_redelivered_orders() {
         let mut b = OrdersBuilder::new();
-        b.push_line(&line("o1", "b1", r#","device":"AA:BB:CC:00:11:22","ip":"192.168.1.1""#))
-            .unwrap();
-        b.push_line(&line("o2", "b2", r#","device":"aabbcc001122","address":"杭州 文三路９０号""#))
-            .unwrap();
+        b.push_line(&line(
+            "o1",
+            "b1",
+            r#","device":"AA:BB:CC:00:11:22","ip":"192.168.1.1""#,
+        ))
+        .unwrap();
+        b.push_line(&line(
+            "o2",
+            "b2",
+            r#","device":"aabbcc001122","address":"杭州 文三路９０号""#,
+        ))
+        .unwrap();
         b.push_line(&line("o1", "b1", "")).unwrap();
-        b.push_line(&line("o3", "b1", r#","address":"杭州文三路90号","weight":0.01"#))
-            .unwrap();
+        b.push_line(&line(
+            "o3",
+            "b1",
+            r#","address":"杭州文三路90号","weight":0.01"#,
+        ))
+        .unwrap();
         let (o, dropped) = b.finish();
         assert_eq!(dropped, 1);
         assert_eq!(o.len(), 3);

@@ -192,11 +192,28 @@ pub const MONTH_START: i64 = 1_793_462_400;
 const DAYS: u32 = 30;
 
 const PRAISE: [&str; 12] = [
-    "质量很好", "物流很快", "包装完好", "性价比高", "和描述一致", "做工精细", "颜色正",
-    "尺码标准", "客服态度好", "发货速度快", "面料舒服", "味道不错",
+    "质量很好",
+    "物流很快",
+    "包装完好",
+    "性价比高",
+    "和描述一致",
+    "做工精细",
+    "颜色正",
+    "尺码标准",
+    "客服态度好",
+    "发货速度快",
+    "面料舒服",
+    "味道不错",
 ];
 const TAIL: [&str; 8] = [
-    "下次还来", "推荐购买", "满意", "会回购的", "家人很喜欢", "值得入手", "五星好评", "给个赞",
+    "下次还来",
+    "推荐购买",
+    "满意",
+    "会回购的",
+    "家人很喜欢",
+    "值得入手",
+    "五星好评",
+    "给个赞",
 ];
 const DEFAULT_REVIEW: &str = "系统默认好评，此用户没有填写评价内容";
 
@@ -284,7 +301,13 @@ struct World {
 
 fn ip_of(n: u64) -> String {
     // Public-looking IPv4 outside reserved ranges.
-    format!("{}.{}.{}.{}", 36 + n % 150, (n >> 8) % 256, (n >> 16) % 256, 1 + (n >> 24) % 250)
+    format!(
+        "{}.{}.{}.{}",
+        36 + n % 150,
+        (n >> 8) % 256,
+        (n >> 16) % 256,
+        1 + (n >> 24) % 250
+    )
 }
 
 fn world(h: &Honest, rng: &mut Rng) -> World {
@@ -307,7 +330,12 @@ fn world(h: &Honest, rng: &mut Rng) -> World {
         let address = if campus {
             format!("省{region}市大学城菜鸟驿站{}号", rng.below(20))
         } else {
-            format!("省{region}市幸福路{}号{}栋{}室", rng.below(3000), rng.below(30), rng.below(2000))
+            format!(
+                "省{region}市幸福路{}号{}栋{}室",
+                rng.below(3000),
+                rng.below(30),
+                rng.below(2000)
+            )
         };
         let family_device = format!("{:016x}", rng.next_u64());
         for _ in 0..size.min(h.buyers - b) {
@@ -327,7 +355,9 @@ fn world(h: &Honest, rng: &mut Rng) -> World {
             b += 1;
         }
     }
-    let shop_region: Vec<usize> = (0..h.shops).map(|_| rng.below(REGIONS as u64) as usize).collect();
+    let shop_region: Vec<usize> = (0..h.shops)
+        .map(|_| rng.below(REGIONS as u64) as usize)
+        .collect();
     let shop_price: Vec<f64> = (0..h.shops)
         .map(|_| (10.0 * (1.0 + 49.0 * rng.unit() * rng.unit())).round())
         .collect();
@@ -468,7 +498,10 @@ fn inject(
                         };
                         (format!("b{b}"), b)
                     } else {
-                        (format!("fa{k}-{a}"), gen.rng.below(h.buyers as u64) as usize)
+                        (
+                            format!("fa{k}-{a}"),
+                            gen.rng.below(h.buyers as u64) as usize,
+                        )
                     }
                 })
                 .collect();
@@ -590,7 +623,15 @@ fn inject(
 }
 
 /// One plain fraud order (pure structure: honest-looking amount, address, device).
-fn fraud_order(gen: &mut Gen, w: &World, name: &str, look: usize, shop: &str, day: u32, review: Option<&str>) {
+fn fraud_order(
+    gen: &mut Gen,
+    w: &World,
+    name: &str,
+    look: usize,
+    shop: &str,
+    day: u32,
+    review: Option<&str>,
+) {
     let time = gen.time_on(day);
     let amount = 30.0 + 100.0 * gen.rng.unit();
     let device = format!("{:016x}", gen.rng.next_u64());
@@ -613,9 +654,21 @@ fn fraud_order(gen: &mut Gen, w: &World, name: &str, look: usize, shop: &str, da
 /// Precision, recall and F1 of `found` against `truth`.
 pub fn f_measure(found: &HashSet<String>, truth: &HashSet<String>) -> (f64, f64, f64) {
     let hit = found.intersection(truth).count() as f64;
-    let p = if found.is_empty() { 0.0 } else { hit / found.len() as f64 };
-    let r = if truth.is_empty() { 0.0 } else { hit / truth.len() as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    let p = if found.is_empty() {
+        0.0
+    } else {
+        hit / found.len() as f64
+    };
+    let r = if truth.is_empty() {
+        0.0
+    } else {
+        hit / truth.len() as f64
+    };
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
     (p, r, f)
 }
 

@@ -88,7 +88,13 @@ fn ring_50x10_with_its_traces_is_explained() {
     });
     let top = &e.report.groups[0];
     let codes: Vec<&str> = top.reasons.iter().map(|r| r.code).collect();
-    for code in ["density", "shared_device", "template_review", "tiny_amount", "empty_parcel"] {
+    for code in [
+        "density",
+        "shared_device",
+        "template_review",
+        "tiny_amount",
+        "empty_parcel",
+    ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
     assert!(top.reasons.iter().all(|r| !r.detail.is_empty()));

@@ -67,6 +67,10 @@ enum Command {
     Capture(cmd::evidence::CaptureArgs),
     /// Evidence packages: `evidence export --case ID -o FILE`.
     Evidence(cmd::evidence::Args),
+    /// Brushing (刷单炒信): `brushing detect ORDERS…` finds groups of accounts and shops.
+    Brushing(cmd::brushing::Args),
+    /// Seller networks: `network group SHOP_IDENTIFIERS…` links shops sharing identifiers.
+    Network(cmd::network::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +95,8 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Capture(args) => cmd::evidence::capture(args),
         Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Brushing(args) => cmd::brushing::run(args),
+        Command::Network(args) => cmd::network::run(args),
     };
     match result {
         Ok(code) => code,

@@ -335,8 +335,11 @@ pub fn normalize(kind: Kind, value: &str, options: Options) -> Result<Identifier
 }
 
 /// A normalized value of `space` for output: personal values masked unless
-/// `show_personal`.
+/// `show_personal`; an address key with its division written out.
 pub fn display_value(space: Space, value: &str, show_personal: bool) -> String {
+    if space == Space::Address {
+        return crate::address::display_address(value);
+    }
     if show_personal || !space.is_personal() {
         return value.to_string();
     }

@@ -54,6 +54,17 @@ impl Interner {
         }
     }
 
+    /// An empty interner hashing with `hasher` (a clone of another interner's
+    /// [`Interner::hasher`], so that one hash serves both).
+    pub fn with_hasher(hasher: foldhash::fast::RandomState) -> Self {
+        Interner {
+            table: HashTable::new(),
+            hasher,
+            arena: String::new(),
+            spans: Vec::new(),
+        }
+    }
+
     /// The hash this interner uses for `s` (for callers that hash on other threads and
     /// intern with [`Interner::intern_hashed`]).
     pub fn hash(&self, s: &str) -> u64 {
