@@ -174,7 +174,7 @@ impl<'a> Cursor<'a> {
                     && t.bytes().all(|b| b.is_ascii_digit())
                     && (t == "0" || !t.starts_with('0'))
                     && t.parse::<u64>().is_ok();
-                canonical.then(|| Some(Cow::Borrowed(t)))
+                canonical.then_some(Some(Cow::Borrowed(t)))
             }
         }
     }

@@ -302,9 +302,9 @@ mod tests {
         for mask in 1u32..(1 << n) {
             let inside = |v: usize| mask >> v & 1 == 1;
             let mut f = 0.0;
-            for e in 0..g.edges() {
+            for (e, &we) in w.iter().enumerate() {
                 if inside(g.edge_buyer[e] as usize) && inside(g.buyers + g.edge_shop[e] as usize) {
-                    f += f64::from(w[e]);
+                    f += f64::from(we);
                 }
             }
             best = best.max(f / f64::from(mask.count_ones()));

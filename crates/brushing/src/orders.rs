@@ -295,8 +295,8 @@ impl OrdersBuilder {
                 if drop[ia] {
                     continue;
                 }
-                for b in a + 1..j {
-                    let ib = by_hash[b].1 as usize;
+                for &(_, ib) in &by_hash[a + 1..j] {
+                    let ib = ib as usize;
                     if !drop[ib] && o.order_id(ia) == o.order_id(ib) {
                         drop[ib] = true;
                         dropped += 1;
@@ -325,11 +325,9 @@ fn compact(o: &mut Orders, drop: &[bool]) {
     }
     let mut text = String::with_capacity(o.order_id_text.len());
     let mut ends = Vec::with_capacity(o.order_id_end.len());
-    for i in 0..o.order_id_end.len() {
-        if !drop[i] {
-            text.push_str(o.order_id(i));
-            ends.push(text.len() as u64);
-        }
+    for (i, _) in drop.iter().enumerate().filter(|(_, &d)| !d) {
+        text.push_str(o.order_id(i));
+        ends.push(text.len() as u64);
     }
     o.order_id_text = text;
     o.order_id_end = ends;

@@ -36,7 +36,7 @@ impl ReviewPrint {
         if chars.len() < MIN_CHARS {
             return None;
         }
-        let hasher = foldhash::fast::FixedState::with_seed(0x7e71_e3);
+        let hasher = foldhash::fast::FixedState::with_seed(0x007e_71e3);
         let exact = hasher.hash_one(&chars);
         let mut votes = [0i32; 64];
         for w in chars.windows(2) {
