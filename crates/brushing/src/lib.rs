@@ -22,7 +22,15 @@
 //!    crowd shows together: shared devices, addresses and IPs (under caps, so a campus
 //!    pickup point or a carrier's NAT links nobody), tiny amounts, template reviews
 //!    ([`review`]: near-duplicate text in the match form of `wangjian-text`), empty
-//!    parcels. The score is 1 − 2^(−evidence / 40 nats); `suspicious` from 0.5.
+//!    parcels. Structure counts in full only for a tight group: at least half of its
+//!    shops' orders (in the month or its busiest week), or its accounts each on 20–30% or
+//!    more of its shops; a community of honest regulars (a region's active buyers and
+//!    shops) is dense too, but diffuse and a minority of its shops' orders. Behaviour
+//!    counts only next to structure. Before scoring, a block is trimmed (members no
+//!    denser in it than their activity explains: the popular shops of biased
+//!    camouflage) and grown (outside accounts and shops with an improbable number of
+//!    edges into it), by the same Poisson tail. The score is 1 − 2^(−evidence / 40
+//!    nats); `suspicious` from 0.5.
 //!
 //! What it must never do: read files, the clock or entropy (the caller hands in lines;
 //! [`synth`] is seeded), panic on outside input (a bad line is an error naming why), or
