@@ -223,6 +223,8 @@ struct Context<'a> {
     weight: Vec<f32>,
     /// Day index (UTC+8) of each order, from the first day.
     day: Vec<u32>,
+    /// The first day (days since 1970-01-01, UTC+8).
+    first_day: i64,
     /// Orders per day, all shops.
     day_orders: Vec<u64>,
     devices: Shared,
@@ -316,6 +318,7 @@ pub fn detect(orders: &Orders, config: &Config) -> Report {
         config,
         weight,
         day,
+        first_day,
         day_orders,
         devices,
         addresses,
@@ -933,14 +936,7 @@ impl Context<'_> {
     }
 
     fn day_label(&self, day: u32) -> String {
-        let first = self
-            .orders
-            .time
-            .iter()
-            .map(|&t| cst_day(t))
-            .min()
-            .unwrap_or(0);
-        let t = (first + i64::from(day)) * 86_400 - 8 * 3600;
+        let t = (self.first_day + i64::from(day)) * 86_400 - 8 * 3600;
         format_cst(t)[..10].to_string()
     }
 

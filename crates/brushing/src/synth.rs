@@ -292,7 +292,6 @@ struct World {
     buyer_address: Vec<String>,
     buyer_device: Vec<String>,
     buyer_ip: Vec<String>,
-    shop_region: Vec<usize>,
     shop_price: Vec<f64>,
     popularity: Weighted,
     by_region: Vec<(Vec<usize>, Weighted)>,
@@ -375,7 +374,6 @@ fn world(h: &Honest, rng: &mut Rng) -> World {
         buyer_address,
         buyer_device,
         buyer_ip,
-        shop_region,
         shop_price,
         popularity,
         by_region,
@@ -430,7 +428,6 @@ pub fn generate(h: &Honest, attacks: &[Attack]) -> Traffic {
             honest_order(&mut gen, &w, b, shop, day_weight.pick(&mut rng) as u32);
         }
     }
-    let _ = &w.shop_region;
     let mut t = Traffic {
         buyers: h.buyers,
         ..Traffic::default()
