@@ -103,3 +103,18 @@ fn empty_input_is_no_group() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), "");
 }
+
+#[test]
+fn a_line_longer_than_a_window_is_one_bad_line() {
+    let long = format!("{{\"order_id\":\"{}\"", "x".repeat(9 << 20));
+    let input = format!(
+        "{long}\n{}\n",
+        r#"{"order_id":"o","buyer":"b","shop":"s","listing":"l","time":"2026-11-01T00:00:00Z","amount":1}"#
+    );
+    let o = wangjian(&["brushing", "detect"], input.as_bytes());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("<stdin>:1:").count(), 1, "{err}");
+    assert!(!err.contains("<stdin>:2:"), "{err}");
+    assert!(err.contains("wangjian: 1 orders"), "{err}");
+}

@@ -97,9 +97,17 @@ impl Windows {
         }
         let mut bytes = std::mem::take(&mut self.carry);
         bytes.reserve(WINDOW);
-        while bytes.len() < WINDOW {
+        loop {
+            // A full window ends at a line end; one long line is read whole (up to the
+            // line limit), so that no line is ever split between two windows.
+            if bytes.len() >= WINDOW
+                && (memchr::memrchr(b'\n', &bytes).is_some()
+                    || bytes.len() > MAX_LINE_BYTES + WINDOW)
+            {
+                break;
+            }
             let start = bytes.len();
-            bytes.resize(start + (WINDOW - start).max(1 << 16), 0);
+            bytes.resize(start + WINDOW.max(1 << 16), 0);
             let n = loop {
                 match self.input.read(&mut bytes[start..]) {
                     Ok(n) => break n,
@@ -114,8 +122,7 @@ impl Windows {
             }
         }
         if !self.done {
-            // Keep the partial last line for the next window; a line longer than a
-            // window is let through whole and refused by its length.
+            // Keep the partial last line for the next window.
             if let Some(nl) = memchr::memrchr(b'\n', &bytes) {
                 self.carry = bytes.split_off(nl + 1);
             }
