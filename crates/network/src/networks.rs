@@ -161,7 +161,6 @@ pub struct Networks {
     key_shops: Vec<u32>,
     /// Distinct keys carried by each shop.
     shop_values: Vec<u32>,
-    scratch: String,
 }
 
 impl Default for Networks {
@@ -184,7 +183,6 @@ impl Networks {
             key_head: Vec::new(),
             key_shops: Vec::new(),
             shop_values: Vec::new(),
-            scratch: String::new(),
         }
     }
 
@@ -222,27 +220,59 @@ impl Networks {
         let mut crossed: Vec<u32> = Vec::new();
         // Shops whose network changed, by a member (resolved to names at the end).
         let mut touched: Vec<u32> = Vec::new();
-        // Sightings come grouped by shop and source: skip the lookups when they repeat.
-        let mut last_shop: Option<(&str, u32)> = None;
+        // All the batch's shops and values are interned first, in bulk (the same ids as
+        // one at a time; see `Interner::intern_many`). Sightings come grouped by shop:
+        // a shop is looked up once per run.
+        let sightings: Vec<Sighting<'a>> = sightings.into_iter().collect();
+        let mut runs: Vec<usize> = Vec::new();
+        for (i, s) in sightings.iter().enumerate() {
+            if i == 0 || sightings[i - 1].shop != s.shop {
+                runs.push(i);
+            }
+        }
+        let shop_hashes: Vec<u64> = runs
+            .iter()
+            .map(|&i| self.shops.hash(sightings[i].shop))
+            .collect();
+        let shop_ids =
+            self.shops
+                .intern_many(runs.len(), |r| sightings[runs[r]].shop, &shop_hashes);
+        drop(shop_hashes);
+        let mut key_text = String::new();
+        let mut key_end: Vec<usize> = Vec::with_capacity(sightings.len());
+        for s in &sightings {
+            key_text.push(char::from(b'a' + s.identifier.kind.space() as u8));
+            key_text.push_str(&s.identifier.value);
+            key_end.push(key_text.len());
+        }
+        let key_str = |i: usize| &key_text[if i == 0 { 0 } else { key_end[i - 1] }..key_end[i]];
+        let key_hashes: Vec<u64> = (0..sightings.len())
+            .map(|i| self.keys.hash(key_str(i)))
+            .collect();
+        let key_ids = self
+            .keys
+            .intern_many(sightings.len(), key_str, &key_hashes);
+        drop(key_hashes);
         let mut last_source: Option<(&str, u32)> = None;
-        for s in sightings {
-            let (shop, new_shop) = match last_shop {
-                Some((name, id)) if name == s.shop => (id, false),
-                _ => self.shops.intern(s.shop),
+        let mut run = 0;
+        for (i, s) in sightings.iter().enumerate() {
+            if run + 1 < runs.len() && runs[run + 1] == i {
+                run += 1;
+            }
+            let (shop, new_shop) = if runs[run] == i {
+                shop_ids[run]
+            } else {
+                (shop_ids[run].0, false)
             };
-            last_shop = Some((s.shop, shop));
             if new_shop {
                 update.new_shops += 1;
                 self.shop_head.push(NONE);
                 self.shop_values.push(0);
-                self.sets.grow(self.shops.len());
+                self.sets.grow(shop as usize + 1);
                 touched.push(shop);
             }
             let space = s.identifier.kind.space();
-            self.scratch.clear();
-            self.scratch.push(char::from(b'a' + space as u8));
-            self.scratch.push_str(&s.identifier.value);
-            let (key, new_key) = self.keys.intern(&self.scratch);
+            let (key, new_key) = key_ids[i];
             if new_key {
                 self.key_head.push(NONE);
                 self.key_shops.push(0);

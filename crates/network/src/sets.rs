@@ -117,6 +117,113 @@ impl Interner {
         (id, true)
     }
 
+    /// Interns `n` strings at once (`string(i)`, hashed `hashes[i]` by
+    /// [`Interner::hash`]): the same ids and flags as calling [`Interner::intern_hashed`]
+    /// on each in turn. For large batches: the table is probed and filled in the order of
+    /// its buckets (a counting sort of the hashes by bucket region) rather than at random,
+    /// so that millions of new strings cost sequential passes, not a cache and TLB miss
+    /// each; ids are then given in input order, as one at a time would.
+    ///
+    /// # Panics
+    /// When `hashes.len() != n`, or past `u32::MAX - 1` strings.
+    pub fn intern_many<'s>(
+        &mut self,
+        n: usize,
+        string: impl Fn(usize) -> &'s str,
+        hashes: &[u64],
+    ) -> Vec<(u32, bool)> {
+        assert_eq!(hashes.len(), n, "one hash per string");
+        let old = self.spans.len();
+        // Batch entries sit in the table as temporary ids counted down from the top, a
+        // range disjoint from every real id of this batch.
+        if n < 2048 || (old as u64) + 2 * (n as u64) + 2 >= u64::from(u32::MAX) {
+            return (0..n)
+                .map(|i| self.intern_hashed(string(i), hashes[i]))
+                .collect();
+        }
+        let temp = |j: usize| u32::MAX - 1 - j as u32;
+        let is_temp = |v: u32| v as usize >= old + n && v < u32::MAX;
+        let Interner {
+            table,
+            hasher,
+            arena,
+            spans,
+        } = self;
+        table.reserve(n, |&i| {
+            let (st, len) = spans[i as usize];
+            hasher.hash_one(&arena[st..st + len as usize])
+        });
+        // Buckets are found from the hash's low bits: order the batch by them.
+        let buckets = (table.capacity() * 8 / 7).next_power_of_two().max(1) as u64;
+        let bits = buckets.trailing_zeros().max(16);
+        let region = |h: u64| ((h & (buckets - 1)) << 16 >> bits) as usize;
+        let mut start = vec![0u32; (1 << 16) + 1];
+        for &h in hashes {
+            start[region(h) + 1] += 1;
+        }
+        for r in 0..1 << 16 {
+            start[r + 1] += start[r];
+        }
+        // (hash, input index) in bucket order: pass 1 reads it front to back.
+        let mut order = vec![(0u64, 0u32); n];
+        for (i, &h) in hashes.iter().enumerate() {
+            let r = region(h);
+            order[start[r] as usize] = (h, i as u32);
+            start[r] += 1;
+        }
+        drop(start);
+        // Pass 1, in bucket order: known strings get their ids; the first of each new
+        // string (the earliest in input order: the sort is stable) goes in as a
+        // temporary id that later copies find.
+        const NEW: u32 = u32::MAX;
+        let mut out: Vec<(u32, bool)> = vec![(NEW, false); n];
+        for &(h, i) in &order {
+            let i = i as usize;
+            // The string is read only when a bucket's tag matches.
+            let eq = |&v: &u32| {
+                let s = string(i);
+                if is_temp(v) {
+                    string((u32::MAX - 1 - v) as usize) == s
+                } else {
+                    let (st, len) = spans[v as usize];
+                    &arena[st..st + len as usize] == s
+                }
+            };
+            match table.find(h, eq) {
+                Some(&v) => out[i] = (v, false),
+                None => {
+                    table.insert_unique(h, temp(i), |_| unreachable_rehash());
+                    out[i] = (temp(i), true);
+                }
+            }
+        }
+        // Pass 2, in input order: the new strings get their ids as one at a time would.
+        for i in 0..n {
+            let (v, first) = out[i];
+            if first {
+                let id = spans.len() as u32;
+                let s = string(i);
+                let st = arena.len();
+                arena.push_str(s);
+                spans.push((st, u32::try_from(s.len()).unwrap_or(u32::MAX)));
+                out[i] = (id, true);
+            } else if is_temp(v) {
+                out[i] = (out[(u32::MAX - 1 - v) as usize].0, false);
+            }
+        }
+        // Pass 3, in bucket order again: temporary ids in the table become the real ones.
+        for &(h, i) in &order {
+            let i = i as usize;
+            if out[i].1 {
+                let t = temp(i);
+                if let Some(v) = table.find_mut(h, |&v| v == t) {
+                    *v = out[i].0;
+                }
+            }
+        }
+        out
+    }
+
     /// The id of `s`, when interned.
     pub fn get(&self, s: &str) -> Option<u32> {
         let h = self.hash(s);
@@ -138,6 +245,12 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
+}
+
+/// `reserve` made room for the whole batch, so the table never grows while it holds
+/// temporary ids.
+fn unreachable_rehash() -> u64 {
+    unreachable!("the table was reserved for the whole batch")
 }
 
 /// Union-find over `0..n` with union by size and path halving, and a circular list of
@@ -263,6 +376,35 @@ mod tests {
         }
         assert_eq!(i.get("9999"), Some(3 + 9999));
         assert_eq!(i.resolve(3 + 42), "42");
+    }
+
+    proptest::proptest! {
+        /// A batch gets exactly the ids and flags of one string at a time, with strings
+        /// already interned, repeated within the batch, and of every length.
+        #[test]
+        fn intern_many_equals_one_at_a_time(
+            before in proptest::collection::vec(0u32..6000, 0..3000),
+            batch in proptest::collection::vec(0u32..6000, 0..6000),
+        ) {
+            let mut a = Interner::new();
+            let mut b = Interner::with_hasher(a.hasher());
+            for v in &before {
+                let s = v.to_string();
+                a.intern(&s);
+                b.intern(&s);
+            }
+            let strings: Vec<String> = batch.iter().map(|v| "x".repeat(*v as usize % 40) + &v.to_string()).collect();
+            let hashes: Vec<u64> = strings.iter().map(|s| b.hash(s)).collect();
+            let one: Vec<(u32, bool)> = strings.iter().map(|s| a.intern(s)).collect();
+            let many = b.intern_many(strings.len(), |i| &strings[i], &hashes);
+            proptest::prop_assert_eq!(one, many);
+            for s in &strings {
+                proptest::prop_assert_eq!(a.get(s), b.get(s));
+            }
+            proptest::prop_assert_eq!(a.len(), b.len());
+            // Still usable one at a time.
+            proptest::prop_assert_eq!(a.intern("new one"), b.intern("new one"));
+        }
     }
 
     #[test]
