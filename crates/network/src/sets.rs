@@ -7,12 +7,32 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
+/// A table entry: a string's id and where it lies in the arena.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: u32,
+    len: u32,
+    start: usize,
+}
+
+impl Slot {
+    fn is(&self, arena: &str, s: &str) -> bool {
+        self.len as usize == s.len()
+            && &arena.as_bytes()[self.start..self.start + self.len as usize] == s.as_bytes()
+    }
+
+    fn text<'a>(&self, arena: &'a str) -> &'a str {
+        &arena[self.start..self.start + self.len as usize]
+    }
+}
+
 /// Strings to dense ids `0, 1, 2, …` in order of first appearance.
 ///
-/// The strings live in one arena; the table holds only ids. The hash seed is per process
+/// The strings live in one arena; the table holds each string's id, length and place in
+/// the arena, so that a lookup reads the arena once (no detour through the id's span). The hash seed is per process
 /// (resisting crafted collisions); nothing observable depends on it.
 pub struct Interner {
-    table: HashTable<u32>,
+    table: HashTable<Slot>,
     hasher: foldhash::fast::RandomState,
     arena: String,
     /// (start, len) of each string in `arena`.
@@ -94,12 +114,8 @@ impl Interner {
             arena,
             spans,
         } = self;
-        let eq = |&id: &u32| {
-            let (start, len) = spans[id as usize];
-            &arena[start..start + len as usize] == s
-        };
-        if let Some(&id) = table.find(hash, eq) {
-            return (id, false);
+        if let Some(slot) = table.find(hash, |slot| slot.is(arena, s)) {
+            return (slot.id, false);
         }
         let id = u32::try_from(spans.len())
             .ok()
@@ -109,10 +125,10 @@ impl Interner {
         arena.push_str(s);
         // A string longer than u32::MAX bytes cannot come through a line reader; clamp
         // rather than wrap so that lookups of it simply fail.
-        spans.push((start, u32::try_from(s.len()).unwrap_or(u32::MAX)));
-        table.insert_unique(hash, id, |&i| {
-            let (st, len) = spans[i as usize];
-            hasher.hash_one(&arena[st..st + len as usize])
+        let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+        spans.push((start, len));
+        table.insert_unique(hash, Slot { id, len, start }, |slot| {
+            hasher.hash_one(slot.text(arena))
         });
         (id, true)
     }
@@ -149,10 +165,7 @@ impl Interner {
             arena,
             spans,
         } = self;
-        table.reserve(n, |&i| {
-            let (st, len) = spans[i as usize];
-            hasher.hash_one(&arena[st..st + len as usize])
-        });
+        table.reserve(n, |slot| hasher.hash_one(slot.text(arena)));
         // Buckets are found from the hash's low bits: order the batch by them.
         let buckets = (table.capacity() * 8 / 7).next_power_of_two().max(1) as u64;
         let bits = buckets.trailing_zeros().max(16);
@@ -180,19 +193,23 @@ impl Interner {
         for &(h, i) in &order {
             let i = i as usize;
             // The string is read only when a bucket's tag matches.
-            let eq = |&v: &u32| {
+            let eq = |slot: &Slot| {
                 let s = string(i);
-                if is_temp(v) {
-                    string((u32::MAX - 1 - v) as usize) == s
+                if is_temp(slot.id) {
+                    string((u32::MAX - 1 - slot.id) as usize) == s
                 } else {
-                    let (st, len) = spans[v as usize];
-                    &arena[st..st + len as usize] == s
+                    slot.is(arena, s)
                 }
             };
             match table.find(h, eq) {
-                Some(&v) => out[i] = (v, false),
+                Some(slot) => out[i] = (slot.id, false),
                 None => {
-                    table.insert_unique(h, temp(i), |_| unreachable_rehash());
+                    let slot = Slot {
+                        id: temp(i),
+                        len: 0,
+                        start: 0,
+                    };
+                    table.insert_unique(h, slot, |_| unreachable_rehash());
                     out[i] = (temp(i), true);
                 }
             }
@@ -216,8 +233,10 @@ impl Interner {
             let i = i as usize;
             if out[i].1 {
                 let t = temp(i);
-                if let Some(v) = table.find_mut(h, |&v| v == t) {
-                    *v = out[i].0;
+                if let Some(slot) = table.find_mut(h, |slot| slot.id == t) {
+                    let id = out[i].0;
+                    let (start, len) = spans[id as usize];
+                    *slot = Slot { id, len, start };
                 }
             }
         }
@@ -227,7 +246,9 @@ impl Interner {
     /// The id of `s`, when interned.
     pub fn get(&self, s: &str) -> Option<u32> {
         let h = self.hash(s);
-        self.table.find(h, |&id| self.resolve(id) == s).copied()
+        self.table
+            .find(h, |slot| slot.is(&self.arena, s))
+            .map(|slot| slot.id)
     }
 
     /// The string of `id`. Panics when `id` was not handed out by this interner.
