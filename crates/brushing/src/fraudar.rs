@@ -52,6 +52,8 @@ pub struct Peeler<'g> {
     /// Node → epoch in which it is in the current set.
     member: Vec<u32>,
     epoch: u32,
+    /// Scratch: neighbours whose degree a removal lowers (reused, not allocated per node).
+    lowered: Vec<(u32, f64)>,
 }
 
 impl<'g> Peeler<'g> {
@@ -66,6 +68,7 @@ impl<'g> Peeler<'g> {
             heap: Vec::new(),
             member: vec![0; n],
             epoch: 0,
+            lowered: Vec::new(),
         }
     }
 
@@ -128,33 +131,17 @@ impl<'g> Peeler<'g> {
         }
         while let Some(v) = queue.pop() {
             // v is already out of the set; lower its neighbours still in it.
-            let mut drops = Vec::new();
-            // Temporarily count v as a member to walk its edges to members only.
-            let g = self.g;
-            let nb = g.buyers as u32;
-            let mut visit = |u: u32, w: f64, this: &mut Self| {
-                if this.is_member(u) {
-                    this.deg[u as usize] -= w;
-                    if this.deg[u as usize] < tau {
-                        this.member[u as usize] = this.epoch.wrapping_sub(1);
-                        drops.push(u);
-                    }
-                }
-            };
-            if v < nb {
-                for e in g.buyer_edges(v) {
-                    visit(nb + g.edge_shop[e], f64::from(self.weight[e]), self);
-                }
-            } else {
-                for &e in g.shop_edge_ids(v - nb) {
-                    visit(
-                        g.edge_buyer[e as usize],
-                        f64::from(self.weight[e as usize]),
-                        self,
-                    );
+            let mut lowered = std::mem::take(&mut self.lowered);
+            lowered.clear();
+            self.for_neighbours(v, |u, w| lowered.push((u, w)));
+            for &(u, w) in &lowered {
+                self.deg[u as usize] -= w;
+                if self.deg[u as usize] < tau {
+                    self.member[u as usize] = self.epoch.wrapping_sub(1);
+                    queue.push(u);
                 }
             }
-            queue.extend(drops);
+            self.lowered = lowered;
         }
         nodes
             .iter()
@@ -191,12 +178,14 @@ impl<'g> Peeler<'g> {
             f -= self.deg[v as usize];
             self.member[v as usize] = self.epoch.wrapping_sub(1);
             order.push(v);
-            let mut lowered: Vec<(u32, f64)> = Vec::new();
+            let mut lowered = std::mem::take(&mut self.lowered);
+            lowered.clear();
             self.for_neighbours(v, |u, w| lowered.push((u, w)));
-            for (u, w) in lowered {
+            for &(u, w) in &lowered {
                 self.deg[u as usize] -= w;
                 self.sift_up(self.pos[u as usize] as usize);
             }
+            self.lowered = lowered;
             let left = n0 - order.len();
             if left > 0 {
                 let g = f / left as f64;

@@ -76,7 +76,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 const WINDOW: usize = 8 << 20;
 
-/// One window of whole lines and the number of its first line.
+/// One window of whole lines and the number of its first line. Two are filled in turn,
+/// their buffers reused (no fresh pages to fault in and clear for every window).
+#[derive(Default)]
 struct Chunk {
     bytes: Vec<u8>,
     first_line: u64,
@@ -91,48 +93,41 @@ struct Windows {
 }
 
 impl Windows {
-    fn next(&mut self) -> io::Result<Option<Chunk>> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut bytes = std::mem::take(&mut self.carry);
-        bytes.reserve(WINDOW);
+    /// Fills `chunk` with the next window; false at the end of the input.
+    fn fill(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        let bytes = &mut chunk.bytes;
+        bytes.clear();
+        bytes.append(&mut self.carry);
         loop {
             // A full window ends at a line end; one long line is read whole (up to the
             // line limit), so that no line is ever split between two windows.
-            if bytes.len() >= WINDOW
-                && (memchr::memrchr(b'\n', &bytes).is_some()
-                    || bytes.len() > MAX_LINE_BYTES + WINDOW)
+            if self.done
+                || bytes.len() >= WINDOW
+                    && (memchr::memrchr(b'\n', bytes).is_some()
+                        || bytes.len() > MAX_LINE_BYTES + WINDOW)
             {
                 break;
             }
-            let start = bytes.len();
-            bytes.resize(start + WINDOW.max(1 << 16), 0);
-            let n = loop {
-                match self.input.read(&mut bytes[start..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            };
-            bytes.truncate(start + n);
-            if n == 0 {
+            // Straight into the buffer's spare room (read_to_end never clears it first).
+            let want = WINDOW.max(1 << 16) as u64;
+            let n = (&mut self.input).take(want).read_to_end(bytes)?;
+            if (n as u64) < want {
                 self.done = true;
-                break;
             }
         }
         if !self.done {
             // Keep the partial last line for the next window.
-            if let Some(nl) = memchr::memrchr(b'\n', &bytes) {
-                self.carry = bytes.split_off(nl + 1);
+            if let Some(nl) = memchr::memrchr(b'\n', bytes) {
+                self.carry.extend_from_slice(&bytes[nl + 1..]);
+                bytes.truncate(nl + 1);
             }
         }
         if bytes.is_empty() && self.done {
-            return Ok(None);
+            return Ok(false);
         }
-        let first_line = self.next_line;
-        self.next_line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
-        Ok(Some(Chunk { bytes, first_line }))
+        chunk.first_line = self.next_line;
+        self.next_line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        Ok(true)
     }
 }
 
@@ -249,24 +244,36 @@ fn run_detect(args: DetectArgs) -> anyhow::Result<ExitCode> {
             next_line: 0,
             done: false,
         };
-        let Some(mut current) = windows
-            .next()
-            .with_context(|| format!("reading {source}"))?
-        else {
-            continue;
+        // Two windows in turn: while one's orders are appended (one thread, in input
+        // order), the other is prepared on the remaining cores.
+        let (mut a, mut b) = (Chunk::default(), Chunk::default());
+        let read = |w: &mut Windows, c: &mut Chunk| {
+            w.fill(c).with_context(|| format!("reading {source}"))
         };
+        if !read(&mut windows, &mut a)? {
+            continue;
+        }
+        let mut pa = prepare(&preparer, &a);
         loop {
-            // Read and prepare the next window while this one's orders are appended.
-            let prepared = prepare(&preparer, &current);
-            let (next, ()) = rayon::join(
-                || windows.next(),
-                || push_all(&mut builder, &mut bad, source, &prepared),
-            );
-            drop(prepared);
-            match next.with_context(|| format!("reading {source}"))? {
-                Some(c) => current = c,
-                None => break,
+            if !read(&mut windows, &mut b)? {
+                push_all(&mut builder, &mut bad, source, &pa);
+                break;
             }
+            let (pb, ()) = rayon::join(
+                || prepare(&preparer, &b),
+                || push_all(&mut builder, &mut bad, source, &pa),
+            );
+            drop(pa);
+            if !read(&mut windows, &mut a)? {
+                push_all(&mut builder, &mut bad, source, &pb);
+                break;
+            }
+            let (next, ()) = rayon::join(
+                || prepare(&preparer, &a),
+                || push_all(&mut builder, &mut bad, source, &pb),
+            );
+            drop(pb);
+            pa = next;
         }
     }
     let (orders, redelivered) = builder.finish();
