@@ -249,9 +249,7 @@ impl Networks {
         let key_hashes: Vec<u64> = (0..sightings.len())
             .map(|i| self.keys.hash(key_str(i)))
             .collect();
-        let key_ids = self
-            .keys
-            .intern_many(sightings.len(), key_str, &key_hashes);
+        let key_ids = self.keys.intern_many(sightings.len(), key_str, &key_hashes);
         drop(key_hashes);
         let mut last_source: Option<(&str, u32)> = None;
         let mut run = 0;

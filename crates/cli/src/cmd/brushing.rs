@@ -247,9 +247,8 @@ fn run_detect(args: DetectArgs) -> anyhow::Result<ExitCode> {
         // Two windows in turn: while one's orders are appended (one thread, in input
         // order), the other is prepared on the remaining cores.
         let (mut a, mut b) = (Chunk::default(), Chunk::default());
-        let read = |w: &mut Windows, c: &mut Chunk| {
-            w.fill(c).with_context(|| format!("reading {source}"))
-        };
+        let read =
+            |w: &mut Windows, c: &mut Chunk| w.fill(c).with_context(|| format!("reading {source}"));
         if !read(&mut windows, &mut a)? {
             continue;
         }
