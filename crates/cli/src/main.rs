@@ -74,6 +74,10 @@ enum Command {
     /// Screen subjects (JSON Lines) against a list such as a blacklist export: identifiers
     /// exactly, enterprise names fuzzily, each match explained.
     Screen(cmd::screen::Args),
+    /// Brushing (刷单炒信): `brushing detect ORDERS…` finds groups of accounts and shops.
+    Brushing(cmd::brushing::Args),
+    /// Seller networks: `network group SHOP_IDENTIFIERS…` links shops sharing identifiers.
+    Network(cmd::network::Args),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +104,8 @@ fn main() -> ExitCode {
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Token(args) => cmd::token::run(args),
         Command::Screen(args) => cmd::screen::run(args),
+        Command::Brushing(args) => cmd::brushing::run(args),
+        Command::Network(args) => cmd::network::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod brushing;
 pub mod calendar;
 pub mod case;
 pub mod check;
@@ -9,6 +10,7 @@ pub mod evidence;
 pub mod import;
 pub mod ledger;
 pub mod log;
+pub mod network;
 pub mod patrol;
 pub mod region;
 pub mod rules;
