@@ -163,15 +163,24 @@ impl RuleSource {
                 AppError::Unavailable(format!("loading compiled rule set {}: {e}", path.display()))
             });
         }
-        let (pack, mut marks) = self.load()?;
-        if self.registry {
-            marks.extend(registry);
-        }
-        // The version digests the marks in order: make the order canonical.
-        marks.sort_by(|a, b| (&a.mark, &a.owner).cmp(&(&b.mark, &b.owner)));
-        Detector::build(pack, marks)
-            .map_err(|e| AppError::Unavailable(format!("invalid rules:\n{e}")))
+        let (pack, marks) = self.load()?;
+        let registry = if self.registry { registry } else { vec![] };
+        assemble(pack, marks, registry)
     }
+}
+
+/// The detector of `pack` with the marks of the files and of the registry, in the one
+/// canonical order (the rule-set version digests the marks in order). [`RuleSource::build`]
+/// is this after [`RuleSource::load`]; an adapter that shows what loading noted calls
+/// [`RuleSource::load_noting`] and then this.
+pub fn assemble(
+    pack: RulePack,
+    mut marks: Vec<Mark>,
+    registry: Vec<Mark>,
+) -> Result<Detector, AppError> {
+    marks.extend(registry);
+    marks.sort_by(|a, b| (&a.mark, &a.owner).cmp(&(&b.mark, &b.owner)));
+    Detector::build(pack, marks).map_err(|e| AppError::Unavailable(format!("invalid rules:\n{e}")))
 }
 
 /// How long a built rule set serves before the registry's marks are read again, unless

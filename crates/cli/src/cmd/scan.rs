@@ -151,11 +151,14 @@ pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_d
 
 /// Builds the detector the arguments name.
 pub fn load_detector(args: &RuleArgs, compiled: Option<&Path>) -> anyhow::Result<Detector> {
-    let mut source = rule_source(args);
     if let Some(path) = compiled {
+        let mut source = rule_source(args);
         source.pack = PackSource::Compiled(path.to_path_buf());
+        return source.build(vec![]).map_err(|e| anyhow::anyhow!("{e}"));
     }
-    source.build(vec![]).map_err(|e| anyhow::anyhow!("{e}"))
+    // Loaded here (not by `build`) so that what loading merged and skipped is said once.
+    let (pack, marks) = load_sources(args)?;
+    wangjian_app::rules::assemble(pack, marks, vec![]).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A record read ahead of scanning: parsed (CSV) or unusable.
