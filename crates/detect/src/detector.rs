@@ -106,15 +106,20 @@ pub struct Detector {
     pub(crate) version: String,
     /// The pack's ordinary words, for looking up matched text.
     ordinary: HashSet<Box<str>>,
-    /// Per mark, what the homophone scan tests for every sound-alike, kept compact (one
-    /// cache line holds eight marks): a 64-bit signature of the mark's characters and
-    /// whether it is well known. Derived from the tables when the detector is assembled.
+    /// The marks of homophone-automaton value `v` are `quick[quick_at[v]..quick_at[v+1]]`:
+    /// one contiguous run per value, each entry holding what the homophone scan tests for
+    /// every sound-alike (a 64-bit signature of the mark's characters and whether it is
+    /// well known) next to the mark, so that a sound-alike reads its group in one go
+    /// instead of one scattered mark at a time. Derived from the tables when assembled.
+    quick_at: Vec<u32>,
     quick: Vec<QuickMark>,
 }
 
 /// See [`Detector::quick`].
 #[derive(Debug, Clone, Copy)]
 struct QuickMark {
+    /// The mark's index.
+    mark: u32,
     /// Bit [`char_bit`] of each character of the mark's names (a Bloom filter: a clear
     /// bit proves the character is not among them).
     chars: u64,
@@ -537,15 +542,22 @@ impl Detector {
             .iter()
             .map(|w| Box::from(w.as_str()))
             .collect();
-        let quick = tables
-            .mark_chars
-            .iter()
-            .enumerate()
-            .map(|(i, chars)| QuickMark {
-                chars: chars.chars().fold(0, |sig, c| sig | char_bit(c)),
-                well_known: canon.marks.get(i).is_some_and(|m| m.well_known),
-            })
-            .collect();
+        let mut quick_at = Vec::with_capacity(tables.pinyin_targets.len() + 1);
+        let mut quick = Vec::new();
+        for group in &tables.pinyin_targets {
+            quick_at.push(quick.len() as u32);
+            quick.extend(group.iter().map(|&mark| {
+                QuickMark {
+                    mark,
+                    chars: tables
+                        .mark_chars
+                        .get(mark as usize)
+                        .map_or(0, |chars| chars.chars().fold(0, |sig, c| sig | char_bit(c))),
+                    well_known: canon.marks.get(mark as usize).is_some_and(|m| m.well_known),
+                }
+            }));
+        }
+        quick_at.push(quick.len() as u32);
         Detector {
             canon,
             tables,
@@ -553,6 +565,7 @@ impl Detector {
             pinyin_ac,
             version,
             ordinary,
+            quick_at,
             quick,
         }
     }
@@ -1017,13 +1030,15 @@ impl Detector {
                             let bits = &mut sc.span_bits;
                             bits.clear();
                             bits.extend(span.chars().map(char_bit));
-                            for &mk in self
-                                .tables
-                                .pinyin_targets
-                                .get(m.value() as usize)
-                                .into_iter()
-                                .flatten()
-                            {
+                            let v = m.value() as usize;
+                            let group = match (self.quick_at.get(v), self.quick_at.get(v + 1)) {
+                                (Some(&a), Some(&b)) => {
+                                    self.quick.get(a as usize..b as usize).unwrap_or(&[])
+                                }
+                                _ => &[],
+                            };
+                            for q in group {
+                                let mk = q.mark;
                                 // A short sound-alike of a mark that is not well known must
                                 // keep one of its characters (see `decide`), and one that
                                 // keeps them all is the mark written, already a hit: both
@@ -1031,9 +1046,6 @@ impl Detector {
                                 // The signature settles most marks: a clear bit proves a
                                 // character is not kept. Only a possible "all kept" or
                                 // "none kept" of a short one is checked on the characters.
-                                let Some(q) = self.quick.get(mk as usize) else {
-                                    continue;
-                                };
                                 let (mut any, mut all) = (false, true);
                                 for b in bits.iter() {
                                     if b & q.chars != 0 {
