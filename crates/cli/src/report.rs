@@ -1,4 +1,5 @@
-//! Reporting bad input lines on stderr and turning the count into an exit status.
+//! Reporting bad input lines on stderr and turning the count into an exit status; where
+//! a command's results go (`-o FILE` or stdout).
 
 use std::fmt::Display;
 use std::io;
@@ -40,4 +41,17 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Where a command writes its results: the file of `-o FILE` (created), else stdout;
+/// buffered either way.
+pub fn output(path: Option<&std::path::Path>) -> anyhow::Result<io::BufWriter<Box<dyn io::Write>>> {
+    use anyhow::Context;
+    let out: Box<dyn io::Write> = match path {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("creating output {}", p.display()))?,
+        ),
+        None => Box::new(io::stdout().lock()),
+    };
+    Ok(io::BufWriter::with_capacity(1 << 16, out))
 }

@@ -8,7 +8,7 @@
 //! per line (JSON) or row (CSV), best first; `suspicious` groups only unless `--all`.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -221,13 +221,7 @@ fn run_detect(args: DetectArgs) -> anyhow::Result<ExitCode> {
             .map(str::to_string)
             .collect();
     }
-    let out: Box<dyn Write> = match &args.output {
-        Some(p) => {
-            Box::new(File::create(p).with_context(|| format!("creating output {}", p.display()))?)
-        }
-        None => Box::new(io::stdout().lock()),
-    };
-    let mut out = BufWriter::with_capacity(1 << 16, out);
+    let mut out = crate::report::output(args.output.as_deref())?;
 
     let mut builder = OrdersBuilder::new();
     let preparer = builder.preparer();
