@@ -73,11 +73,6 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Today's date in China (Asia/Shanghai is UTC+8 all year, no daylight saving time).
-pub fn today_in_china() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 /// Writes one output line for `value`; returns whether it was valid.
 fn check_one(
     out: &mut impl Write,
@@ -115,7 +110,7 @@ fn check_one(
 /// Runs `wangjian check`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let kind = Kind::from(args.kind);
-    let today = today_in_china();
+    let today = wangjian_calendar::shanghai_date(Utc::now());
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut invalid = 0u64;

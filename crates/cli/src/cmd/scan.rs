@@ -53,10 +53,11 @@ pub(crate) fn parse_day(s: &str) -> Result<Ymd, String> {
     Ymd::parse(s).ok_or_else(|| format!("'{s}' is not a date (YYYY-MM-DD)"))
 }
 
-/// Today on this machine's calendar, as the registry reader wants it.
+/// Today in China (the registry's dates are Beijing time), as the registry reader wants it.
 pub(crate) fn today() -> Ymd {
-    let d = chrono::Local::now().date_naive();
-    Ymd(d.format("%Y%m%d").to_string().parse().unwrap_or(0))
+    let d = wangjian_calendar::shanghai_date(chrono::Utc::now());
+    use chrono::Datelike;
+    Ymd(d.year() as u32 * 10_000 + d.month() * 100 + d.day())
 }
 
 /// At most this many warnings of one kind are printed; the rest are counted.
