@@ -187,12 +187,29 @@ pub fn assemble(
 /// [`ActiveRules::invalidate`] is called first (the app does when it imports marks).
 pub const REFRESH: Duration = Duration::from_secs(60);
 
-/// The rule set in force, built once and shared (`Arc`), rebuilt from the store's
-/// registry when stale.
+/// The rule set in force, built once and shared (`Arc`). The pack and the marks files are
+/// read once per process; every [`REFRESH`] the store's registry is read again, and the
+/// detector is rebuilt only when the registry's marks changed.
 #[derive(Debug)]
 pub struct ActiveRules {
     source: RuleSource,
-    cached: tokio::sync::Mutex<Option<(Instant, Arc<Detector>)>>,
+    state: tokio::sync::Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The pack and the files' marks (not for a compiled source), read once.
+    files: Option<Arc<Loaded>>,
+    built: Option<Built>,
+}
+
+#[derive(Debug)]
+struct Built {
+    /// When the registry was last compared.
+    checked: Instant,
+    /// The registry's marks the detector was built with.
+    registry: Vec<Mark>,
+    detector: Arc<Detector>,
 }
 
 impl ActiveRules {
@@ -200,7 +217,7 @@ impl ActiveRules {
     pub fn new(source: RuleSource) -> Self {
         Self {
             source,
-            cached: tokio::sync::Mutex::new(None),
+            state: tokio::sync::Mutex::new(State::default()),
         }
     }
 
@@ -209,13 +226,15 @@ impl ActiveRules {
         &self.source
     }
 
-    /// The detector in force, building it when missing or stale. Building runs off the
-    /// async threads (50 000 marks take a second).
+    /// The detector in force, building it when missing, or when the registry changed since
+    /// it was built (checked at most every [`REFRESH`]). Building runs off the async
+    /// threads (50 000 marks take a second).
     pub async fn detector(&self, store: &Store) -> Result<Arc<Detector>, AppError> {
-        let mut cached = self.cached.lock().await;
-        if let Some((at, d)) = cached.as_ref() {
-            if at.elapsed() < REFRESH {
-                return Ok(d.clone());
+        let mut state = self.state.lock().await;
+        if let Some(b) = &state.built {
+            // A compiled rule set is complete: no registry to follow.
+            if self.is_compiled() || b.checked.elapsed() < REFRESH {
+                return Ok(b.detector.clone());
             }
         }
         let registry = if self.source.registry && !self.is_compiled() {
@@ -223,21 +242,58 @@ impl ActiveRules {
         } else {
             vec![]
         };
-        let source = self.source.clone();
-        let built = tokio::task::spawn_blocking(move || source.build(registry))
-            .await
-            .map_err(|e| AppError::Unavailable(format!("building the rule set: {e}")))??;
-        let d = Arc::new(built);
-        *cached = Some((Instant::now(), d.clone()));
-        Ok(d)
+        if let Some(b) = &mut state.built {
+            if b.registry == registry {
+                b.checked = Instant::now();
+                return Ok(b.detector.clone());
+            }
+        }
+        let detector = if self.is_compiled() {
+            let source = self.source.clone();
+            blocking(move || source.build(vec![])).await?
+        } else {
+            let files = match &state.files {
+                Some(f) => f.clone(),
+                None => {
+                    let source = self.source.clone();
+                    let f = Arc::new(blocking(move || source.load_noting()).await?);
+                    state.files = Some(f.clone());
+                    f
+                }
+            };
+            let marks = registry.clone();
+            blocking(move || assemble(files.pack.clone(), files.marks.clone(), marks)).await?
+        };
+        let detector = Arc::new(detector);
+        state.built = Some(Built {
+            checked: Instant::now(),
+            registry,
+            detector: detector.clone(),
+        });
+        Ok(detector)
+    }
+
+    /// What reading the pack and the marks files noted (rows merged, registrations not in
+    /// force), once the rules were built; `None` before, or for a compiled source.
+    pub async fn loaded(&self) -> Option<Arc<Loaded>> {
+        self.state.lock().await.files.clone()
     }
 
     /// Forgets the built rule set: the next [`Self::detector`] reads the registry again.
     pub async fn invalidate(&self) {
-        *self.cached.lock().await = None;
+        self.state.lock().await.built = None;
     }
 
     fn is_compiled(&self) -> bool {
         matches!(self.source.pack, PackSource::Compiled(_))
     }
+}
+
+/// Runs `f` off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Unavailable(format!("building the rule set: {e}")))?
 }

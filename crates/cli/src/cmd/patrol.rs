@@ -163,6 +163,9 @@ fn stream(
         // Build the rule set now: a broken one stops the run before anything is read.
         rt.block_on(app.rules().detector(&store))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if let Some(loaded) = rt.block_on(app.rules().loaded()) {
+            super::scan::warn_loaded(&loaded);
+        }
     }
     let mut platforms = Platforms::default();
     if let Some(p) = &args.platform {

@@ -137,6 +137,13 @@ pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_d
     let loaded = rule_source(args)
         .load_noting()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    warn_loaded(&loaded);
+    Ok((loaded.pack, loaded.marks))
+}
+
+/// Says on stderr, once each, what reading the marks files noted: registrations not in
+/// force, and repeated rows merged into one entry per (word, owner).
+pub fn warn_loaded(loaded: &wangjian_app::rules::Loaded) {
     for (path, skipped) in &loaded.not_in_force {
         eprintln!(
             "wangjian: {}: {} registrations not in force skipped",
@@ -145,9 +152,7 @@ pub fn load_sources(args: &RuleArgs) -> anyhow::Result<(RulePack, Vec<wangjian_d
         );
         warn_each("registrations not in force", skipped);
     }
-    // One entry per (word, owner): repeated rows are merged, each said once here.
     warn_each("repeated mark rows merged", &loaded.merged);
-    Ok((loaded.pack, loaded.marks))
 }
 
 /// Builds the detector the arguments name.
