@@ -150,7 +150,10 @@ fn phone(raw: &str) -> (String, bool) {
 /// trailing dot or leading `www.`; lower case; Unicode labels in punycode (UTS #46 via
 /// `idna`). Invalid names keep their lower-case host and are marked invalid.
 fn domain(raw: &str) -> (String, bool) {
-    let folded: String = raw.chars().map(fold_width).collect();
+    use unicode_normalization::UnicodeNormalization;
+    // Compatibility forms first (NFKC: ﹨ is \, ／ is /, ＠ is @), so the URL's structure
+    // is read on the characters IDNA would map them to.
+    let folded: String = raw.nfkc().map(fold_width).collect();
     let mut s = folded.trim();
     if let Some(i) = s.find("://") {
         if s[..i]
@@ -174,7 +177,10 @@ fn domain(raw: &str) -> (String, bool) {
             s = &s[..i];
         }
     }
-    let s = s.trim().trim_end_matches('.');
+    // Trailing dots and spaces in any order (`taobao.com. `, `taobao 。`).
+    let s = s
+        .trim_start()
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '.');
     let (mut host, valid) = match idna::domain_to_ascii(s) {
         Ok(a) if !a.is_empty() => (a, true),
         _ => (s.to_lowercase(), false),
@@ -265,6 +271,14 @@ mod tests {
             ("www.com".to_string(), true)
         );
         assert_eq!(n(IdentKind::Domain, "shop.taobao.com").0, "shop.taobao.com");
+        // Compatibility forms of URL punctuation are read as that punctuation (found by
+        // the never-panic proptest: "﹨" gave "\\", which normalized again to nothing).
+        assert_eq!(
+            n(IdentKind::Domain, "taobao.com﹨item"),
+            ("taobao.com".to_string(), true)
+        );
+        assert_eq!(normalize_ident(IdentKind::Domain, "﹨"), None);
+        assert_eq!(n(IdentKind::Domain, "A 。"), ("a".to_string(), true));
     }
 
     #[test]
