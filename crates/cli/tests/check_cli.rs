@@ -122,6 +122,7 @@ fn every_kind_is_accepted() {
         ("police-filing", "京公网安备 11010502030143号"),
         ("food-license", "JY13301060012345"),
         ("food-production-license", "SC10633010600123"),
+        ("food-filing", "YB13301060012345"),
         ("drug-license", "浙AA5710123"),
         ("device-license", "浙杭食药监械经营许20150001号"),
     ] {

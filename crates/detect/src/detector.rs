@@ -17,8 +17,9 @@ use crate::registry::{merge_marks, Mark};
 use crate::verdict::{Alternative, Code, Field, Level, Reason, Verdict};
 
 /// Licence kinds a regulated category may require.
-pub const LICENSE_KINDS: [&str; 5] = [
+pub const LICENSE_KINDS: [&str; 6] = [
     "food",
+    "special_food",
     "drug",
     "medical_device",
     "pesticide",
@@ -1869,7 +1870,15 @@ fn license_problem(kind: &str, license: Option<&str>) -> Option<String> {
     };
     use wangjian_ids::Kind;
     let kinds: &[Kind] = match kind {
-        "food" => &[Kind::FoodLicense, Kind::FoodProductionLicense],
+        // A seller of prepackaged food only needs a filing, not a licence (食品安全法 2021
+        // 第三十五条): asking every snack shop for a licence is stricter than the law.
+        "food" => &[
+            Kind::FoodLicense,
+            Kind::FoodProductionLicense,
+            Kind::FoodFiling,
+        ],
+        // Special foods (保健食品, 婴幼儿配方食品) are sold under a licence.
+        "special_food" => &[Kind::FoodLicense, Kind::FoodProductionLicense],
         "drug" => &[Kind::DrugLicense],
         "medical_device" => &[Kind::DeviceLicense],
         // No published number format to check: showing one is what we can verify.

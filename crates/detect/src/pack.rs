@@ -86,7 +86,8 @@ pub struct RegulatedRule {
     pub pattern: String,
     /// The licence, as shown to people (食品经营许可证).
     pub license: String,
-    /// Licence kind: `food`, `drug`, `medical_device`, `pesticide`, `veterinary_drug`.
+    /// Licence kind: `food` (a licence, or the filing of a prepackaged-food seller),
+    /// `special_food` (a licence only), `drug`, `medical_device`, `pesticide`, `veterinary_drug`.
     pub license_kind: String,
     /// Where the word counts: `category` and/or `title`.
     pub fields: Vec<String>,

@@ -211,3 +211,39 @@ fn an_ordinary_word_across_a_space_does_not_hide_a_short_mark() {
     );
     assert!(!codes(&joined).contains(&Code::Mark), "{joined:?}");
 }
+
+/// A seller of prepackaged food only files (备案, YB…) instead of holding a licence
+/// (食品安全法 2021 第三十五条): its filing is enough for snacks, never for special foods.
+#[test]
+fn a_prepackaged_food_filing_is_enough_for_snacks_not_for_special_foods() {
+    let d = detector();
+    let filed = r#""shop":{"license_no":"YB13301060012345"}"#;
+    let snack = scan(
+        &d,
+        &format!(r#"{{"id":1,"title":"坚果礼盒 每日坚果","category":"零食",{filed}}}"#),
+    );
+    assert!(
+        !codes(&snack).contains(&Code::RegulatedNoLicense),
+        "{snack:?}"
+    );
+    let health = scan(
+        &d,
+        &format!(r#"{{"id":2,"title":"保健食品 蛋白粉","category":"保健食品",{filed}}}"#),
+    );
+    let r = health
+        .reasons
+        .iter()
+        .find(|r| r.code == Code::RegulatedNoLicense)
+        .expect("a special food needs the licence");
+    assert!(r.detail.contains("无效"), "{}", r.detail);
+    let none = scan(
+        &d,
+        r#"{"id":3,"title":"坚果礼盒","category":"零食","shop":{}}"#,
+    );
+    let r = none
+        .reasons
+        .iter()
+        .find(|r| r.code == Code::RegulatedNoLicense)
+        .expect("no licence and no filing shown");
+    assert!(r.detail.contains("或仅销售预包装食品备案"), "{}", r.detail);
+}

@@ -32,7 +32,8 @@ pub use citizen_id::{parse_citizen_id, parse_citizen_id_on, CitizenId, Sex};
 pub use filing::{parse_icp, parse_police_filing, IcpKind};
 pub use gtin::{gtin_check_digit, parse_gtin};
 pub use license::{
-    parse_device_license, parse_drug_license, parse_food_license, parse_food_production_license,
+    parse_device_license, parse_drug_license, parse_food_filing, parse_food_license,
+    parse_food_production_license,
 };
 pub use phone::parse_phone;
 pub use uscc::{organization_code_check_char, parse_uscc, uscc_check_char, Uscc};
@@ -226,6 +227,9 @@ pub enum Kind {
     FoodLicense,
     /// 食品生产许可证 (SC + 14 digits).
     FoodProductionLicense,
+    /// 仅销售预包装食品备案 (YB + 14 digits): the filing that replaces the licence for a
+    /// seller of prepackaged food only (食品安全法 2021 第三十五条).
+    FoodFiling,
     /// 药品经营许可证.
     DrugLicense,
     /// 医疗器械经营许可证 / 第二类医疗器械经营备案凭证.
@@ -234,7 +238,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order the command line lists them.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Uscc,
         Kind::CitizenId,
         Kind::Gtin,
@@ -243,6 +247,7 @@ impl Kind {
         Kind::Phone,
         Kind::FoodLicense,
         Kind::FoodProductionLicense,
+        Kind::FoodFiling,
         Kind::DrugLicense,
         Kind::DeviceLicense,
     ];
@@ -258,6 +263,7 @@ impl Kind {
             Kind::Phone => "phone",
             Kind::FoodLicense => "food-license",
             Kind::FoodProductionLicense => "food-production-license",
+            Kind::FoodFiling => "food-filing",
             Kind::DrugLicense => "drug-license",
             Kind::DeviceLicense => "device-license",
         }
@@ -312,6 +318,7 @@ fn check_with(kind: Kind, value: &str, today: Option<NaiveDate>) -> Result<Parse
         Kind::Phone => parse_phone(value),
         Kind::FoodLicense => parse_food_license(value),
         Kind::FoodProductionLicense => parse_food_production_license(value),
+        Kind::FoodFiling => parse_food_filing(value),
         Kind::DrugLicense => parse_drug_license(value),
         Kind::DeviceLicense => parse_device_license(value),
     }

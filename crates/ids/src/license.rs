@@ -63,6 +63,52 @@ pub fn parse_food_license(value: &str) -> Result<Parsed, Invalid> {
     })
 }
 
+/// Parses a 仅销售预包装食品备案 number: `YB` and 14 digits, laid out like the licence
+/// (business type, 6-digit region, 6-digit sequence, check digit). Since the 2021
+/// amendment of 食品安全法 (第三十五条) a seller of prepackaged food only files (备案)
+/// instead of holding a licence, and 食品经营许可和备案管理办法 (2023) numbers the filings.
+/// Only `YB` and the 14 digits are required: the layout of the digits is read as the
+/// licence's, and what does not fit it (an unknown region) is a warning, not a refusal —
+/// a filing the authority issued must never be called invalid here.
+pub fn parse_food_filing(value: &str) -> Result<Parsed, Invalid> {
+    let v = compact(value)?;
+    let Some(digits) = v.strip_prefix("YB") else {
+        return Err(Invalid::Format {
+            expected: "YB followed by 14 digits (YB13301060012345)",
+        });
+    };
+    first_bad(digits, 2, "a digit", |c| c.is_ascii_digit())?;
+    if digits.len() != 14 {
+        return Err(Invalid::Length {
+            found: digits.len() + 2,
+            expected: "16 characters: YB and 14 digits",
+        });
+    }
+    let mut warnings = Vec::new();
+    let mut parts = vec![Part::new("business_type", &digits[..1], "主体业态")];
+    match licence_region(&digits[1..7], "4-9") {
+        Ok(region) => parts.push(region),
+        Err(e) => {
+            warnings.push(format!(
+                "{e}; the filing is accepted, the region not confirmed"
+            ));
+            parts.push(Part::new("region", &digits[1..7], "备案地区（未识别）"));
+        }
+    }
+    parts.push(Part::new("sequence", &digits[7..13], "顺序码"));
+    parts.push(Part::new(
+        "check_digit",
+        &digits[13..],
+        "校验码（算法未公开，未校验）",
+    ));
+    Ok(Parsed {
+        warnings,
+        kind: Kind::FoodFiling,
+        normalized: v.clone(),
+        parts: Parts(parts),
+    })
+}
+
 /// Parses a 食品生产许可证 number: `SC` and 14 digits — 3-digit category (1 食品 or
 /// 2 食品添加剂, then the category number), 6-digit region, 4-digit sequence, 1 check
 /// digit. 食品生产许可管理办法 (2020) 第二十九条. The check-digit algorithm is not

@@ -140,6 +140,13 @@ fn licences() {
     assert!(bad(Kind::FoodLicense, "JY43301060012345").contains("business type"));
     assert!(bad(Kind::FoodLicense, "JY19999990012345").contains("region code 999999"));
     ok(Kind::FoodProductionLicense, "SC10633010600123");
+    // A prepackaged-food filing (备案), as sellers print it: spaces, lower case.
+    ok(Kind::FoodFiling, "YB13301060012345");
+    ok(Kind::FoodFiling, "yb 1330106 0012345");
+    let odd = check(Kind::FoodFiling, "YB19999990012345").expect("accepted with a warning");
+    assert!(odd.warnings[0].contains("999999"), "{:?}", odd.warnings);
+    assert!(bad(Kind::FoodFiling, "JY13301060012345").contains("YB followed by 14 digits"));
+    assert!(bad(Kind::FoodFiling, "YB1330106001234").contains("16 characters"));
     assert!(bad(Kind::FoodProductionLicense, "SC13333010600123").contains("category"));
     ok(Kind::DrugLicense, "浙AA5710123");
     ok(Kind::DrugLicense, "浙DA330100001");

@@ -37,6 +37,8 @@ pub enum KindArg {
     FoodLicense,
     /// 食品生产许可证 (SC…).
     FoodProductionLicense,
+    /// 仅销售预包装食品备案 (YB + 14 digits).
+    FoodFiling,
     /// 药品经营许可证.
     DrugLicense,
     /// 医疗器械经营许可证 / 第二类经营备案凭证.
@@ -54,6 +56,7 @@ impl From<KindArg> for Kind {
             KindArg::Phone => Kind::Phone,
             KindArg::FoodLicense => Kind::FoodLicense,
             KindArg::FoodProductionLicense => Kind::FoodProductionLicense,
+            KindArg::FoodFiling => Kind::FoodFiling,
             KindArg::DrugLicense => Kind::DrugLicense,
             KindArg::DeviceLicense => Kind::DeviceLicense,
         }
