@@ -35,6 +35,8 @@ pub enum ObjectType {
     CaseLead,
     /// A complaint or report from the public portal.
     Complaint,
+    /// A submitted statistics report (统计报表).
+    ReportSubmission,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

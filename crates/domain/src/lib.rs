@@ -30,6 +30,7 @@ pub mod deadline;
 pub mod id;
 pub mod lead;
 pub mod org;
+pub mod report;
 pub mod routing;
 pub mod seized;
 pub mod subject;
