@@ -46,6 +46,12 @@
 //!   agency and by the coordination office of either one's region; only the asked
 //!   agency answers it. Platforms, rights holders and the public see none of these.
 //!
+//! - A **statistics report** (统计报表, issue 16) is read by its reporting unit's workers
+//!   (a platform's operators for its own weekly report) and by the coordination office of
+//!   the unit's region, which also reads its region's aggregate; only the unit submits it,
+//!   by a supervisor (审核报送) or, for a platform, its operator. An officer prepares and
+//!   previews the report; the office receives, never submits.
+//!
 //! Deny by default: a role that does not fit the organization's kind (a platform operator
 //! of an agency) grants nothing.
 //!
@@ -222,6 +228,14 @@ pub enum Resource {
         /// The agency that seized and holds it.
         holder: OrgId,
     },
+    /// A statistics report (generated or submitted) of a reporting unit, or a coordination
+    /// office's aggregate of a region (`unit` the office, `region` the part of its region).
+    Report {
+        /// The reporting unit.
+        unit: OrgId,
+        /// The region it covers.
+        region: RegionCode,
+    },
 }
 
 /// The kinds of [`Resource`], for list scopes.
@@ -249,11 +263,13 @@ pub enum ResourceKind {
     AssistRequest,
     /// Seized items.
     SeizedItem,
+    /// Statistics reports.
+    Report,
 }
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 12] = [
         Self::Case,
         Self::Lead,
         Self::Listing,
@@ -265,6 +281,7 @@ impl ResourceKind {
         Self::Transfer,
         Self::AssistRequest,
         Self::SeizedItem,
+        Self::Report,
     ];
 }
 
@@ -283,6 +300,7 @@ impl Resource {
             Self::Transfer { .. } => ResourceKind::Transfer,
             Self::AssistRequest { .. } => ResourceKind::AssistRequest,
             Self::SeizedItem { .. } => ResourceKind::SeizedItem,
+            Self::Report { .. } => ResourceKind::Report,
         }
     }
 
@@ -515,6 +533,14 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             }
             _ => false,
         },
+        Resource::Report { unit, region } => match cap {
+            // Its own report covers its own region, never an aggregate of another.
+            Capacity::CaseWorker | Capacity::PlatformOperator => {
+                *unit == org && *region == m.region
+            }
+            Capacity::Coordinator => m.region.contains(region),
+            _ => false,
+        },
         // Read with their case, above.
         Resource::Transfer { .. } | Resource::SeizedItem { .. } => false,
     }
@@ -614,6 +640,16 @@ fn may_write(m: &Member, what: &Resource) -> Access {
                 forbid("only the agency holding seized goods records their custody")
             }
         }
+        Resource::Report { unit, .. } => {
+            let ok = *unit == org
+                && ((cap == Capacity::CaseWorker && supervisor)
+                    || cap == Capacity::PlatformOperator);
+            if ok {
+                Access::Allow
+            } else {
+                forbid("only a supervisor of the reporting unit (a platform's operator for its weekly report) submits it")
+            }
+        }
     }
 }
 
@@ -655,6 +691,8 @@ pub enum Party {
     AssistSender,
     /// `assist_requests.to_org`.
     AssistReceiver,
+    /// `report_submissions.unit`.
+    ReportUnit,
 }
 
 /// The filter of a list query, as data for the store.
@@ -720,6 +758,10 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
             ],
         ),
         (ResourceKind::Case, Capacity::Coordinator) => Scope::Region(m.region.clone()),
+        (ResourceKind::Report, Capacity::CaseWorker | Capacity::PlatformOperator) => {
+            parties(org, &[P::ReportUnit])
+        }
+        (ResourceKind::Report, Capacity::Coordinator) => Scope::Region(m.region.clone()),
         (ResourceKind::Lead, Capacity::CaseWorker) => parties(org, &[P::LeadOrg, P::SharedWith]),
         (ResourceKind::Lead, Capacity::PlatformOperator | Capacity::RightsHolderAgent) => {
             parties(org, &[P::Submitter])
@@ -766,6 +808,7 @@ impl Scope {
                     receiver_region,
                     ..
                 } => r.contains(sender_region) || r.contains(receiver_region),
+                Resource::Report { region, .. } => r.contains(region),
                 _ => false,
             },
             Self::AnyOf(v) => v.iter().any(|s| s.admits(what)),
@@ -795,6 +838,7 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::MembersOf, Resource::Memberships { org: of }) => *of == org,
         (P::AssistSender, Resource::AssistRequest { sender, .. }) => *sender == org,
         (P::AssistReceiver, Resource::AssistRequest { receiver, .. }) => *receiver == org,
+        (P::ReportUnit, Resource::Report { unit, .. }) => *unit == org,
         _ => false,
     }
 }

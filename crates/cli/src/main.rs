@@ -78,6 +78,9 @@ enum Command {
     Brushing(cmd::brushing::Args),
     /// Seller networks: `network group SHOP_IDENTIFIERS…` links shops sharing identifiers.
     Network(cmd::network::Args),
+    /// Statistics reports (统计报表): `report KIND --period P --as LOGIN -o FILE` (csv,
+    /// xlsx, json), `report submit`, `report submissions`, `report calendar`.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Brushing(args) => cmd::brushing::run(args),
         Command::Network(args) => cmd::network::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => code,

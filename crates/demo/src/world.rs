@@ -517,6 +517,8 @@ fn command(
                     decision_no
                 ),
                 fine_fen: 2_000_000,
+                amount_involved_fen: 0,
+                confiscated_fen: 0,
                 legal_basis: "《中华人民共和国商标法》第六十条第二款".into(),
                 statement_closed: true,
             },

@@ -250,7 +250,13 @@ impl FromStr for Period {
             .split_once('-')
             .ok_or_else(|| bad(input, "no '-' between the year and the rest"))?;
         let year: i32 = match y.parse() {
-            Ok(n) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) && (2000..=2099).contains(&n) => n,
+            Ok(n)
+                if y.len() == 4
+                    && y.bytes().all(|b| b.is_ascii_digit())
+                    && (2000..=2099).contains(&n) =>
+            {
+                n
+            }
             _ => return Err(bad(input, format!("year '{y}' is not a year 2000-2099"))),
         };
         let num = |t: &str, what: &str| -> Result<u32, ReportError> {
@@ -370,7 +376,9 @@ impl Period {
         let d = match *self {
             Self::Week { year, week } => NaiveDate::from_isoywd_opt(year, week, Weekday::Mon),
             Self::Month { year, month } => NaiveDate::from_ymd_opt(year, month, 1),
-            Self::Half { year, half } => NaiveDate::from_ymd_opt(year, if half == 1 { 1 } else { 7 }, 1),
+            Self::Half { year, half } => {
+                NaiveDate::from_ymd_opt(year, if half == 1 { 1 } else { 7 }, 1)
+            }
         };
         d.unwrap_or(NaiveDate::MIN)
     }
@@ -380,7 +388,11 @@ impl Period {
         match *self {
             Self::Week { .. } => self.first_day() + Duration::days(7),
             Self::Month { year, month } => {
-                let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+                let (y, m) = if month == 12 {
+                    (year + 1, 1)
+                } else {
+                    (year, month + 1)
+                };
                 NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
             }
             Self::Half { year, half } => {
@@ -402,7 +414,10 @@ impl Period {
 
     /// The instants it covers in China's time, `[start, end)`.
     pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        (china_midnight(self.first_day()), china_midnight(self.end_day()))
+        (
+            china_midnight(self.first_day()),
+            china_midnight(self.end_day()),
+        )
     }
 
     /// The Chinese label: 2026年第49周 (11月30日—12月6日), 2026年11月, 2026年下半年.
@@ -509,7 +524,11 @@ pub fn due(
             d
         }
     };
-    let (lo, hi) = if due < nominal { (due, nominal) } else { (nominal, due) };
+    let (lo, hi) = if due < nominal {
+        (due, nominal)
+    } else {
+        (nominal, due)
+    };
     let provisional = cal.is_provisional(lo)? || cal.is_provisional(hi)?;
     Ok(Due {
         kind,

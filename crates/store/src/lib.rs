@@ -55,6 +55,7 @@ mod leads;
 mod log;
 mod query;
 mod registry;
+mod reports;
 mod schema;
 mod value;
 mod workflow_reads;
@@ -80,6 +81,7 @@ pub use log::{
 };
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
+pub use reports::{DecidedPenalty, HandlingCounts, ProgressCase, StepCount, COUNTED_STEPS};
 pub use workflow_reads::{AssistDirection, AssistQuery};
 pub use write::Written;
 pub use write::{Applied, Record};

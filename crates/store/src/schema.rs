@@ -338,6 +338,25 @@ pub(crate) static SUPERVISIONS: Table = Table {
     ],
 };
 
+/// Submitted statistics reports (migration 13).
+pub(crate) static REPORT_SUBMISSIONS: Table = Table {
+    name: "report_submissions",
+    cols: &[
+        col!("id", Uuid),
+        col!("kind", Text),
+        col!("period", Text),
+        col!("unit", Uuid),
+        col!("region", Text),
+        col!("due", Date),
+        col!("late", Bool),
+        col!("submitted_by", Uuid),
+        col!("submitted_at", Time),
+        col!("report_table", ["table"], Json),
+        col!("digest", Text),
+        col!("version", Int),
+    ],
+};
+
 pub(crate) static SEIZED_ITEMS: Table = Table {
     name: "seized_items",
     cols: &[
@@ -498,6 +517,7 @@ pub(crate) static ALL: &[&Table] = &[
     &BLOBS,
     &COMPLAINTS,
     &ACCOUNT_EVENTS,
+    &REPORT_SUBMISSIONS,
 ];
 
 impl Table {

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_domain::complaint::Complaint;
 use wangjian_domain::lead::{CaseLeadLink, Lead};
+use wangjian_domain::report::ReportSubmission;
 use wangjian_domain::seized::SeizedItem;
 use wangjian_domain::supervision::Supervision;
 use wangjian_domain::transfer::{AssistRequest, TransferOrder};
@@ -41,6 +42,8 @@ pub enum Object<'a> {
     Lead(&'a Lead),
     /// A complaint or report.
     Complaint(&'a Complaint),
+    /// A submitted statistics report.
+    Report(&'a ReportSubmission),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -95,6 +98,12 @@ impl sealed::Sealed for Supervision {}
 impl Record for Supervision {
     fn objects(&self) -> Vec<Object<'_>> {
         vec![Object::Supervision(self)]
+    }
+}
+impl sealed::Sealed for ReportSubmission {}
+impl Record for ReportSubmission {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Report(self)]
     }
 }
 impl sealed::Sealed for SeizedItem {}
@@ -157,6 +166,7 @@ impl Object<'_> {
             Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
             Object::Lead(l) => (ObjectType::Lead, l.id.0),
             Object::Complaint(c) => (ObjectType::Complaint, c.id.0),
+            Object::Report(r) => (ObjectType::ReportSubmission, r.id.0),
         }
     }
 
@@ -171,6 +181,7 @@ impl Object<'_> {
             Object::Seized(_) => &schema::SEIZED_ITEMS,
             Object::Lead(_) => &schema::LEADS,
             Object::Complaint(_) => &schema::COMPLAINTS,
+            Object::Report(_) => &schema::REPORT_SUBMISSIONS,
         }
     }
 
@@ -185,6 +196,7 @@ impl Object<'_> {
             Object::Seized(s) => s.version,
             Object::Lead(l) => l.version,
             Object::Complaint(c) => c.version,
+            Object::Report(r) => r.version,
         })
     }
 
@@ -201,6 +213,7 @@ impl Object<'_> {
             Object::Seized(s) => serde_json::to_value(s),
             Object::Lead(l) => serde_json::to_value(l),
             Object::Complaint(c) => serde_json::to_value(c),
+            Object::Report(r) => serde_json::to_value(r),
         })?;
         match self {
             Object::Case(c) => {

@@ -268,6 +268,27 @@ fn resources() -> BTreeMap<&'static str, Resource> {
         },
     );
     m.insert(
+        "report_hz",
+        Resource::Report {
+            unit: org_id("hz"),
+            region: region("330100"),
+        },
+    );
+    m.insert(
+        "report_plata",
+        Resource::Report {
+            unit: org_id("plata"),
+            region: region("330100"),
+        },
+    );
+    m.insert(
+        "report_zjoffice_region",
+        Resource::Report {
+            unit: org_id("zjoffice"),
+            region: region("330000"),
+        },
+    );
+    m.insert(
         "assist_hz_to_nj",
         Resource::AssistRequest {
             sender: org_id("hz"),
@@ -381,6 +402,11 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
         "assist_hz_to_nj",
         join(&[hz.clone(), workers("nj"), zj.clone(), jso.clone()]),
     );
+    // A unit's own report and its region's office; a platform only its own; the
+    // office's aggregate: the office only (not nb, hz or the other office).
+    m.insert("report_hz", join(&[hz.clone(), zj.clone()]));
+    m.insert("report_plata", join(&[s("plata.operator"), zj.clone()]));
+    m.insert("report_zjoffice_region", set(zj.clone()));
     m
 }
 
@@ -417,6 +443,10 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
     m.insert("transfer_hz_to_nb", set(workers("nb")));
     m.insert("seized_hz", set(hz_all.clone()));
     m.insert("assist_hz_to_nj", set(workers("nj")));
+    // Submitted by the unit's supervisor (not an officer, not the office).
+    m.insert("report_hz", set(s("hz.supervisor")));
+    m.insert("report_plata", set(s("plata.operator")));
+    m.insert("report_zjoffice_region", BTreeSet::new());
     m
 }
 

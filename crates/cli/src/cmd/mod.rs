@@ -13,6 +13,7 @@ pub mod log;
 pub mod network;
 pub mod patrol;
 pub mod region;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod screen;
