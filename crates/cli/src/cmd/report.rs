@@ -30,23 +30,44 @@ use crate::cmd::db::{open, runtime, DbArg};
 
 /// Arguments of `wangjian report`.
 #[derive(Debug, clap::Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Database URL: sqlite:PATH, sqlite::memory: or postgres://…
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        default_value = "sqlite:wangjian.db"
-    )]
+    #[arg(long, global = true, value_name = "URL", default_value = "sqlite:wangjian.db")]
     db: String,
     /// The time the report is generated or submitted (RFC 3339); default now.
     #[arg(long, global = true, value_name = "TIME")]
     now: Option<chrono::DateTime<Utc>>,
     #[command(subcommand)]
     command: Option<ReportCmd>,
-    #[command(flatten)]
-    generate: Option<Generate>,
+    /// platform-weekly (附件1), case-progress (附件2), monthly or half-year.
+    kind: Option<String>,
+    /// The period: 2026-W49 (ISO week), 2026-11 (month) or 2026-H2 (half year).
+    #[arg(long)]
+    period: Option<String>,
+    /// Sign-in name of the acting user.
+    #[arg(long = "as", value_name = "LOGIN")]
+    login: Option<String>,
+    /// The organization you act for (case prefix or name), when you belong to several.
+    #[arg(long = "as-org", value_name = "ORG")]
+    as_org: Option<String>,
+    /// The unit whose report (case prefix or name); default your own (an office: its
+    /// region's aggregate).
+    #[arg(long, value_name = "ORG", conflicts_with = "region")]
+    org: Option<String>,
+    /// A coordination office's aggregate of part of its region (GB/T 2260 code).
+    #[arg(long, value_name = "CODE")]
+    region: Option<String>,
+    /// csv (UTF-8 with BOM), xlsx or json; default from the file's extension, else csv.
+    #[arg(long)]
+    format: Option<String>,
+    /// Export the unit's submitted report as it was frozen (with its time and SHA-256)
+    /// instead of generating it now.
+    #[arg(long)]
+    submitted: bool,
+    /// Write here (default: standard output; xlsx needs a file).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Who acts: `--as LOGIN`, and `--as-org ORG` when they belong to several organizations.
@@ -70,32 +91,39 @@ impl Who {
 }
 
 /// `wangjian report KIND …`: generate one report.
-#[derive(Debug, clap::Args)]
+#[derive(Debug)]
 struct Generate {
-    /// platform-weekly (附件1), case-progress (附件2), monthly or half-year.
     kind: String,
-    /// The period: 2026-W49 (ISO week), 2026-11 (month) or 2026-H2 (half year).
-    #[arg(long)]
     period: String,
-    #[command(flatten)]
     who: Who,
-    /// The unit whose report (case prefix or name); default your own (an office: its
-    /// region's aggregate).
-    #[arg(long, value_name = "ORG", conflicts_with = "region")]
     org: Option<String>,
-    /// A coordination office's aggregate of part of its region (GB/T 2260 code).
-    #[arg(long, value_name = "CODE")]
     region: Option<String>,
-    /// csv (UTF-8 with BOM), xlsx or json; default from the file's extension, else csv.
-    #[arg(long)]
     format: Option<String>,
-    /// Export the unit's submitted report as it was frozen (with its time and SHA-256)
-    /// instead of generating it now.
-    #[arg(long)]
     submitted: bool,
-    /// Write here (default: standard output; xlsx needs a file).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+impl Args {
+    /// The generate form's arguments, each required one named when missing.
+    fn generate(&self) -> anyhow::Result<Generate> {
+        let need = |v: &Option<String>, what: &str| {
+            v.clone()
+                .ok_or_else(|| anyhow!("{what} is required (see wangjian report --help)"))
+        };
+        Ok(Generate {
+            kind: need(&self.kind, "KIND (platform-weekly, case-progress, monthly or half-year)")?,
+            period: need(&self.period, "--period (2026-W49, 2026-11 or 2026-H2)")?,
+            who: Who {
+                login: need(&self.login, "--as LOGIN")?,
+                as_org: self.as_org.clone(),
+            },
+            org: self.org.clone(),
+            region: self.region.clone(),
+            format: self.format.clone(),
+            submitted: self.submitted,
+            output: self.output.clone(),
+        })
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -153,16 +181,21 @@ fn period_arg(kind: ReportKind, s: &str) -> anyhow::Result<Period> {
 /// Runs `wangjian report`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Check what needs no database first, so a bad period is named before anything opens.
-    if let Some(g) = &args.generate {
-        let kind = kind_arg(&g.kind)?;
-        period_arg(kind, &g.period)?;
-    }
+    let generate_args = match args.command {
+        Some(_) => None,
+        None => {
+            let g = args.generate()?;
+            let kind = kind_arg(&g.kind)?;
+            period_arg(kind, &g.period)?;
+            Some(g)
+        }
+    };
     let rt = runtime()?;
     rt.block_on(async {
         let store = open(&DbArg { db: args.db }).await?;
         let now = args.now.unwrap_or_else(Utc::now);
         let app = App::new(store.clone(), RuleSource::default()).map_err(|e| anyhow!("{e}"))?;
-        let result = match (args.command, args.generate) {
+        let result = match (args.command, generate_args) {
             (Some(c), _) => dispatch(&app, c, now).await,
             (None, Some(g)) => generate(&app, g, now).await,
             (None, None) => Err(anyhow!("name a report kind or a subcommand (see --help)")),
