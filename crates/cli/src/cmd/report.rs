@@ -33,7 +33,12 @@ use crate::cmd::db::{open, runtime, DbArg};
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Database URL: sqlite:PATH, sqlite::memory: or postgres://…
-    #[arg(long, global = true, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        default_value = "sqlite:wangjian.db"
+    )]
     db: String,
     /// The time the report is generated or submitted (RFC 3339); default now.
     #[arg(long, global = true, value_name = "TIME")]
@@ -111,7 +116,10 @@ impl Args {
                 .ok_or_else(|| anyhow!("{what} is required (see wangjian report --help)"))
         };
         Ok(Generate {
-            kind: need(&self.kind, "KIND (platform-weekly, case-progress, monthly or half-year)")?,
+            kind: need(
+                &self.kind,
+                "KIND (platform-weekly, case-progress, monthly or half-year)",
+            )?,
             period: need(&self.period, "--period (2026-W49, 2026-11 or 2026-H2)")?,
             who: Who {
                 login: need(&self.login, "--as LOGIN")?,
