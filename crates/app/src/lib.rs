@@ -31,6 +31,7 @@
 pub mod error;
 pub mod intake;
 pub mod members;
+pub mod notices;
 pub mod policy;
 pub mod rules;
 pub mod workflow;
