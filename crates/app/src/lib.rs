@@ -33,6 +33,7 @@
 pub mod error;
 pub mod intake;
 pub mod members;
+pub mod notices;
 pub mod policy;
 pub mod reports;
 pub mod rules;

@@ -171,9 +171,9 @@ pub enum Resource {
         /// The platform organization.
         platform: OrgId,
     },
-    /// A notice (通知—删除) from an agency to a platform.
+    /// A notice (通知—删除) from an agency or a rights holder to a platform.
     Notice {
-        /// The agency that sent it.
+        /// The agency or rights holder that sent it.
         sender: OrgId,
         /// The platform it was sent to.
         recipient: OrgId,
@@ -228,6 +228,12 @@ pub enum Resource {
         /// The agency that seized and holds it.
         holder: OrgId,
     },
+    /// A platform's duties record: its self-inspection records (自查自纠), its weekly
+    /// figures (附件1) and its notice metrics.
+    PlatformDuties {
+        /// The platform.
+        platform: OrgId,
+    },
     /// A statistics report (generated or submitted) of a reporting unit, or a coordination
     /// office's aggregate of a region (`unit` the office, `region` the part of its region).
     Report {
@@ -263,13 +269,15 @@ pub enum ResourceKind {
     AssistRequest,
     /// Seized items.
     SeizedItem,
+    /// Platforms' duty records (self-inspection, weekly figures, notice metrics).
+    PlatformDuties,
     /// Statistics reports.
     Report,
 }
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [ResourceKind; 12] = [
+    pub const ALL: [ResourceKind; 13] = [
         Self::Case,
         Self::Lead,
         Self::Listing,
@@ -281,6 +289,7 @@ impl ResourceKind {
         Self::Transfer,
         Self::AssistRequest,
         Self::SeizedItem,
+        Self::PlatformDuties,
         Self::Report,
     ];
 }
@@ -300,6 +309,7 @@ impl Resource {
             Self::Transfer { .. } => ResourceKind::Transfer,
             Self::AssistRequest { .. } => ResourceKind::AssistRequest,
             Self::SeizedItem { .. } => ResourceKind::SeizedItem,
+            Self::PlatformDuties { .. } => ResourceKind::PlatformDuties,
             Self::Report { .. } => ResourceKind::Report,
         }
     }
@@ -500,8 +510,14 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             _ => false,
         },
         Resource::Notice { sender, recipient } => match cap {
-            Capacity::CaseWorker => *sender == org,
+            Capacity::CaseWorker | Capacity::RightsHolderAgent => *sender == org,
             Capacity::PlatformOperator => *recipient == org,
+            _ => false,
+        },
+        // Regulators receive every platform's figures (seed 003 二); a platform its own.
+        Resource::PlatformDuties { platform } => match cap {
+            Capacity::CaseWorker | Capacity::Coordinator => true,
+            Capacity::PlatformOperator => *platform == org,
             _ => false,
         },
         Resource::Complaint {
@@ -580,12 +596,20 @@ fn may_write(m: &Member, what: &Resource) -> Access {
             }
         }
         Resource::Notice { sender, recipient } => {
-            let ok = (cap == Capacity::CaseWorker && *sender == org)
+            let ok = (matches!(cap, Capacity::CaseWorker | Capacity::RightsHolderAgent)
+                && *sender == org)
                 || (cap == Capacity::PlatformOperator && *recipient == org);
             if ok {
                 Access::Allow
             } else {
-                forbid("only the sending agency and the receiving platform act on a notice")
+                forbid("only the sender and the receiving platform act on a notice")
+            }
+        }
+        Resource::PlatformDuties { platform } => {
+            if cap == Capacity::PlatformOperator && *platform == org {
+                Access::Allow
+            } else {
+                forbid("only the platform records its own self-inspection")
             }
         }
         Resource::Complaint {
@@ -768,7 +792,11 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
         }
         (ResourceKind::Listing, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
         (ResourceKind::Listing, Capacity::PlatformOperator) => parties(org, &[P::Platform]),
-        (ResourceKind::Notice, Capacity::CaseWorker) => parties(org, &[P::Sender]),
+        (ResourceKind::Notice, Capacity::CaseWorker | Capacity::RightsHolderAgent) => {
+            parties(org, &[P::Sender])
+        }
+        (ResourceKind::PlatformDuties, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
+        (ResourceKind::PlatformDuties, Capacity::PlatformOperator) => parties(org, &[P::Platform]),
         (ResourceKind::Notice, Capacity::PlatformOperator) => parties(org, &[P::Recipient]),
         (ResourceKind::Complaint, Capacity::CaseWorker) => parties(org, &[P::Handler]),
         (ResourceKind::Complaint, Capacity::RightsHolderAgent | Capacity::PlatformOperator) => {
@@ -829,6 +857,7 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::SharedWith, Resource::Lead(l)) => l.shared_with.contains(&org),
         (P::Submitter, Resource::Lead(l)) => l.delivered_by.contains(&org),
         (P::Platform, Resource::Listing { platform }) => *platform == org,
+        (P::Platform, Resource::PlatformDuties { platform }) => *platform == org,
         (P::Sender, Resource::Notice { sender, .. }) => *sender == org,
         (P::Recipient, Resource::Notice { recipient, .. }) => *recipient == org,
         (P::Complainant, Resource::Complaint { complainant, .. }) => *complainant == Some(org),

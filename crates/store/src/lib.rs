@@ -53,6 +53,7 @@ mod export;
 mod intake;
 mod leads;
 mod log;
+mod notices;
 mod query;
 mod registry;
 mod reports;
@@ -79,6 +80,7 @@ pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,
 };
+pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
 pub use reports::{DecidedPenalty, HandlingCounts, ProgressCase, StepCount, COUNTED_STEPS};

@@ -342,6 +342,33 @@ impl Store {
         Ok(cases)
     }
 
+    /// The notices (通知—删除) agencies in `scope` sent in `[from, to)`: (sender, sent at,
+    /// when the platform decided, if it has).
+    pub async fn report_notices(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(OrgId, DateTime<Utc>, Option<DateTime<Utc>>)>, StoreError> {
+        let mut args = vec![Val::from(from), Val::from(to)];
+        let f = scope_sql(scope, "n.sender", "o.region", &mut args);
+        let sql = format!(
+            "SELECT n.sender, n.sent_at, n.decided_at FROM notices n \
+             JOIN organizations o ON o.id = n.sender \
+             WHERE n.sent_at >= $1 AND n.sent_at < $2 AND {f}"
+        );
+        let rows = self.pool.fetch(&sql, args).await?;
+        rows.iter()
+            .map(|r| {
+                let decided = match r.get(2, Kind::Time)? {
+                    Val::Time(t) => t,
+                    _ => None,
+                };
+                Ok((org_of(r, 0)?, time_of(r, 1)?, decided))
+            })
+            .collect()
+    }
+
     /// How many reports of `kind` from units in `scope` were submitted in `[from, to)`
     /// (the platform weekly reports an office received in a month).
     pub async fn report_submissions_between(

@@ -207,6 +207,19 @@ fn resources() -> BTreeMap<&'static str, Resource> {
         },
     );
     m.insert(
+        "notice_rha_to_platb",
+        Resource::Notice {
+            sender: org_id("rha"),
+            recipient: org_id("platb"),
+        },
+    );
+    m.insert(
+        "duties_plata",
+        Resource::PlatformDuties {
+            platform: org_id("plata"),
+        },
+    );
+    m.insert(
         "complaint_rha_to_hz",
         Resource::Complaint {
             complainant: Some(org_id("rha")),
@@ -378,6 +391,18 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
         join(&[hz.clone(), s("plata.operator")]),
     );
     m.insert("complaint_rha_to_hz", join(&[hz.clone(), s("rha.agent")]));
+    m.insert(
+        "notice_rha_to_platb",
+        join(&[s("rha.agent"), s("platb.operator")]),
+    );
+    // Every regulator reads every platform's figures; the platform its own.
+    m.insert(
+        "duties_plata",
+        join(&[
+            with_officer2(every_agency_and_office_worker()),
+            s("plata.operator"),
+        ]),
+    );
     m.insert("complaint_public_to_nb", set(workers("nb")));
     m.insert(
         "mark_rha",
@@ -435,6 +460,11 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
         join(&[hz_all.clone(), s("rha.agent")]),
     );
     m.insert("complaint_public_to_nb", set(workers("nb")));
+    m.insert(
+        "notice_rha_to_platb",
+        join(&[s("rha.agent"), s("platb.operator")]),
+    );
+    m.insert("duties_plata", set(s("plata.operator")));
     m.insert("mark_rha", set(s("rha.agent")));
     m.insert("decision_hz_draft", set(s("hz.supervisor")));
     m.insert("decision_hz_published", set(s("hz.supervisor")));

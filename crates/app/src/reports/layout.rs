@@ -135,9 +135,9 @@ pub fn statistics_columns(aggregate: bool) -> Vec<Column> {
     ]
 }
 
-/// Why the notice columns are empty (this build has no notices).
+/// How the notice columns are counted.
 pub const NOTICES_NOTE: &str =
-    "通知删除、下架用时:本版本尚无通知—删除记录,留空 (notices and takedown times: not in this build's record)";
+    "通知删除:本期内本单位发出的通知数;下架用时中位数:其中平台已处理的通知自发出至平台处理决定的小时数中位数 (notices sent in the period; median hours from sending to the platform's decision)";
 
 /// The Chinese label of a case step in the audit trail (`case.open` → 立案).
 pub fn step_label_zh(action: &str) -> &str {
@@ -274,6 +274,86 @@ pub fn case_progress(
         .collect();
 }
 
+/// The columns of the platform weekly report of violating shops (附件1), in the order of
+/// [`crate::notices::weekly::COLUMNS_ZH`].
+pub fn platform_weekly_columns() -> Vec<Column> {
+    use Format::*;
+    let keys: [(&str, &str, Format, u16); 12] = [
+        ("platform", "Platform", Text, 24),
+        ("week", "Week", Text, 10),
+        ("listings_patrolled", "Listings patrolled", Count, 12),
+        ("listings_removed", "Listings removed or blocked", Count, 12),
+        (
+            "listings_removed_proactively",
+            "Of which found by the platform",
+            Count,
+            12,
+        ),
+        ("shops_warned", "Shops warned", Count, 10),
+        ("shops_rectified", "Shops ordered to rectify", Count, 12),
+        ("shops_closed", "Shops closed", Count, 10),
+        ("notices_received", "Notices received", Count, 10),
+        ("notices_acted", "Notices acted on", Count, 10),
+        (
+            "acted_within_deadline",
+            "Acted on within the deadline",
+            Count,
+            10,
+        ),
+        (
+            "leads_to_regulators",
+            "Leads passed to regulators",
+            Count,
+            12,
+        ),
+    ];
+    keys.iter()
+        .zip(crate::notices::weekly::COLUMNS_ZH)
+        .map(|((k, en, f, w), zh)| Column::new(k, zh, en, *f, *w))
+        .collect()
+}
+
+/// Fills the platform weekly report (附件1): one row per platform; with more than one
+/// (an office's aggregate), a total row (合计).
+pub fn platform_weekly(t: &mut ReportTable, figures: &[crate::notices::weekly::PlatformWeekly]) {
+    t.columns = platform_weekly_columns();
+    let nums = |f: &crate::notices::weekly::PlatformWeekly| {
+        [
+            f.listings_patrolled,
+            f.listings_removed,
+            f.listings_removed_proactively,
+            f.shops_warned,
+            f.shops_rectified,
+            f.shops_closed,
+            f.notices_received,
+            f.notices_acted,
+            f.acted_within_deadline,
+            f.leads_to_regulators,
+        ]
+    };
+    let mut total = [0i64; 10];
+    t.rows = figures
+        .iter()
+        .map(|f| {
+            let n = nums(f);
+            for (a, b) in total.iter_mut().zip(n) {
+                *a += b;
+            }
+            let mut row = vec![
+                Cell::Text(f.platform_name.clone()),
+                Cell::Text(f.week.clone()),
+            ];
+            row.extend(n.map(Cell::Int));
+            row
+        })
+        .collect();
+    if t.aggregate {
+        let mut row = vec![Cell::Text("合计".into()), Cell::Text(t.period.to_string())];
+        row.extend(total.map(Cell::Int));
+        t.rows.push(row);
+    }
+}
+
 /// What the statistics are computed from.
 pub struct Figures<'a> {
     /// Case steps per agency and action.
@@ -284,6 +364,24 @@ pub struct Figures<'a> {
     pub handling: &'a [(OrgId, HandlingCounts)],
     /// Platform weekly reports received in the period from the region.
     pub platform_reports: u64,
+    /// Notices sent: (sender, sent at, decided at).
+    pub notices: &'a [(OrgId, DateTime<Utc>, Option<DateTime<Utc>>)],
+}
+
+/// The median of `v` (hours), one decimal; empty when there is none.
+fn median_hours(v: &mut [i64]) -> Cell {
+    if v.is_empty() {
+        return Cell::Empty;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    // Seconds to hours; the mean of the two middle values for an even count.
+    let secs = if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    };
+    Cell::Text(format!("{:.1}", secs / 3600.0))
 }
 
 #[derive(Default, Clone)]
@@ -301,6 +399,8 @@ struct Sums {
     late: i64,
     received: i64,
     decided: i64,
+    notices: i64,
+    takedown_secs: Vec<i64>,
 }
 
 impl Sums {
@@ -318,6 +418,8 @@ impl Sums {
         self.late += o.late;
         self.received += o.received;
         self.decided += o.decided;
+        self.notices += o.notices;
+        self.takedown_secs.extend_from_slice(&o.takedown_secs);
     }
 
     fn cells(&self, group: String, platform_reports: Cell) -> Vec<Cell> {
@@ -337,8 +439,8 @@ impl Sums {
             c(self.late),
             c(self.received),
             c(self.decided),
-            Cell::Empty,
-            Cell::Empty,
+            c(self.notices),
+            median_hours(&mut self.takedown_secs.clone()),
             platform_reports,
         ]
     }
@@ -389,6 +491,14 @@ pub fn statistics(t: &mut ReportTable, units: &[&Organization], f: &Figures<'_>)
             x.decided += h.complaints_decided as i64;
         }
     }
+    for (org, sent, decided) in f.notices {
+        if let Some(x) = per_org.get_mut(org) {
+            x.notices += 1;
+            if let Some(d) = decided {
+                x.takedown_secs.push((*d - *sent).num_seconds().max(0));
+            }
+        }
+    }
     t.notes = vec![NOTICES_NOTE.to_string()];
     let reports = Cell::Int(f.platform_reports as i64);
     if !t.aggregate {
@@ -422,4 +532,20 @@ pub fn statistics(t: &mut ReportTable, units: &[&Organization], f: &Figures<'_>)
         }
     }
     t.rows.push(total.cells("合计".to_string(), reports));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_takedown_hours() {
+        assert_eq!(median_hours(&mut []), Cell::Empty);
+        assert_eq!(median_hours(&mut [7200]), Cell::Text("2.0".into()));
+        // Even count: the mean of the two middle values (1 h and 4 h).
+        assert_eq!(
+            median_hours(&mut [14_400, 3600, 90_000, 0]),
+            Cell::Text("2.5".into())
+        );
+    }
 }

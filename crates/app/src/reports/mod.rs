@@ -148,12 +148,6 @@ impl App {
                 .to_string(),
             ));
         }
-        if aggregate && kind == ReportKind::PlatformWeekly {
-            return Err(AppError::invalid(
-                "kind",
-                "platform-weekly is filed by each platform; the office reads each platform's submission",
-            ));
-        }
         let (from, end) = period.window();
         let to = end.min(call.now).max(from);
         let scope = if aggregate {
@@ -197,6 +191,7 @@ impl App {
                         to,
                     )
                     .await?;
+                let notices = self.store().report_notices(&scope, from, to).await?;
                 let units: Vec<&Organization> = if aggregate {
                     orgs.iter()
                         .filter(|o| {
@@ -214,14 +209,31 @@ impl App {
                         penalties: &penalties,
                         handling: &handling,
                         platform_reports,
+                        notices: &notices,
                     },
                 );
             }
             ReportKind::PlatformWeekly => {
-                return Err(AppError::Unavailable(
-                    "the platform weekly report (附件1) needs the notices and self-inspection records, not in this build"
-                        .into(),
-                ));
+                // 附件1: each platform's weekly figures (notices, self-inspection), from the
+                // notices module; the office's aggregate lists the platforms of its region.
+                let Period::Week { year, week } = period else {
+                    return Err(AppError::invalid("period", "platform-weekly covers a week"));
+                };
+                let iso = crate::notices::weekly::IsoWeek { year, week };
+                let platforms: Vec<&Organization> = if aggregate {
+                    orgs.iter()
+                        .filter(|o| {
+                            matches!(o.kind, OrgKind::Platform) && region.contains(&o.region)
+                        })
+                        .collect()
+                } else {
+                    vec![&unit]
+                };
+                let mut figures = vec![];
+                for p in platforms {
+                    figures.push(self.platform_weekly_unchecked(p.id, iso).await?);
+                }
+                layout::platform_weekly(&mut table, &figures);
             }
         }
         Ok(table)
@@ -366,14 +378,9 @@ impl App {
                 continue;
             }
             for due in report::dues_between(&u.kind, from, to, &cal).map_err(AppError::rule)? {
-                // Platform weekly reports are not generated in this build; they are
-                // listed only when one was submitted.
                 let sub = subs
                     .iter()
                     .find(|s| s.unit == u.id && s.kind == due.kind && s.period == due.period);
-                if due.kind == ReportKind::PlatformWeekly && sub.is_none() {
-                    continue;
-                }
                 let status = match sub {
                     Some(s) if s.late => DueStatus::SubmittedLate,
                     Some(_) => DueStatus::Submitted,

@@ -37,6 +37,7 @@ const NB_CHIEF: UserId = UserId::from_u128(0xB4);
 const JS_OFFICER: UserId = UserId::from_u128(0xB5);
 const JS_CHIEF: UserId = UserId::from_u128(0xB6);
 const OFFICE_CHIEF: UserId = UserId::from_u128(0xB7);
+const OPERATOR: UserId = UserId::from_u128(0xB8);
 
 /// Each agency's second officer (第十九条: two officers on a case).
 fn officer2(org: OrgId) -> UserId {
@@ -132,6 +133,7 @@ async fn seed(s: &Store) {
         (JS_OFFICER, JS, Role::Officer),
         (JS_CHIEF, JS, Role::Supervisor),
         (OFFICE_CHIEF, OFFICE, Role::Supervisor),
+        (OPERATOR, PLATFORM, Role::PlatformOperator),
         (officer2(HZ), HZ, Role::Officer),
         (officer2(NB), NB, Role::Officer),
         (officer2(JS), JS, Role::Officer),
@@ -386,6 +388,22 @@ async fn build(app: &App) {
     .await;
     open_case(app, &team(NB), 4, "涉嫌销售侵权商品案(丁)", 11, 18).await;
     open_case(app, &team(JS), 5, "涉嫌销售侵权商品案(戊)", 11, 18).await;
+    // Two notices from hz to the platform on 11-18 (通知—删除), not yet decided.
+    app.send_notices(
+        &call(&hz.officer, at(2026, 11, 18, 14)),
+        &crate::notices::SendNotices {
+            platform: PLATFORM,
+            listings: vec![
+                wangjian_domain::lead::listing_id_for(PLATFORM, "L1"),
+                wangjian_domain::lead::listing_id_for(PLATFORM, "L2"),
+            ],
+            ground: "注册商标专用权(第1234567号),附商品页面截图".into(),
+            case: None,
+            complaint: None,
+        },
+    )
+    .await
+    .unwrap();
     let k1 = complaint_on(app, 1, at(2026, 10, 30, 9)).await;
     app.decide_complaint(
         &call(&hz.officer, at(2026, 11, 2, 9)),
@@ -522,7 +540,7 @@ async fn reports_over_a_known_record(app: App) {
             i(0),
             i(2),
             i(2),
-            E,
+            i(2),
             E,
             i(0),
         ]]
@@ -558,7 +576,7 @@ async fn reports_over_a_known_record(app: App) {
                 i(0),
                 i(2),
                 i(2),
-                E,
+                i(2),
                 E,
                 E,
             ],
@@ -577,7 +595,7 @@ async fn reports_over_a_known_record(app: App) {
                 i(0),
                 i(0),
                 i(0),
-                E,
+                i(0),
                 E,
                 E,
             ],
@@ -596,7 +614,7 @@ async fn reports_over_a_known_record(app: App) {
                 i(0),
                 i(2),
                 i(2),
-                E,
+                i(2),
                 E,
                 i(0),
             ],
@@ -633,7 +651,7 @@ async fn reports_over_a_known_record(app: App) {
             i(0),
             i(3),
             i(2),
-            E,
+            i(2),
             E,
             i(0),
         ]]
@@ -694,6 +712,75 @@ async fn reports_over_a_known_record(app: App) {
         "period: period '2026-W47' is a week; a monthly report covers a month"
     );
 
+    // 附件1: the platform's own weekly figures (the two notices of 11-18 received), and
+    // the office's aggregate of its region's platforms with a total row.
+    let operator = member(OPERATOR, PLATFORM, Role::PlatformOperator);
+    let pw = app
+        .report(
+            &call(&operator, after),
+            ReportKind::PlatformWeekly,
+            week,
+            &Target::Own,
+        )
+        .await
+        .unwrap();
+    let want = vec![
+        t("某电商平台"),
+        t("2026-W47"),
+        i(0),
+        i(0),
+        i(0),
+        i(0),
+        i(0),
+        i(0),
+        i(2),
+        i(0),
+        i(0),
+        i(0),
+    ];
+    assert_eq!(pw.rows, vec![want.clone()]);
+    let pw_office = app
+        .report(
+            &call(&office, after),
+            ReportKind::PlatformWeekly,
+            week,
+            &Target::Own,
+        )
+        .await
+        .unwrap();
+    let mut total = want.clone();
+    total[0] = t("合计");
+    assert_eq!(pw_office.rows, vec![want, total]);
+    golden("platform-weekly-2026-W47.csv", &to_csv(&pw));
+    // A platform reads no agency's report; an agency files no platform report.
+    assert!(matches!(
+        app.report(
+            &call(&operator, after),
+            ReportKind::Monthly,
+            month,
+            &Target::Org(HZ)
+        )
+        .await
+        .unwrap_err(),
+        AppError::NotFound
+    ));
+    assert!(matches!(
+        app.report(
+            &call(&hz_chief, after),
+            ReportKind::PlatformWeekly,
+            week,
+            &Target::Own
+        )
+        .await
+        .unwrap_err(),
+        AppError::Invalid { .. }
+    ));
+    let ps = app
+        .submit_report(&call(&operator, after), ReportKind::PlatformWeekly, week)
+        .await
+        .unwrap();
+    assert_eq!(ps.table, pw);
+
     // XLSX: read back with calamine.
     let bytes = to_xlsx(&p, None).unwrap();
     check_xlsx(&bytes, &p);
@@ -746,7 +833,7 @@ async fn reports_over_a_known_record(app: App) {
             .await
             .unwrap()
             .len(),
-        1
+        2
     );
     assert!(app
         .report_submissions(&call(&nb_chief, after), None, 50)
@@ -801,8 +888,9 @@ async fn reports_over_a_known_record(app: App) {
         )
         .await
         .unwrap();
-    // hz, nb and the police each owe the monthly and the weekly; js is not the office's.
-    assert_eq!(office_cal.len(), 6);
+    // hz, nb and the police each owe the monthly and the weekly, the platform its weekly
+    // report; js is not the office's.
+    assert_eq!(office_cal.len(), 7);
     assert!(office_cal.iter().all(|e| e.unit != JS));
 }
 

@@ -11,6 +11,7 @@ pub mod import;
 pub mod ledger;
 pub mod log;
 pub mod network;
+pub mod notice;
 pub mod patrol;
 pub mod region;
 pub mod report;
