@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod leads;
 pub mod listings;
 pub mod notices;
+pub mod reports;
 pub mod seized;
 pub mod tokens;
 pub mod workflow;
@@ -60,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assist::routes())
         .merge(seized::routes())
         .merge(evidence::routes())
+        .merge(reports::routes())
         .merge(notices::routes())
 }
 
@@ -171,6 +173,7 @@ pub fn openapi_document() -> String {
     doc.merge(seized::SeizedDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(notices::NoticesDoc::openapi());
+    doc.merge(reports::ReportsDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 
