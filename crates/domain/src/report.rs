@@ -563,7 +563,7 @@ pub fn dues_between(
             p = p.next();
         }
     }
-    out.sort_by(|a, b| (a.due, a.kind).cmp(&(b.due, b.kind)));
+    out.sort_by_key(|a| (a.due, a.kind));
     Ok(out)
 }
 

@@ -83,7 +83,9 @@ pub use log::{
 pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
-pub use reports::{DecidedPenalty, HandlingCounts, ProgressCase, StepCount, COUNTED_STEPS};
+pub use reports::{
+    DecidedPenalty, HandlingCounts, ProgressCase, SentNotice, StepCount, COUNTED_STEPS,
+};
 pub use workflow_reads::{AssistDirection, AssistQuery};
 pub use write::Written;
 pub use write::{Applied, Record};

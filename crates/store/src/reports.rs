@@ -27,6 +27,9 @@ pub const COUNTED_STEPS: [&str; 5] = [
     "case.transfer_out",
 ];
 
+/// A notice sent: (sender, sent at, when the platform decided, if it has).
+pub type SentNotice = (OrgId, DateTime<Utc>, Option<DateTime<Utc>>);
+
 /// One agency's count of one case step in a window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepCount {
@@ -349,7 +352,7 @@ impl Store {
         scope: &Scope,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<(OrgId, DateTime<Utc>, Option<DateTime<Utc>>)>, StoreError> {
+    ) -> Result<Vec<SentNotice>, StoreError> {
         let mut args = vec![Val::from(from), Val::from(to)];
         let f = scope_sql(scope, "n.sender", "o.region", &mut args);
         let sql = format!(

@@ -168,11 +168,10 @@ pub fn to_xlsx(t: &ReportTable, submitted: Option<Submitted<'_>>) -> Result<Vec<
             .map_err(xlsx_error)?;
         }
     }
-    let mut next = XLSX_HEADER_ROW + 1 + t.rows.len() as u32;
-    for note in &t.notes {
-        ws.write_string_with_format(next, 0, format!("说明:{note}"), &info)
+    let first_note = XLSX_HEADER_ROW + 1 + t.rows.len() as u32;
+    for (row, note) in (first_note..).zip(&t.notes) {
+        ws.write_string_with_format(row, 0, format!("说明:{note}"), &info)
             .map_err(xlsx_error)?;
-        next += 1;
     }
     ws.set_freeze_panes(XLSX_HEADER_ROW + 1, 0)
         .map_err(xlsx_error)?;

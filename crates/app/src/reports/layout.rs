@@ -12,7 +12,7 @@ use wangjian_domain::org::{AgencyType, OrgKind, Organization};
 use wangjian_domain::report::{Cell, Column, Format, ReportTable};
 use wangjian_domain::supervision::SupervisionLevel;
 use wangjian_domain::OrgId;
-use wangjian_store::{DecidedPenalty, HandlingCounts, ProgressCase, StepCount};
+use wangjian_store::{DecidedPenalty, HandlingCounts, ProgressCase, SentNotice, StepCount};
 
 /// The columns of the weekly case progress table (附件2).
 pub fn case_progress_columns() -> Vec<Column> {
@@ -365,7 +365,7 @@ pub struct Figures<'a> {
     /// Platform weekly reports received in the period from the region.
     pub platform_reports: u64,
     /// Notices sent: (sender, sent at, decided at).
-    pub notices: &'a [(OrgId, DateTime<Utc>, Option<DateTime<Utc>>)],
+    pub notices: &'a [SentNotice],
 }
 
 /// The median of `v` (hours), one decimal; empty when there is none.
