@@ -15,6 +15,8 @@
 //!   [`wangjian_domain::routing`]), lead, store, and the ids written;
 //! - [`policy`]: who may see and do what (moved here from the server so the CLI's `--as`
 //!   obeys the same rules);
+//! - [`reports`]: the statistics reports — generated, submitted, aggregated, exported
+//!   (CSV, XLSX) — and the reporting calendar;
 //! - [`workflow`]: the commands on cases, leads, transfers, assist requests, supervision,
 //!   seized goods, evidence and complaints;
 //! - [`App::context`]: the factory of the domain's [`Context`] (time, request id, fresh
@@ -31,7 +33,9 @@
 pub mod error;
 pub mod intake;
 pub mod members;
+pub mod notices;
 pub mod policy;
+pub mod reports;
 pub mod rules;
 pub mod workflow;
 

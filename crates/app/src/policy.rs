@@ -46,6 +46,12 @@
 //!   agency and by the coordination office of either one's region; only the asked
 //!   agency answers it. Platforms, rights holders and the public see none of these.
 //!
+//! - A **statistics report** (统计报表, issue 16) is read by its reporting unit's workers
+//!   (a platform's operators for its own weekly report) and by the coordination office of
+//!   the unit's region, which also reads its region's aggregate; only the unit submits it,
+//!   by a supervisor (审核报送) or, for a platform, its operator. An officer prepares and
+//!   previews the report; the office receives, never submits.
+//!
 //! Deny by default: a role that does not fit the organization's kind (a platform operator
 //! of an agency) grants nothing.
 //!
@@ -165,9 +171,9 @@ pub enum Resource {
         /// The platform organization.
         platform: OrgId,
     },
-    /// A notice (通知—删除) from an agency to a platform.
+    /// A notice (通知—删除) from an agency or a rights holder to a platform.
     Notice {
-        /// The agency that sent it.
+        /// The agency or rights holder that sent it.
         sender: OrgId,
         /// The platform it was sent to.
         recipient: OrgId,
@@ -222,6 +228,20 @@ pub enum Resource {
         /// The agency that seized and holds it.
         holder: OrgId,
     },
+    /// A platform's duties record: its self-inspection records (自查自纠), its weekly
+    /// figures (附件1) and its notice metrics.
+    PlatformDuties {
+        /// The platform.
+        platform: OrgId,
+    },
+    /// A statistics report (generated or submitted) of a reporting unit, or a coordination
+    /// office's aggregate of a region (`unit` the office, `region` the part of its region).
+    Report {
+        /// The reporting unit.
+        unit: OrgId,
+        /// The region it covers.
+        region: RegionCode,
+    },
 }
 
 /// The kinds of [`Resource`], for list scopes.
@@ -249,11 +269,15 @@ pub enum ResourceKind {
     AssistRequest,
     /// Seized items.
     SeizedItem,
+    /// Platforms' duty records (self-inspection, weekly figures, notice metrics).
+    PlatformDuties,
+    /// Statistics reports.
+    Report,
 }
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 13] = [
         Self::Case,
         Self::Lead,
         Self::Listing,
@@ -265,6 +289,8 @@ impl ResourceKind {
         Self::Transfer,
         Self::AssistRequest,
         Self::SeizedItem,
+        Self::PlatformDuties,
+        Self::Report,
     ];
 }
 
@@ -283,6 +309,8 @@ impl Resource {
             Self::Transfer { .. } => ResourceKind::Transfer,
             Self::AssistRequest { .. } => ResourceKind::AssistRequest,
             Self::SeizedItem { .. } => ResourceKind::SeizedItem,
+            Self::PlatformDuties { .. } => ResourceKind::PlatformDuties,
+            Self::Report { .. } => ResourceKind::Report,
         }
     }
 
@@ -482,8 +510,14 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             _ => false,
         },
         Resource::Notice { sender, recipient } => match cap {
-            Capacity::CaseWorker => *sender == org,
+            Capacity::CaseWorker | Capacity::RightsHolderAgent => *sender == org,
             Capacity::PlatformOperator => *recipient == org,
+            _ => false,
+        },
+        // Regulators receive every platform's figures (seed 003 二); a platform its own.
+        Resource::PlatformDuties { platform } => match cap {
+            Capacity::CaseWorker | Capacity::Coordinator => true,
+            Capacity::PlatformOperator => *platform == org,
             _ => false,
         },
         Resource::Complaint {
@@ -513,6 +547,14 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             Capacity::Coordinator => {
                 m.region.contains(sender_region) || m.region.contains(receiver_region)
             }
+            _ => false,
+        },
+        Resource::Report { unit, region } => match cap {
+            // Its own report covers its own region, never an aggregate of another.
+            Capacity::CaseWorker | Capacity::PlatformOperator => {
+                *unit == org && *region == m.region
+            }
+            Capacity::Coordinator => m.region.contains(region),
             _ => false,
         },
         // Read with their case, above.
@@ -554,12 +596,20 @@ fn may_write(m: &Member, what: &Resource) -> Access {
             }
         }
         Resource::Notice { sender, recipient } => {
-            let ok = (cap == Capacity::CaseWorker && *sender == org)
+            let ok = (matches!(cap, Capacity::CaseWorker | Capacity::RightsHolderAgent)
+                && *sender == org)
                 || (cap == Capacity::PlatformOperator && *recipient == org);
             if ok {
                 Access::Allow
             } else {
-                forbid("only the sending agency and the receiving platform act on a notice")
+                forbid("only the sender and the receiving platform act on a notice")
+            }
+        }
+        Resource::PlatformDuties { platform } => {
+            if cap == Capacity::PlatformOperator && *platform == org {
+                Access::Allow
+            } else {
+                forbid("only the platform records its own self-inspection")
             }
         }
         Resource::Complaint {
@@ -614,6 +664,16 @@ fn may_write(m: &Member, what: &Resource) -> Access {
                 forbid("only the agency holding seized goods records their custody")
             }
         }
+        Resource::Report { unit, .. } => {
+            let ok = *unit == org
+                && ((cap == Capacity::CaseWorker && supervisor)
+                    || cap == Capacity::PlatformOperator);
+            if ok {
+                Access::Allow
+            } else {
+                forbid("only a supervisor of the reporting unit (a platform's operator for its weekly report) submits it")
+            }
+        }
     }
 }
 
@@ -655,6 +715,8 @@ pub enum Party {
     AssistSender,
     /// `assist_requests.to_org`.
     AssistReceiver,
+    /// `report_submissions.unit`.
+    ReportUnit,
 }
 
 /// The filter of a list query, as data for the store.
@@ -720,13 +782,21 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
             ],
         ),
         (ResourceKind::Case, Capacity::Coordinator) => Scope::Region(m.region.clone()),
+        (ResourceKind::Report, Capacity::CaseWorker | Capacity::PlatformOperator) => {
+            parties(org, &[P::ReportUnit])
+        }
+        (ResourceKind::Report, Capacity::Coordinator) => Scope::Region(m.region.clone()),
         (ResourceKind::Lead, Capacity::CaseWorker) => parties(org, &[P::LeadOrg, P::SharedWith]),
         (ResourceKind::Lead, Capacity::PlatformOperator | Capacity::RightsHolderAgent) => {
             parties(org, &[P::Submitter])
         }
         (ResourceKind::Listing, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
         (ResourceKind::Listing, Capacity::PlatformOperator) => parties(org, &[P::Platform]),
-        (ResourceKind::Notice, Capacity::CaseWorker) => parties(org, &[P::Sender]),
+        (ResourceKind::Notice, Capacity::CaseWorker | Capacity::RightsHolderAgent) => {
+            parties(org, &[P::Sender])
+        }
+        (ResourceKind::PlatformDuties, Capacity::CaseWorker | Capacity::Coordinator) => Scope::All,
+        (ResourceKind::PlatformDuties, Capacity::PlatformOperator) => parties(org, &[P::Platform]),
         (ResourceKind::Notice, Capacity::PlatformOperator) => parties(org, &[P::Recipient]),
         (ResourceKind::Complaint, Capacity::CaseWorker) => parties(org, &[P::Handler]),
         (ResourceKind::Complaint, Capacity::RightsHolderAgent | Capacity::PlatformOperator) => {
@@ -766,6 +836,7 @@ impl Scope {
                     receiver_region,
                     ..
                 } => r.contains(sender_region) || r.contains(receiver_region),
+                Resource::Report { region, .. } => r.contains(region),
                 _ => false,
             },
             Self::AnyOf(v) => v.iter().any(|s| s.admits(what)),
@@ -786,6 +857,7 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::SharedWith, Resource::Lead(l)) => l.shared_with.contains(&org),
         (P::Submitter, Resource::Lead(l)) => l.delivered_by.contains(&org),
         (P::Platform, Resource::Listing { platform }) => *platform == org,
+        (P::Platform, Resource::PlatformDuties { platform }) => *platform == org,
         (P::Sender, Resource::Notice { sender, .. }) => *sender == org,
         (P::Recipient, Resource::Notice { recipient, .. }) => *recipient == org,
         (P::Complainant, Resource::Complaint { complainant, .. }) => *complainant == Some(org),
@@ -795,6 +867,7 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::MembersOf, Resource::Memberships { org: of }) => *of == org,
         (P::AssistSender, Resource::AssistRequest { sender, .. }) => *sender == org,
         (P::AssistReceiver, Resource::AssistRequest { receiver, .. }) => *receiver == org,
+        (P::ReportUnit, Resource::Report { unit, .. }) => *unit == org,
         _ => false,
     }
 }

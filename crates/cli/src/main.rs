@@ -78,6 +78,13 @@ enum Command {
     Brushing(cmd::brushing::Args),
     /// Seller networks: `network group SHOP_IDENTIFIERS…` links shops sharing identifiers.
     Network(cmd::network::Args),
+    /// Notice and takedown (通知—删除): send, acknowledge, act, refuse, forward, object,
+    /// forward-objection, escalate, restore, withdraw, show, list; self-inspection
+    /// (`inspect`) and a platform's weekly figures (`weekly`).
+    Notice(cmd::notice::Args),
+    /// Statistics reports (统计报表): `report KIND --period P --as LOGIN -o FILE` (csv,
+    /// xlsx, json), `report submit`, `report submissions`, `report calendar`.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +104,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Case(args) => cmd::case::run(args),
+        Command::Notice(args) => cmd::notice::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
         Command::Log(args) => cmd::log::run(args),
@@ -106,6 +114,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Brushing(args) => cmd::brushing::run(args),
         Command::Network(args) => cmd::network::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => code,

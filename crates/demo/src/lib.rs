@@ -33,6 +33,7 @@
 mod complaints;
 mod evidence;
 mod listings;
+mod reports;
 mod world;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -104,6 +105,8 @@ pub struct DemoReport {
     pub cases: u64,
     /// Complaints and reports from the public, in every state.
     pub complaints: u64,
+    /// Statistics reports submitted (the reporting calendar; one left late).
+    pub reports: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -130,6 +133,7 @@ pub async fn fill(
                 leads: 0,
                 cases: 0,
                 complaints: 0,
+                reports: 0,
                 logins: world::logins(),
             });
         }
@@ -206,6 +210,7 @@ pub async fn fill(
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
     evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
+    let reports = reports::submissions(&app, today, calendar).await?;
     Ok(DemoReport {
         already_there: false,
         today,
@@ -213,6 +218,7 @@ pub async fn fill(
         leads: stored_leads,
         cases,
         complaints,
+        reports,
         logins: world::logins(),
     })
 }

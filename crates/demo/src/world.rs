@@ -129,7 +129,7 @@ fn orgs() -> Vec<OrgSpec> {
 }
 
 /// (login, name, org key, roles)
-const PEOPLE: [(&str, &str, &str, &[Role]); 14] = [
+const PEOPLE: [(&str, &str, &str, &[Role]); 17] = [
     ("hz_officer", "张伟", "hz", &[Role::Officer]),
     ("hz_officer2", "李娜", "hz", &[Role::Officer]),
     ("hz_chief", "王强", "hz", &[Role::Supervisor]),
@@ -146,6 +146,10 @@ const PEOPLE: [(&str, &str, &str, &[Role]); 14] = [
         "police",
         &[Role::Officer, Role::Supervisor],
     ),
+    // The heads who review and submit the statistics reports of the other member units.
+    ("zj_chief", "何军", "zj", &[Role::Supervisor]),
+    ("hs_chief", "马丽", "hs", &[Role::Supervisor]),
+    ("ip_chief", "罗斌", "ip", &[Role::Supervisor]),
     ("office", "冯丽", "office", &[Role::Supervisor]),
     ("platform", "钱多多", "platform", &[Role::PlatformOperator]),
     ("brand", "林小雨", "nike", &[Role::RightsHolderAgent]),
@@ -517,6 +521,9 @@ fn command(
                     decision_no
                 ),
                 fine_fen: 2_000_000,
+                // 涉案货值 and the goods confiscated (没收侵权商品), valued.
+                amount_involved_fen: 5_800_000,
+                confiscated_fen: 450_000,
                 legal_basis: "《中华人民共和国商标法》第六十条第二款".into(),
                 statement_closed: true,
             },

@@ -35,6 +35,12 @@ pub enum ObjectType {
     CaseLead,
     /// A complaint or report from the public portal.
     Complaint,
+    /// A notice to a platform (通知—删除).
+    Notice,
+    /// A platform's self-inspection record (自查自纠).
+    SelfInspection,
+    /// A submitted statistics report (统计报表).
+    ReportSubmission,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

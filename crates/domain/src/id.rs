@@ -103,6 +103,10 @@ id_type!(
     AuditEventId
 );
 id_type!(
+    /// A submitted statistics report (统计报表).
+    ReportSubmissionId
+);
+id_type!(
     /// One user action (an HTTP request): groups the audit events it caused.
     RequestId
 );

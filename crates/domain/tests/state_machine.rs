@@ -60,6 +60,8 @@ fn command(i: u8, flag: bool, today: NaiveDate) -> CaseCommand {
         7 => CaseCommand::DecidePenalty {
             decision_number: s("处〔2024〕1号"),
             fine_fen: 100,
+            amount_involved_fen: 0,
+            confiscated_fen: 0,
             legal_basis: s("商标法"),
             statement_closed: flag,
         },

@@ -3114,3 +3114,245 @@ async fn console_pages_refuse_api_tokens() {
     }
     f.finish().await;
 }
+
+/// The statistics reports (issue 16) by every principal: a unit reads its own report, the
+/// coordination office its region's (aggregate and each unit), a platform only its own
+/// weekly report (附件1); only a unit's supervisor (a platform's operator) submits, once;
+/// the submissions and the reporting calendar are scoped alike; downloads as XLSX and
+/// CSV; the console page and the board's late reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_by_every_principal() {
+    use wangjian_domain::report::{Period, PeriodKind};
+    let f = fixture().await;
+    let today = wangjian_calendar::shanghai_date(chrono::Utc::now());
+    // Last month and last week: started, whatever the date the test runs.
+    let month = Period::containing(PeriodKind::Month, today)
+        .prev()
+        .to_string();
+    let week = Period::containing(PeriodKind::Week, today)
+        .prev()
+        .to_string();
+    let agency_workers = [
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "nb.officer",
+        "nj.officer",
+        "hzpolice.officer",
+    ];
+    let offices = ["zjoffice.supervisor", "jsoffice.supervisor"];
+    let platforms = ["plata.operator", "platb.operator"];
+    for who in f.principals() {
+        let (s, b) = f
+            .get(&who, &format!("/api/v1/reports/monthly?period={month}"))
+            .await;
+        let want = if who == "public" {
+            StatusCode::UNAUTHORIZED
+        } else if agency_workers.contains(&who.as_str()) || offices.contains(&who.as_str()) {
+            StatusCode::OK
+        } else if platforms.contains(&who.as_str()) {
+            // A platform files no monthly statistics.
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(s, want, "{who} monthly: {b}");
+        let (s, b) = f
+            .get(
+                &who,
+                &format!("/api/v1/reports/platform-weekly?period={week}"),
+            )
+            .await;
+        let want = if who == "public" {
+            StatusCode::UNAUTHORIZED
+        } else if platforms.contains(&who.as_str()) || offices.contains(&who.as_str()) {
+            StatusCode::OK
+        } else if agency_workers.contains(&who.as_str()) {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(s, want, "{who} platform-weekly: {b}");
+        let (s, _) = f.get(&who, "/reports").await;
+        let want = if who == "public" {
+            StatusCode::SEE_OTHER
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(s, want, "{who} /reports");
+    }
+    // Another unit's report: its region's office only.
+    let hz = world::org_id("hz");
+    let plata = world::org_id("plata");
+    for (who, uri, want) in [
+        (
+            "nb.officer",
+            format!("/api/v1/reports/monthly?period={month}&org={hz}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "zjoffice.supervisor",
+            format!("/api/v1/reports/monthly?period={month}&org={hz}"),
+            StatusCode::OK,
+        ),
+        (
+            "jsoffice.supervisor",
+            format!("/api/v1/reports/monthly?period={month}&org={hz}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "plata.operator",
+            format!("/api/v1/reports/monthly?period={month}&org={hz}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "platb.operator",
+            format!("/api/v1/reports/platform-weekly?period={week}&org={plata}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "hz.supervisor",
+            format!("/api/v1/reports/platform-weekly?period={week}&org={plata}"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "zjoffice.supervisor",
+            format!("/api/v1/reports/platform-weekly?period={week}&org={plata}"),
+            StatusCode::OK,
+        ),
+        (
+            "nb.officer",
+            format!("/api/v1/reports/monthly?period={month}&region=330000"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "jsoffice.supervisor",
+            format!("/api/v1/reports/monthly?period={month}&region=330000"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "zjoffice.supervisor",
+            format!("/api/v1/reports/monthly?period={month}&region=330100"),
+            StatusCode::OK,
+        ),
+    ] {
+        let (s, b) = f.get(who, &uri).await;
+        assert_eq!(s, want, "{who} {uri}: {b}");
+    }
+    // Bad input names the field.
+    assert_bad_field(
+        f.get("hz.officer", "/api/v1/reports/monthly?period=2026-13")
+            .await,
+        "period",
+    );
+    assert_bad_field(
+        f.get(
+            "hz.officer",
+            &format!("/api/v1/reports/weekly?period={week}"),
+        )
+        .await,
+        "kind",
+    );
+    assert_bad_field(
+        f.get(
+            "hz.officer",
+            &format!("/api/v1/reports/monthly?period={month}&format=pdf"),
+        )
+        .await,
+        "format",
+    );
+    // Downloads.
+    let (s, x) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/reports/case-progress?period={week}&format=xlsx"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(x.starts_with("PK"), "an XLSX is a zip");
+    let (s, c) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/reports/monthly?period={month}&format=csv"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(c.starts_with("\u{feff}填报单位,"), "{c}");
+    // Submitting: an officer may not, the office may not, the supervisor once.
+    let body = serde_json::json!({ "period": month });
+    for (who, want) in [
+        ("hz.officer", StatusCode::FORBIDDEN),
+        ("zjoffice.supervisor", StatusCode::FORBIDDEN),
+        ("hz.admin", StatusCode::NOT_FOUND),
+        ("public", StatusCode::UNAUTHORIZED),
+        ("hz.supervisor", StatusCode::CREATED),
+        ("hz.supervisor", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let (s, b) = f.post_json(who, "/api/v1/reports/monthly", &body).await;
+        assert_eq!(s, want, "{who} submits: {b}");
+    }
+    let (s, b) = f
+        .post_json(
+            "plata.operator",
+            "/api/v1/reports/platform-weekly",
+            &serde_json::json!({ "period": week }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    for (who, n) in [
+        ("hz.officer", 1),
+        ("zjoffice.supervisor", 2),
+        ("nb.officer", 0),
+        ("jsoffice.supervisor", 0),
+        ("plata.operator", 1),
+        ("platb.operator", 0),
+        ("rha.agent", 0),
+    ] {
+        let (s, b) = f.get(who, "/api/v1/reports/submissions").await;
+        assert_eq!(s, StatusCode::OK, "{who}");
+        assert_eq!(json(&b).as_array().map(Vec::len), Some(n), "{who}: {b}");
+    }
+    let (s, b) = f
+        .get(
+            "zjoffice.supervisor",
+            &format!("/api/v1/reports/monthly?period={month}&org={hz}&submitted=true"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, _) = f
+        .get(
+            "nb.officer",
+            &format!("/api/v1/reports/monthly?period={month}&org={hz}&submitted=true"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The calendar: an office sees its region's units, a unit itself.
+    let (_, b) = f
+        .get("zjoffice.supervisor", "/api/v1/reports/calendar")
+        .await;
+    let units: BTreeSet<String> = json(&b)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["unit_name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(units.len() >= 2, "{units:?}");
+    let (_, b) = f.get("nb.officer", "/api/v1/reports/calendar").await;
+    assert!(json(&b)
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["unit"] == serde_json::json!(world::org_id("nb"))));
+    let (_, board) = f.get("zjoffice.supervisor", "/board").await;
+    assert!(board.contains("id=\"late-reports\""));
+    assert_documented(
+        &f,
+        &[
+            "/reports/{kind}",
+            "/reports/submissions",
+            "/reports/calendar",
+        ],
+    )
+    .await;
+    f.finish().await;
+}

@@ -104,6 +104,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "mark_registry",
         include_str!("../migrations/sqlite/0011_mark_registry.sql"),
     ),
+    (
+        12,
+        "notices",
+        include_str!("../migrations/sqlite/0012_notices.sql"),
+    ),
+    (
+        13,
+        "report_submissions",
+        include_str!("../migrations/sqlite/0013_report_submissions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -160,6 +170,16 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "mark_registry",
         include_str!("../migrations/postgres/0011_mark_registry.sql"),
+    ),
+    (
+        12,
+        "notices",
+        include_str!("../migrations/postgres/0012_notices.sql"),
+    ),
+    (
+        13,
+        "report_submissions",
+        include_str!("../migrations/postgres/0013_report_submissions.sql"),
     ),
 ];
 

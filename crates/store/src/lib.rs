@@ -53,8 +53,10 @@ mod export;
 mod intake;
 mod leads;
 mod log;
+mod notices;
 mod query;
 mod registry;
+mod reports;
 mod schema;
 mod value;
 mod workflow_reads;
@@ -78,8 +80,12 @@ pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,
 };
+pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
+pub use reports::{
+    DecidedPenalty, HandlingCounts, ProgressCase, SentNotice, StepCount, COUNTED_STEPS,
+};
 pub use workflow_reads::{AssistDirection, AssistQuery};
 pub use write::Written;
 pub use write::{Applied, Record};

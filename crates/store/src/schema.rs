@@ -338,6 +338,25 @@ pub(crate) static SUPERVISIONS: Table = Table {
     ],
 };
 
+/// Submitted statistics reports (migration 13).
+pub(crate) static REPORT_SUBMISSIONS: Table = Table {
+    name: "report_submissions",
+    cols: &[
+        col!("id", Uuid),
+        col!("kind", Text),
+        col!("period", Text),
+        col!("unit", Uuid),
+        col!("region", Text),
+        col!("due", Date),
+        col!("late", Bool),
+        col!("submitted_by", Uuid),
+        col!("submitted_at", Time),
+        col!("report_table", ["table"], Json),
+        col!("digest", Text),
+        col!("version", Int),
+    ],
+};
+
 pub(crate) static SEIZED_ITEMS: Table = Table {
     name: "seized_items",
     cols: &[
@@ -471,6 +490,62 @@ pub(crate) static ACCOUNT_EVENTS: Table = Table {
     ],
 };
 
+/// Notices (通知—删除); `open_listing` is derived (the listing while open, else NULL).
+pub(crate) static NOTICES: Table = Table {
+    name: "notices",
+    cols: &[
+        col!("id", Uuid),
+        col!("sender", Uuid),
+        col!("recipient", Uuid),
+        col!("source", Text),
+        col!("complaint", Uuid),
+        col!("case_id", ["case"], Uuid),
+        col!("listing", Uuid),
+        col!("shop", Uuid),
+        col!("ground", Text),
+        col!("state", Text),
+        col!("measure", Text),
+        col!("statement", Json),
+        col!("declaration", Json),
+        col!("reference", Text),
+        col!("sent_by", Uuid),
+        col!("sent_at", Time),
+        col!("acknowledged_at", Time),
+        col!("decided_at", Time),
+        col!("forwarded_at", Time),
+        col!("objected_at", Time),
+        col!("objection_forwarded_at", Time),
+        col!("closed_at", Time),
+        col!("due_step", Text),
+        col!("due", Date),
+        col!("due_provisional", Bool),
+        col!("act_due", Date),
+        col!("decided_on_time", Bool),
+        col!("response_due", Date),
+        col!("version", Int),
+        col!(derived "open_listing", Uuid),
+    ],
+};
+
+/// Platforms' self-inspection records (自查自纠); `listing_count` is derived.
+pub(crate) static SELF_INSPECTIONS: Table = Table {
+    name: "self_inspections",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("shop", Text),
+        col!("action", Text),
+        col!("reason", Text),
+        col!("listings", Json),
+        col!(derived "listing_count", Int),
+        col!("rectify_by", Date),
+        col!("referred", Bool),
+        col!("recorded_by", Uuid),
+        col!("at", Time),
+        col!("version", Int),
+    ],
+};
+
 /// Every table `export` knows, by name.
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
@@ -498,6 +573,9 @@ pub(crate) static ALL: &[&Table] = &[
     &BLOBS,
     &COMPLAINTS,
     &ACCOUNT_EVENTS,
+    &NOTICES,
+    &SELF_INSPECTIONS,
+    &REPORT_SUBMISSIONS,
 ];
 
 impl Table {

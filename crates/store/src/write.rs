@@ -7,7 +7,10 @@ use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_domain::complaint::Complaint;
 use wangjian_domain::lead::{CaseLeadLink, Lead};
+use wangjian_domain::notice::Notice;
+use wangjian_domain::report::ReportSubmission;
 use wangjian_domain::seized::SeizedItem;
+use wangjian_domain::self_inspection::SelfInspection;
 use wangjian_domain::supervision::Supervision;
 use wangjian_domain::transfer::{AssistRequest, TransferOrder};
 use wangjian_domain::{AuditEvent, Case, CaseFile, Change, Deadline, ObjectType};
@@ -41,6 +44,12 @@ pub enum Object<'a> {
     Lead(&'a Lead),
     /// A complaint or report.
     Complaint(&'a Complaint),
+    /// A notice to a platform.
+    Notice(&'a Notice),
+    /// A platform's self-inspection record.
+    Inspection(&'a SelfInspection),
+    /// A submitted statistics report.
+    Report(&'a ReportSubmission),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -97,6 +106,12 @@ impl Record for Supervision {
         vec![Object::Supervision(self)]
     }
 }
+impl sealed::Sealed for ReportSubmission {}
+impl Record for ReportSubmission {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Report(self)]
+    }
+}
 impl sealed::Sealed for SeizedItem {}
 impl Record for SeizedItem {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -133,6 +148,18 @@ impl Record for (Complaint, Lead) {
         vec![Object::Lead(&self.1), Object::Complaint(&self.0)]
     }
 }
+impl sealed::Sealed for Notice {}
+impl Record for Notice {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Notice(self)]
+    }
+}
+impl sealed::Sealed for SelfInspection {}
+impl Record for SelfInspection {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Inspection(self)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -157,6 +184,9 @@ impl Object<'_> {
             Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
             Object::Lead(l) => (ObjectType::Lead, l.id.0),
             Object::Complaint(c) => (ObjectType::Complaint, c.id.0),
+            Object::Notice(n) => (ObjectType::Notice, n.id.0),
+            Object::Inspection(i) => (ObjectType::SelfInspection, i.id.0),
+            Object::Report(r) => (ObjectType::ReportSubmission, r.id.0),
         }
     }
 
@@ -171,6 +201,9 @@ impl Object<'_> {
             Object::Seized(_) => &schema::SEIZED_ITEMS,
             Object::Lead(_) => &schema::LEADS,
             Object::Complaint(_) => &schema::COMPLAINTS,
+            Object::Notice(_) => &schema::NOTICES,
+            Object::Inspection(_) => &schema::SELF_INSPECTIONS,
+            Object::Report(_) => &schema::REPORT_SUBMISSIONS,
         }
     }
 
@@ -185,6 +218,9 @@ impl Object<'_> {
             Object::Seized(s) => s.version,
             Object::Lead(l) => l.version,
             Object::Complaint(c) => c.version,
+            Object::Notice(n) => n.version,
+            Object::Inspection(i) => i.version,
+            Object::Report(r) => r.version,
         })
     }
 
@@ -201,6 +237,9 @@ impl Object<'_> {
             Object::Seized(s) => serde_json::to_value(s),
             Object::Lead(l) => serde_json::to_value(l),
             Object::Complaint(c) => serde_json::to_value(c),
+            Object::Notice(n) => return crate::notices::notice_json(n),
+            Object::Inspection(i) => return crate::notices::inspection_json(i),
+            Object::Report(r) => serde_json::to_value(r),
         })?;
         match self {
             Object::Case(c) => {

@@ -207,6 +207,19 @@ fn resources() -> BTreeMap<&'static str, Resource> {
         },
     );
     m.insert(
+        "notice_rha_to_platb",
+        Resource::Notice {
+            sender: org_id("rha"),
+            recipient: org_id("platb"),
+        },
+    );
+    m.insert(
+        "duties_plata",
+        Resource::PlatformDuties {
+            platform: org_id("plata"),
+        },
+    );
+    m.insert(
         "complaint_rha_to_hz",
         Resource::Complaint {
             complainant: Some(org_id("rha")),
@@ -265,6 +278,27 @@ fn resources() -> BTreeMap<&'static str, Resource> {
                 &[],
             )),
             holder: org_id("hz"),
+        },
+    );
+    m.insert(
+        "report_hz",
+        Resource::Report {
+            unit: org_id("hz"),
+            region: region("330100"),
+        },
+    );
+    m.insert(
+        "report_plata",
+        Resource::Report {
+            unit: org_id("plata"),
+            region: region("330100"),
+        },
+    );
+    m.insert(
+        "report_zjoffice_region",
+        Resource::Report {
+            unit: org_id("zjoffice"),
+            region: region("330000"),
         },
     );
     m.insert(
@@ -357,6 +391,18 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
         join(&[hz.clone(), s("plata.operator")]),
     );
     m.insert("complaint_rha_to_hz", join(&[hz.clone(), s("rha.agent")]));
+    m.insert(
+        "notice_rha_to_platb",
+        join(&[s("rha.agent"), s("platb.operator")]),
+    );
+    // Every regulator reads every platform's figures; the platform its own.
+    m.insert(
+        "duties_plata",
+        join(&[
+            with_officer2(every_agency_and_office_worker()),
+            s("plata.operator"),
+        ]),
+    );
     m.insert("complaint_public_to_nb", set(workers("nb")));
     m.insert(
         "mark_rha",
@@ -381,6 +427,11 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
         "assist_hz_to_nj",
         join(&[hz.clone(), workers("nj"), zj.clone(), jso.clone()]),
     );
+    // A unit's own report and its region's office; a platform only its own; the
+    // office's aggregate: the office only (not nb, hz or the other office).
+    m.insert("report_hz", join(&[hz.clone(), zj.clone()]));
+    m.insert("report_plata", join(&[s("plata.operator"), zj.clone()]));
+    m.insert("report_zjoffice_region", set(zj.clone()));
     m
 }
 
@@ -409,6 +460,11 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
         join(&[hz_all.clone(), s("rha.agent")]),
     );
     m.insert("complaint_public_to_nb", set(workers("nb")));
+    m.insert(
+        "notice_rha_to_platb",
+        join(&[s("rha.agent"), s("platb.operator")]),
+    );
+    m.insert("duties_plata", set(s("plata.operator")));
     m.insert("mark_rha", set(s("rha.agent")));
     m.insert("decision_hz_draft", set(s("hz.supervisor")));
     m.insert("decision_hz_published", set(s("hz.supervisor")));
@@ -417,6 +473,10 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
     m.insert("transfer_hz_to_nb", set(workers("nb")));
     m.insert("seized_hz", set(hz_all.clone()));
     m.insert("assist_hz_to_nj", set(workers("nj")));
+    // Submitted by the unit's supervisor (not an officer, not the office).
+    m.insert("report_hz", set(s("hz.supervisor")));
+    m.insert("report_plata", set(s("plata.operator")));
+    m.insert("report_zjoffice_region", BTreeSet::new());
     m
 }
 

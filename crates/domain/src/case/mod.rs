@@ -84,6 +84,13 @@ pub struct PenaltyDecision {
     pub decision_number: String,
     /// Fine in fen (0 for a warning or confiscation only).
     pub fine_fen: i64,
+    /// Value of the goods involved (涉案货值 / 涉案金额) in fen, as the decision finds it
+    /// (0 when not stated).
+    #[serde(default)]
+    pub amount_involved_fen: i64,
+    /// Illegal income and goods confiscated (没收违法所得、没收物品), valued in fen.
+    #[serde(default)]
+    pub confiscated_fen: i64,
     /// Legal basis.
     pub legal_basis: String,
     /// Day decided.
@@ -360,6 +367,12 @@ pub enum CaseCommand {
         decision_number: String,
         /// Fine in fen.
         fine_fen: i64,
+        /// Value of the goods involved (涉案金额) in fen; 0 when not stated.
+        #[serde(default)]
+        amount_involved_fen: i64,
+        /// Confiscated illegal income and goods (没收), valued in fen; 0 when none.
+        #[serde(default)]
+        confiscated_fen: i64,
         /// Legal basis.
         legal_basis: String,
         /// The party has made or waived their statement / hearing (陈述申辩、听证 done),
@@ -725,16 +738,24 @@ pub fn apply(
         CaseCommand::DecidePenalty {
             decision_number,
             fine_fen,
+            amount_involved_fen,
+            confiscated_fen,
             legal_basis,
             statement_closed,
         } => {
             let n = text(action, "decision_number", decision_number)?;
             let b = text(action, "legal_basis", legal_basis)?;
-            if *fine_fen < 0 {
-                return Err(CaseError::Guard {
-                    action,
-                    reason: "the fine cannot be negative".into(),
-                });
+            for (field, v) in [
+                ("fine", fine_fen),
+                ("amount involved", amount_involved_fen),
+                ("confiscated value", confiscated_fen),
+            ] {
+                if *v < 0 {
+                    return Err(CaseError::Guard {
+                        action,
+                        reason: format!("the {field} cannot be negative"),
+                    });
+                }
             }
             let running = f.deadlines.iter().find(|d| {
                 d.kind() == DeadlineKind::StatementPeriod
@@ -755,6 +776,8 @@ pub fn apply(
             f.case.penalty = Some(PenaltyDecision {
                 decision_number: n,
                 fine_fen: *fine_fen,
+                amount_involved_fen: *amount_involved_fen,
+                confiscated_fen: *confiscated_fen,
                 legal_basis: b,
                 on: today,
                 decided_by: actor.user,

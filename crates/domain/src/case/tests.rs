@@ -359,6 +359,8 @@ fn penalty_decision_waits_for_the_statement_period_unless_closed() {
     let decide = |closed| CaseCommand::DecidePenalty {
         decision_number: "杭市监处罚〔2024〕88号".into(),
         fine_fen: 5_000_000,
+        amount_involved_fen: 0,
+        confiscated_fen: 0,
         legal_basis: "商标法第六十条".into(),
         statement_closed: closed,
     };
@@ -393,6 +395,8 @@ fn enforcement_disclosure_and_close() {
         CaseCommand::DecidePenalty {
             decision_number: "杭市监处罚〔2024〕88号".into(),
             fine_fen: 100,
+            amount_involved_fen: 0,
+            confiscated_fen: 0,
             legal_basis: "商标法第六十条".into(),
             statement_closed: true,
         },

@@ -16,6 +16,8 @@ pub mod complaints;
 pub mod evidence;
 pub mod leads;
 pub mod listings;
+pub mod notices;
+pub mod reports;
 pub mod seized;
 pub mod tokens;
 pub mod workflow;
@@ -59,6 +61,8 @@ pub fn routes() -> Router<AppState> {
         .merge(assist::routes())
         .merge(seized::routes())
         .merge(evidence::routes())
+        .merge(reports::routes())
+        .merge(notices::routes())
 }
 
 /// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
@@ -168,6 +172,8 @@ pub fn openapi_document() -> String {
     doc.merge(assist::AssistDoc::openapi());
     doc.merge(seized::SeizedDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
+    doc.merge(notices::NoticesDoc::openapi());
+    doc.merge(reports::ReportsDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

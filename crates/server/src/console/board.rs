@@ -94,6 +94,16 @@ pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Respo
             return error_page(&caller, StatusCode::SERVICE_UNAVAILABLE, "error.internal");
         }
     };
+    let late_reports = match state.app() {
+        Ok(app) => app
+            .reporting_calendar(&caller.call(), today - Duration::days(60), today, today)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "board: reporting calendar");
+                vec![]
+            }),
+        Err(_) => vec![],
+    };
     let name = |o: &OrgId| names.get(o).cloned().unwrap_or_default();
     let mut by_agency: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     for d in items {
@@ -200,6 +210,8 @@ pub(super) async fn show(State(state): State<AppState>, caller: Caller) -> Respo
                     }
                 }
             }
+            // Reports late from the region's member units (issue 16).
+            (super::reports::late_reports(lang, &late_reports))
         }
     };
     Html(page(&caller, t(lang, "board.title"), body).into_string()).into_response()

@@ -10,6 +10,7 @@ mod dashboard;
 mod leads;
 mod listing;
 mod login;
+mod reports;
 
 use axum::extract::Form;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -39,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show))
         .route("/calendar", get(calendar::show))
         .route("/calendar/notices", post(calendar::load))
+        .route("/reports", get(reports::show))
+        .route("/reports/submit", post(reports::submit))
         .route("/complaints", get(complaints::list))
         .route("/complaints/{id}", get(complaints::show))
         .route("/complaints/{id}/decisions", post(complaints::act))
@@ -61,6 +64,7 @@ const NAV: &[(&str, &str)] = &[
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
+    ("/reports", "nav.reports"),
 ];
 
 /// The section a console path belongs to (`/leads/…` is under `/leads`); the home page for
