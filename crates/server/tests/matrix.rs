@@ -3142,8 +3142,8 @@ async fn notices_by_every_principal_and_bad_input() {
             n
         }
     };
-    let send = serde_json::json!({"platform": plata, "listings": [l1], "ground": "注册商标第1234567号 耐克 假冒", "case": f.world.case_hz.to_string()});
-    let (s, b) = f.post_json("hz.officer", "/api/v1/notices", &send).await;
+    let first = serde_json::json!({"platform": plata, "listings": [l1], "ground": "注册商标第1234567号 耐克 假冒", "case": f.world.case_hz.to_string()});
+    let (s, b) = f.post_json("hz.officer", "/api/v1/notices", &first).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let id = json(&b)["ids"][0].as_str().unwrap().to_string();
     assert_eq!(count(&f).await, 1);
@@ -3360,6 +3360,92 @@ async fn notices_by_every_principal_and_bad_input() {
         )
         .await;
     assert_eq!(json(&b)["decided"], 1, "{b}");
+    // The console: the platform's queue and the sent notice's page with its step forms; a
+    // form step; the duties page for regulators and the platform, not another platform.
+    let form = |who: &str, uri: String, fields: String| {
+        let (sid, csrf) = f.sessions[who].clone();
+        let router = f.router.clone();
+        async move {
+            send(
+                &router,
+                Request::post(uri)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, format!("wj_session={sid}"))
+                    .body(Body::from(format!("_csrf={csrf}&{fields}")))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let (s, html) = f.get("plata.operator", "/notices").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!("/notices/{rid}")),
+        "the queue lists the new notice"
+    );
+    let (s, html) = f.get("plata.operator", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("step-acknowledge"),
+        "the platform's step form"
+    );
+    let (s, html) = f.get("rha.agent", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("step-withdraw") && !html.contains("step-acknowledge"));
+    let (s, _) = f.get("platb.operator", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let resp = form(
+        "plata.operator",
+        format!("/notices/{rid}/steps"),
+        "action=acknowledge".into(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, b) = f
+        .get("plata.operator", &format!("/api/v1/notices/{rid}"))
+        .await;
+    assert_eq!(json(&b)["state"], "acknowledged");
+    let resp = form(
+        "plata.operator",
+        format!("/notices/{rid}/steps"),
+        "action=forward".into(),
+    )
+    .await;
+    let to = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        to.contains("error="),
+        "out of order: back with the reason ({to})"
+    );
+    let resp = form(
+        "rha.agent",
+        "/notices".into(),
+        format!("platform={plata}&listings=not-an-id&ground=%E5%81%87%E5%86%92%E5%95%86%E5%93%81"),
+    )
+    .await;
+    let to = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        to.contains("line%201") || to.contains("line+1") || to.contains("line 1"),
+        "{to}"
+    );
+    for (who, status) in [
+        ("hz.officer", StatusCode::OK),
+        ("zjoffice.supervisor", StatusCode::OK),
+        ("plata.operator", StatusCode::OK),
+        ("platb.operator", StatusCode::NOT_FOUND),
+        ("rha.agent", StatusCode::NOT_FOUND),
+    ] {
+        let (s, html) = f.get(who, &format!("/platforms/{plata}")).await;
+        assert_eq!(s, status, "{who}");
+        if s == StatusCode::OK {
+            assert!(html.contains("id=\"weekly\""), "{who}");
+        }
+    }
     assert_documented(
         &f,
         &[
