@@ -33,6 +33,7 @@
 mod complaints;
 mod evidence;
 mod listings;
+mod notices;
 mod world;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -104,6 +105,8 @@ pub struct DemoReport {
     pub cases: u64,
     /// Complaints and reports from the public, in every state.
     pub complaints: u64,
+    /// Notices to the platform, one in each state at least.
+    pub notices: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -130,6 +133,7 @@ pub async fn fill(
                 leads: 0,
                 cases: 0,
                 complaints: 0,
+                notices: 0,
                 logins: world::logins(),
             });
         }
@@ -206,6 +210,13 @@ pub async fn fill(
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
     evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
+    let mut notice_listings: Vec<wangjian_domain::ListingId> = lead_listing
+        .values()
+        .map(|l| wangjian_domain::lead::listing_id_for(l.platform, &l.content.platform_listing_id))
+        .collect();
+    notice_listings.sort();
+    notice_listings.dedup();
+    let notices = notices::notices(&app, &w, today, notice_listings).await?;
     Ok(DemoReport {
         already_there: false,
         today,
@@ -213,6 +224,7 @@ pub async fn fill(
         leads: stored_leads,
         cases,
         complaints,
+        notices,
         logins: world::logins(),
     })
 }

@@ -3446,6 +3446,21 @@ async fn notices_by_every_principal_and_bad_input() {
             assert!(html.contains("id=\"weekly\""), "{who}");
         }
     }
+    let (s, b) = f
+        .get(
+            "plata.operator",
+            &format!("/api/v1/audit?object_type=notice&object_id={id}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("notice.forward_objection"), "{b}");
+    let (s, _) = f
+        .get(
+            "platb.operator",
+            &format!("/api/v1/audit?object_type=notice&object_id={id}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     assert_documented(
         &f,
         &[
