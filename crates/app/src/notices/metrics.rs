@@ -29,19 +29,14 @@ use crate::error::AppError;
 use crate::policy::{decide, Action, Resource};
 use crate::{App, Call};
 
-/// The bounds of "every notice" (a fixed-format instant both backends compare as stored).
-const ALL_TIME: (fn() -> DateTime<Utc>, fn() -> DateTime<Utc>) = (
-    || {
-        crate::notices::weekly::china_midnight(
-            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
-        )
-    },
-    || {
-        crate::notices::weekly::china_midnight(
-            chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap_or_default(),
-        )
-    },
-);
+/// The bounds of "every notice" (instants both backends compare as stored).
+fn all_time() -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+    (
+        crate::notices::weekly::china_midnight(day(2000)),
+        crate::notices::weekly::china_midnight(day(2100)),
+    )
+}
 
 /// Fewest decided notices before a notifier is rated.
 pub const MIN_DECIDED: i64 = 10;
@@ -287,7 +282,7 @@ impl App {
         .into_result()?;
         let all = self
             .store()
-            .notices_sent_between(platform, ALL_TIME.0(), ALL_TIME.1())
+            .notices_sent_between(platform, all_time().0, all_time().1)
             .await?;
         Ok(reputations(&all))
     }
@@ -309,7 +304,7 @@ impl App {
         }
         let all = self
             .store()
-            .notices_sent_between(platform, ALL_TIME.0(), ALL_TIME.1())
+            .notices_sent_between(platform, all_time().0, all_time().1)
             .await?;
         let reps = reputations(&all);
         let open: Vec<Notice> = all.into_iter().filter(|n| n.state.is_open()).collect();
