@@ -406,6 +406,25 @@ pub fn decide(who: &Principal, action: Action, what: &Resource) -> Access {
     }
 }
 
+/// May `who` send notices (通知—删除)? An agency's officers and supervisors, and a rights
+/// holder's agents (电子商务法 第四十二条: the rights holder notifies); never a platform.
+pub fn may_send_notices(who: &Principal) -> Access {
+    match who {
+        Principal::Member(m)
+            if matches!(
+                m.capacity(),
+                Capacity::CaseWorker | Capacity::RightsHolderAgent
+            ) =>
+        {
+            Access::Allow
+        }
+        Principal::Member(_) => {
+            forbid("only agencies' officers and rights holders' agents send notices")
+        }
+        Principal::Public => forbid("sign in first"),
+    }
+}
+
 /// May `who` push listings (`POST /api/v1/listings`)? Only a platform's operators, and
 /// the listings are always their own platform's (the route takes the platform from the
 /// caller, never from the body).

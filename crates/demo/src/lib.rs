@@ -34,6 +34,7 @@ mod complaints;
 mod evidence;
 mod listings;
 mod reports;
+mod notices;
 mod world;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -107,6 +108,8 @@ pub struct DemoReport {
     pub complaints: u64,
     /// Statistics reports submitted (the reporting calendar; one left late).
     pub reports: u64,
+    /// Notices to the platform, one in each state at least.
+    pub notices: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -134,6 +137,7 @@ pub async fn fill(
                 cases: 0,
                 complaints: 0,
                 reports: 0,
+                notices: 0,
                 logins: world::logins(),
             });
         }
@@ -210,6 +214,14 @@ pub async fn fill(
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
     evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
+    let mut notice_listings: Vec<wangjian_domain::ListingId> = lead_listing
+        .values()
+        .map(|l| wangjian_domain::lead::listing_id_for(l.platform, &l.content.platform_listing_id))
+        .collect();
+    notice_listings.sort();
+    notice_listings.dedup();
+    let notices = notices::notices(&app, &w, today, notice_listings).await?;
+    // Reports last: a submission freezes the figures of the record as it stands.
     let reports = reports::submissions(&app, today, calendar).await?;
     Ok(DemoReport {
         already_there: false,
@@ -219,6 +231,7 @@ pub async fn fill(
         cases,
         complaints,
         reports,
+        notices,
         logins: world::logins(),
     })
 }

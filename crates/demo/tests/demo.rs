@@ -64,6 +64,31 @@ async fn fills_an_empty_database_with_every_state() {
         BTreeSet::from(["accepted", "handled", "received", "refused"])
     );
     assert_eq!(overdue, 1);
+    // Notices in every state of the machine, and the platform's self-inspection weeks.
+    assert!(report.notices >= 10, "{} notices", report.notices);
+    let mut notice_states = BTreeSet::new();
+    store
+        .export_table("notices", |row| {
+            notice_states.insert(row["state"].as_str().unwrap_or_default().to_string());
+            Ok(())
+        })
+        .await
+        .unwrap();
+    for s in wangjian_domain::notice::NoticeState::ALL {
+        assert!(
+            notice_states.contains(s.as_str()),
+            "no notice {s}: {notice_states:?}"
+        );
+    }
+    let mut inspections = 0;
+    store
+        .export_table("self_inspections", |_| {
+            inspections += 1;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(inspections, 8);
     let (_, hash) = store.user_by_login("hz_officer").await.unwrap().unwrap();
     assert_eq!(
         hash.as_deref(),
@@ -110,6 +135,7 @@ async fn demo_on(today: NaiveDate) {
         .await
         .unwrap_or_else(|e| panic!("demo on {today}: {e}"));
     assert_eq!(report.today, today);
+    assert!(report.notices >= 10, "{today}: {} notices", report.notices);
     let cal = store.calendar().await.unwrap();
     let region = RegionCode::parse("330000").unwrap();
     let due = store

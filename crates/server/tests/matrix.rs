@@ -3356,3 +3356,366 @@ async fn reports_by_every_principal() {
     .await;
     f.finish().await;
 }
+
+/// Notice and takedown (issue 16) by every principal and with bad input: sending (one
+/// transaction; a listing that does not exist, another platform's, a duplicate open
+/// notice, a platform sending: each a 4xx that writes nothing), reading (the sender's
+/// workers and the receiving platform only; everyone else the unknown id's 404), every
+/// step by the party the machine names (another platform 404, the sender 403, out of
+/// order 422), no answer once the case is closed, self-inspection by the platform only,
+/// and a platform's weekly figures, metrics and notifiers for regulators and itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_by_every_principal_and_bad_input() {
+    let f = fixture().await;
+    let plata = world::org_id("plata").to_string();
+    let l1 = wangjian_domain::lead::listing_id_for(world::org_id("plata"), "L1").to_string();
+    let l2 = wangjian_domain::lead::listing_id_for(world::org_id("plata"), "L2").to_string();
+    let count = |f: &Fixture| {
+        let store = f.store.clone();
+        async move {
+            let mut n = 0;
+            store
+                .export_table("notices", |_| {
+                    n += 1;
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            n
+        }
+    };
+    let first = serde_json::json!({"platform": plata, "listings": [l1], "ground": "注册商标第1234567号 耐克 假冒", "case": f.world.case_hz.to_string()});
+    let (s, b) = f.post_json("hz.officer", "/api/v1/notices", &first).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = json(&b)["ids"][0].as_str().unwrap().to_string();
+    assert_eq!(count(&f).await, 1);
+    // Bad input: each refused, naming the item; nothing written.
+    let missing = uuid::Uuid::now_v7().to_string();
+    for (who, body, status, needle) in [
+        (
+            "hz.officer",
+            serde_json::json!({"platform": plata, "listings": [l2, missing], "ground": "假冒商品"}),
+            StatusCode::BAD_REQUEST,
+            "listings[1]",
+        ),
+        (
+            "hz.officer",
+            serde_json::json!({"platform": plata, "listings": [l2, l1], "ground": "假冒商品"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "open notice",
+        ),
+        (
+            "hz.officer",
+            serde_json::json!({"platform": world::org_id("platb").to_string(), "listings": [l2], "ground": "假冒商品"}),
+            StatusCode::BAD_REQUEST,
+            "another platform",
+        ),
+        (
+            "hz.officer",
+            serde_json::json!({"platform": plata, "listings": [l2, l2], "ground": "假冒商品"}),
+            StatusCode::BAD_REQUEST,
+            "listings[1]",
+        ),
+        (
+            "plata.operator",
+            serde_json::json!({"platform": plata, "listings": [l2], "ground": "假冒商品"}),
+            StatusCode::FORBIDDEN,
+            "send",
+        ),
+    ] {
+        let (s, b) = f.post_json(who, "/api/v1/notices", &body).await;
+        assert_eq!(s, status, "{who} {body}: {b}");
+        assert!(b.contains(needle), "{b}");
+    }
+    assert_eq!(count(&f).await, 1, "refused batches write nothing");
+    // Reads: hz's workers and the platform; everyone else 404 like an unknown id.
+    let readers = set(&[
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "plata.operator",
+    ]);
+    let (_, unknown) = f
+        .get("plata.operator", &format!("/api/v1/notices/{missing}"))
+        .await;
+    for who in f.principals() {
+        let (s, b) = f.get(&who, &format!("/api/v1/notices/{id}")).await;
+        if readers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(json(&b)["state"], "sent");
+        } else if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "{who}");
+        } else {
+            assert_eq!((s, &b), (StatusCode::NOT_FOUND, &unknown), "{who}");
+        }
+        let (s, b) = f.get(&who, "/api/v1/notices").await;
+        if who != "public" {
+            assert_eq!(s, StatusCode::OK);
+            let n = json(&b)["items"].as_array().unwrap().len();
+            assert_eq!(n, usize::from(readers.contains(&who)), "{who} lists");
+        }
+    }
+    // Steps: the wrong platform, the sender, out of order; then the platform's path.
+    let step = |a: &str| serde_json::json!({"action": a});
+    let url = format!("/api/v1/notices/{id}/steps");
+    let (s, _) = f
+        .post_json("platb.operator", &url, &step("acknowledge"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = f.post_json("hz.officer", &url, &step("acknowledge")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b) = f.post_json("plata.operator", &url, &step("forward")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b) = f.post_json("plata.operator", &url, &step("nonsense")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    let (s, b) = f
+        .post_json("plata.operator", &url, &step("acknowledge"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(json(&b)["state"], "acknowledged");
+    let (s, b) = f
+        .post_json(
+            "plata.operator",
+            &url,
+            &serde_json::json!({"action": "act", "measure": "removed"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("statement"), "{b}");
+    let act = serde_json::json!({"action": "act", "measure": "removed", "expected_version": 2,
+        "statement": {"ground": "illegal", "legal_ground": "《商标法》第五十七条", "facts": "标题使用他人注册商标", "redress": "可提交不侵权声明", "automated_detection": true}});
+    let (s, b) = f.post_json("plata.operator", &url, &act).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(json(&b)["statement"]["decision"], "removed");
+    let (s, _) = f.post_json("plata.operator", &url, &act).await;
+    assert_eq!(s, StatusCode::CONFLICT, "a stale version");
+    for a in ["forward"] {
+        let (s, b) = f.post_json("plata.operator", &url, &step(a)).await;
+        assert_eq!(s, StatusCode::OK, "{a}: {b}");
+    }
+    let (s, b) = f.post_json("plata.operator", &url, &serde_json::json!({"action": "object", "declaration": {"text": "本店商品为正品授权", "evidence": ["授权书 A-1"]}})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f
+        .post_json("plata.operator", &url, &step("forward_objection"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(json(&b)["response_due"].is_string());
+    let restore = serde_json::json!({"action": "restore",
+        "statement": {"ground": "illegal", "legal_ground": "电子商务法第四十三条", "facts": "十五日内未收到投诉或起诉", "redress": "权利人可起诉"}});
+    let (s, b) = f.post_json("plata.operator", &url, &restore).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "the 15 days run: {b}");
+    // The case closes (declined): no further step on its notice.
+    start_verification(&f).await;
+    let (s, b) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/cases/{}/transitions", f.world.case_hz),
+            &serde_json::json!({"command": {"action": "decline", "reason": "不构成违法"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, b) = f.post_json("hz.officer", &url, &step("escalate")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b.contains("closed"), "{b}");
+    // A rights holder notifies directly; hz does not see it.
+    let (s, b) = f.post_json("rha.agent", "/api/v1/notices", &serde_json::json!({"platform": plata, "listings": [l2], "ground": "耐克注册商标 第1234567号"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let rid = json(&b)["ids"][0].as_str().unwrap().to_string();
+    let (s, _) = f.get("hz.officer", &format!("/api/v1/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = f.get("plata.operator", "/api/v1/notices/queue").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        json(&b).as_array().unwrap().len(),
+        2,
+        "the new notice and the one whose period runs"
+    );
+    // Self-inspection: the platform only.
+    let rec = serde_json::json!({"shop": "shop1", "action": "delist", "reason": "自查发现售假", "listings": [l1]});
+    let (s, b) = f
+        .post_json("hz.officer", "/api/v1/self-inspections", &rec)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b) = f
+        .post_json(
+            "plata.operator",
+            "/api/v1/self-inspections",
+            &serde_json::json!({"shop": "shop1", "action": "rectify", "reason": "自查发现售假"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("rectify_by"), "{b}");
+    let (s, b) = f
+        .post_json("plata.operator", "/api/v1/self-inspections", &rec)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // Figures: regulators and the platform itself; another platform and rights holders 404.
+    let week = wangjian_app::notices::weekly::IsoWeek::of(wangjian_calendar::shanghai_date(
+        chrono::Utc::now(),
+    ))
+    .to_string();
+    for who in f.principals() {
+        let agency_or_office = !who.starts_with("plat")
+            && !who.starts_with("rh")
+            && !who.ends_with(".admin")
+            && who != "public";
+        let may = agency_or_office || who == "plata.operator";
+        for path in [
+            format!("/api/v1/platforms/{plata}/weekly?week={week}"),
+            format!("/api/v1/platforms/{plata}/notice-metrics"),
+            format!("/api/v1/platforms/{plata}/notifiers"),
+            format!("/api/v1/platforms/{plata}/self-inspections"),
+        ] {
+            let (s, b) = f.get(&who, &path).await;
+            match (who.as_str(), may) {
+                ("public", _) => assert_eq!(s, StatusCode::UNAUTHORIZED),
+                (_, true) => assert_eq!(s, StatusCode::OK, "{who} {path}: {b}"),
+                (_, false) => assert_eq!(s, StatusCode::NOT_FOUND, "{who} {path}: {b}"),
+            }
+        }
+    }
+    let (_, b) = f
+        .get(
+            "plata.operator",
+            &format!("/api/v1/platforms/{plata}/weekly?week={week}"),
+        )
+        .await;
+    let w = json(&b);
+    assert_eq!(w["notices_received"], 2, "{w}");
+    assert_eq!(w["notices_acted"], 1, "{w}");
+    assert_eq!(
+        w["listings_removed"], 2,
+        "one on the notice, one delisted: {w}"
+    );
+    assert_eq!(w["listings_removed_proactively"], 1, "{w}");
+    let (s, _) = f
+        .get(
+            "plata.operator",
+            &format!("/api/v1/platforms/{plata}/weekly?week=2026-W54"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (_, b) = f
+        .get(
+            "hz.officer",
+            &format!("/api/v1/platforms/{plata}/notice-metrics"),
+        )
+        .await;
+    assert_eq!(json(&b)["decided"], 1, "{b}");
+    // The console: the platform's queue and the sent notice's page with its step forms; a
+    // form step; the duties page for regulators and the platform, not another platform.
+    let form = |who: &str, uri: String, fields: String| {
+        let (sid, csrf) = f.sessions[who].clone();
+        let router = f.router.clone();
+        async move {
+            send(
+                &router,
+                Request::post(uri)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, format!("wj_session={sid}"))
+                    .body(Body::from(format!("_csrf={csrf}&{fields}")))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let (s, html) = f.get("plata.operator", "/notices").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!("/notices/{rid}")),
+        "the queue lists the new notice"
+    );
+    let (s, html) = f.get("plata.operator", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("step-acknowledge"),
+        "the platform's step form"
+    );
+    let (s, html) = f.get("rha.agent", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("step-withdraw") && !html.contains("step-acknowledge"));
+    let (s, _) = f.get("platb.operator", &format!("/notices/{rid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let resp = form(
+        "plata.operator",
+        format!("/notices/{rid}/steps"),
+        "action=acknowledge".into(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, b) = f
+        .get("plata.operator", &format!("/api/v1/notices/{rid}"))
+        .await;
+    assert_eq!(json(&b)["state"], "acknowledged");
+    let resp = form(
+        "plata.operator",
+        format!("/notices/{rid}/steps"),
+        "action=forward".into(),
+    )
+    .await;
+    let to = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        to.contains("error="),
+        "out of order: back with the reason ({to})"
+    );
+    let resp = form(
+        "rha.agent",
+        "/notices".into(),
+        format!("platform={plata}&listings=not-an-id&ground=%E5%81%87%E5%86%92%E5%95%86%E5%93%81"),
+    )
+    .await;
+    let to = resp.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        to.contains("line%201") || to.contains("line+1") || to.contains("line 1"),
+        "{to}"
+    );
+    for (who, status) in [
+        ("hz.officer", StatusCode::OK),
+        ("zjoffice.supervisor", StatusCode::OK),
+        ("plata.operator", StatusCode::OK),
+        ("platb.operator", StatusCode::NOT_FOUND),
+        ("rha.agent", StatusCode::NOT_FOUND),
+    ] {
+        let (s, html) = f.get(who, &format!("/platforms/{plata}")).await;
+        assert_eq!(s, status, "{who}");
+        if s == StatusCode::OK {
+            assert!(html.contains("id=\"weekly\""), "{who}");
+        }
+    }
+    let (s, b) = f
+        .get(
+            "plata.operator",
+            &format!("/api/v1/audit?object_type=notice&object_id={id}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("notice.forward_objection"), "{b}");
+    let (s, _) = f
+        .get(
+            "platb.operator",
+            &format!("/api/v1/audit?object_type=notice&object_id={id}"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_documented(
+        &f,
+        &[
+            "/notices",
+            "/notices/{id}",
+            "/notices/{id}/steps",
+            "/notices/queue",
+            "/self-inspections",
+            "/platforms/{id}/weekly",
+            "/platforms/{id}/notice-metrics",
+            "/platforms/{id}/notifiers",
+        ],
+    )
+    .await;
+    f.finish().await;
+}

@@ -48,3 +48,30 @@ pub async fn insert_last_entry(store: &Store, index: u64, entry: &Entry) -> Resu
     .await?;
     tx.commit().await
 }
+
+/// The baseline of `bench/notices.sh`: the same notice rows, one plain multi-row insert
+/// per call into a copy of the table (`bench_notices`, no unique index, no audit events,
+/// no evidence log), in one transaction.
+pub async fn plain_insert_notices(
+    store: &Store,
+    notices: &[wangjian_domain::notice::Notice],
+) -> Result<(), StoreError> {
+    let t = &crate::schema::NOTICES;
+    let rows = notices
+        .iter()
+        .map(|n| t.values(&crate::notices::notice_json(n)?))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cols: Vec<_> = t
+        .insert_cols()
+        .into_iter()
+        .map(|c| (c.name, c.kind))
+        .collect();
+    let mut tx = store.pool.begin_write().await?;
+    tx.exec(
+        "CREATE TABLE IF NOT EXISTS bench_notices AS SELECT * FROM notices WHERE 1 = 0",
+        vec![],
+    )
+    .await?;
+    tx.insert_ignoring("bench_notices", &cols, rows).await?;
+    tx.commit().await
+}

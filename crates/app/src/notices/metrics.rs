@@ -29,6 +29,15 @@ use crate::error::AppError;
 use crate::policy::{decide, Action, Resource};
 use crate::{App, Call};
 
+/// The bounds of "every notice" (instants both backends compare as stored).
+fn all_time() -> (DateTime<Utc>, DateTime<Utc>) {
+    let day = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+    (
+        crate::notices::weekly::china_midnight(day(2000)),
+        crate::notices::weekly::china_midnight(day(2100)),
+    )
+}
+
 /// Fewest decided notices before a notifier is rated.
 pub const MIN_DECIDED: i64 = 10;
 /// Good faith: at least this success rate.
@@ -273,7 +282,7 @@ impl App {
         .into_result()?;
         let all = self
             .store()
-            .notices_sent_between(platform, DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .notices_sent_between(platform, all_time().0, all_time().1)
             .await?;
         Ok(reputations(&all))
     }
@@ -295,7 +304,7 @@ impl App {
         }
         let all = self
             .store()
-            .notices_sent_between(platform, DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .notices_sent_between(platform, all_time().0, all_time().1)
             .await?;
         let reps = reputations(&all);
         let open: Vec<Notice> = all.into_iter().filter(|n| n.state.is_open()).collect();

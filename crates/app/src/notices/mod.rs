@@ -25,7 +25,9 @@ use wangjian_domain::{CaseId, Context, ListingId, OrgId, OrgKind};
 use wangjian_store::{NoticeQuery, Page, StoreError};
 
 use crate::error::AppError;
-use crate::policy::{decide, list_scope, Access, Action, Party, Resource, ResourceKind, Scope};
+use crate::policy::{
+    decide, list_scope, may_send_notices, Action, Party, Resource, ResourceKind, Scope,
+};
 use crate::workflow::check_version;
 use crate::{App, Call};
 
@@ -96,13 +98,11 @@ impl App {
             sender,
             recipient: req.platform,
         };
-        match decide(&call.principal, Action::Write, &probe) {
-            Access::Allow => {}
-            _ => {
-                return Err(AppError::Forbidden(
-                    "only agencies' officers and rights holders' agents send notices".into(),
-                ))
-            }
+        may_send_notices(&call.principal).into_result()?;
+        if !decide(&call.principal, Action::Write, &probe).is_allow() {
+            return Err(AppError::Forbidden(
+                "you do not send notices for this organization".into(),
+            ));
         }
         if req.listings.is_empty() {
             return Err(AppError::invalid("listings", "name at least one listing"));

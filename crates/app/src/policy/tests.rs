@@ -692,3 +692,19 @@ fn only_platform_operators_push_listings() {
             .count()
     );
 }
+
+#[test]
+fn only_agencies_and_rights_holders_send_notices() {
+    for (label, who) in principals() {
+        let may = may_send_notices(&who).is_allow();
+        let expected = (label.ends_with(".officer")
+            || label.ends_with(".officer2")
+            || label.ends_with(".supervisor"))
+            && !label.starts_with("plat")
+            && !label.starts_with("rh")
+            && !label.contains("office.")
+            || label == "rha.agent"
+            || label == "rhb.agent";
+        assert_eq!(may, expected, "{label}");
+    }
+}

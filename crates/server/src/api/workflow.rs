@@ -331,6 +331,15 @@ async fn check_readable(
         ObjectType::Lead => super::leads::load_visible_lead(state, caller, id)
             .await
             .map(drop),
+        ObjectType::Notice => match Uuid::parse_str(id) {
+            Ok(u) => state
+                .app()?
+                .visible_notice(&caller.call(), wangjian_domain::notice::NoticeId(u))
+                .await
+                .map(drop)
+                .map_err(ApiError::from),
+            Err(_) => Err(ApiError::not_found()),
+        },
         _ => Err(ApiError::invalid(
             "object_type",
             "no audit trail is served for this kind",
@@ -360,12 +369,13 @@ pub async fn object_audit(
         "seized_item" => ObjectType::SeizedItem,
         "complaint" => ObjectType::Complaint,
         "lead" => ObjectType::Lead,
+        "notice" => ObjectType::Notice,
         other => {
             return Err(ApiError::invalid(
                 "object_type",
                 format!(
                     "unknown object type {other:?} (case, transfer_order, assist_request, \
-                     seized_item, complaint, lead)"
+                     seized_item, complaint, lead, notice)"
                 ),
             ))
         }

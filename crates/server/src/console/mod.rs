@@ -11,6 +11,7 @@ mod leads;
 mod listing;
 mod login;
 mod reports;
+mod notices;
 
 use axum::extract::Form;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -50,6 +51,11 @@ pub fn routes() -> Router<AppState> {
             "/complaints/{id}/attachments/{n}",
             get(complaints::attachment),
         )
+        .route("/notices", get(notices::list).post(notices::send))
+        .route("/notices/{id}", get(notices::show))
+        .route("/notices/{id}/steps", post(notices::step))
+        .route("/platforms/self-inspections", post(notices::record))
+        .route("/platforms/{id}", get(notices::duties))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -61,6 +67,7 @@ const NAV: &[(&str, &str)] = &[
     ("/", "nav.home"),
     ("/leads", "nav.leads"),
     ("/complaints", "nav.complaints"),
+    ("/notices", "nav.notices"),
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
