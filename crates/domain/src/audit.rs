@@ -35,6 +35,18 @@ pub enum ObjectType {
     CaseLead,
     /// A complaint or report from the public portal.
     Complaint,
+    /// A credit record (信用记录).
+    CreditRecord,
+    /// A subject's recorded credit class.
+    CreditStanding,
+    /// A blacklist entry (严重违法失信名单).
+    BlacklistEntry,
+    /// The publication of a penalty decision (公示).
+    Disclosure,
+    /// The party of a case (当事人).
+    CaseParty,
+    /// A screening call against the blacklist (联合惩戒).
+    Screening,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

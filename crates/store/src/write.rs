@@ -6,6 +6,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_domain::complaint::Complaint;
+use wangjian_domain::credit::{
+    BlacklistEntry, CaseParty, CreditRecord, CreditStanding, CreditUpdate, Disclosure,
+};
 use wangjian_domain::lead::{CaseLeadLink, Lead};
 use wangjian_domain::seized::SeizedItem;
 use wangjian_domain::supervision::Supervision;
@@ -41,6 +44,16 @@ pub enum Object<'a> {
     Lead(&'a Lead),
     /// A complaint or report.
     Complaint(&'a Complaint),
+    /// A credit record.
+    CreditRecord(&'a CreditRecord),
+    /// A subject's recorded class.
+    CreditStanding(&'a CreditStanding),
+    /// A blacklist entry.
+    Blacklist(&'a BlacklistEntry),
+    /// A penalty decision's publication.
+    Disclosure(&'a Disclosure),
+    /// A case's party.
+    CaseParty(&'a CaseParty),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -133,6 +146,30 @@ impl Record for (Complaint, Lead) {
         vec![Object::Lead(&self.1), Object::Complaint(&self.0)]
     }
 }
+impl sealed::Sealed for CreditUpdate {}
+impl Record for CreditUpdate {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v: Vec<Object<'_>> = self.records.iter().map(Object::CreditRecord).collect();
+        v.extend(self.entries.iter().map(Object::Blacklist));
+        v.extend(self.disclosures.iter().map(Object::Disclosure));
+        v.extend(self.standing.iter().map(Object::CreditStanding));
+        v
+    }
+}
+impl sealed::Sealed for (CaseFile, CreditUpdate) {}
+impl Record for (CaseFile, CreditUpdate) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v = self.0.objects();
+        v.extend(self.1.objects());
+        v
+    }
+}
+impl sealed::Sealed for CaseParty {}
+impl Record for CaseParty {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::CaseParty(self)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -157,6 +194,11 @@ impl Object<'_> {
             Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
             Object::Lead(l) => (ObjectType::Lead, l.id.0),
             Object::Complaint(c) => (ObjectType::Complaint, c.id.0),
+            Object::CreditRecord(r) => (ObjectType::CreditRecord, r.id),
+            Object::CreditStanding(c) => (ObjectType::CreditStanding, c.subject.0),
+            Object::Blacklist(b) => (ObjectType::BlacklistEntry, b.id),
+            Object::Disclosure(d) => (ObjectType::Disclosure, d.id),
+            Object::CaseParty(p) => (ObjectType::CaseParty, p.case.0),
         }
     }
 
@@ -171,6 +213,11 @@ impl Object<'_> {
             Object::Seized(_) => &schema::SEIZED_ITEMS,
             Object::Lead(_) => &schema::LEADS,
             Object::Complaint(_) => &schema::COMPLAINTS,
+            Object::CreditRecord(_) => &schema::CREDIT_RECORDS,
+            Object::CreditStanding(_) => &schema::CREDIT_STANDINGS,
+            Object::Blacklist(_) => &schema::BLACKLIST_ENTRIES,
+            Object::Disclosure(_) => &schema::DISCLOSURES,
+            Object::CaseParty(_) => &schema::CASE_PARTIES,
         }
     }
 
@@ -185,6 +232,11 @@ impl Object<'_> {
             Object::Seized(s) => s.version,
             Object::Lead(l) => l.version,
             Object::Complaint(c) => c.version,
+            Object::CreditRecord(r) => r.version,
+            Object::CreditStanding(c) => c.version,
+            Object::Blacklist(b) => b.version,
+            Object::Disclosure(d) => d.version,
+            Object::CaseParty(p) => p.version,
         })
     }
 
@@ -201,6 +253,11 @@ impl Object<'_> {
             Object::Seized(s) => serde_json::to_value(s),
             Object::Lead(l) => serde_json::to_value(l),
             Object::Complaint(c) => serde_json::to_value(c),
+            Object::CreditRecord(r) => serde_json::to_value(r),
+            Object::CreditStanding(c) => serde_json::to_value(c),
+            Object::Blacklist(b) => serde_json::to_value(b),
+            Object::Disclosure(d) => serde_json::to_value(d),
+            Object::CaseParty(p) => serde_json::to_value(p),
         })?;
         match self {
             Object::Case(c) => {

@@ -13,6 +13,7 @@ use wangjian_domain::org::Role;
 pub mod assist;
 pub mod cases;
 pub mod complaints;
+pub mod credit;
 pub mod evidence;
 pub mod leads;
 pub mod listings;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assist::routes())
         .merge(seized::routes())
         .merge(evidence::routes())
+        .merge(credit::routes())
 }
 
 /// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
@@ -168,6 +170,7 @@ pub fn openapi_document() -> String {
     doc.merge(assist::AssistDoc::openapi());
     doc.merge(seized::SeizedDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
+    doc.merge(credit::CreditDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

@@ -6,6 +6,7 @@ mod board;
 mod calendar;
 mod case;
 mod complaints;
+mod credit;
 mod dashboard;
 mod leads;
 mod listing;
@@ -47,6 +48,13 @@ pub fn routes() -> Router<AppState> {
             "/complaints/{id}/attachments/{n}",
             get(complaints::attachment),
         )
+        .route("/credit", get(credit::search))
+        .route("/credit/{id}", get(credit::show))
+        .route("/credit/{id}/blacklist", post(credit::enter))
+        .route("/credit/{id}/records", post(credit::add_record))
+        .route("/blacklist/{id}/repair", post(credit::repair))
+        .route("/disclosures", get(credit::board))
+        .route("/disclosures/{id}/publish", post(credit::publish))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -61,6 +69,8 @@ const NAV: &[(&str, &str)] = &[
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
+    ("/credit", "nav.credit"),
+    ("/disclosures", "nav.disclosures"),
 ];
 
 /// The section a console path belongs to (`/leads/…` is under `/leads`); the home page for
@@ -169,7 +179,7 @@ fn to_login(path: &str) -> Response {
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])
         .map(|v| v.trim_start_matches('=').to_string())
         .unwrap_or_default()
