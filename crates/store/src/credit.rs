@@ -137,7 +137,7 @@ impl Store {
         let rows = self
             .pool
             .fetch(
-                "SELECT COUNT(*), COALESCE(SUM(version), 0) FROM blacklist_entries",
+                "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM blacklist_entries",
                 vec![],
             )
             .await?;

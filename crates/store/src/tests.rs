@@ -1110,5 +1110,6 @@ async fn token_scopes_list_and_revoke(s: &Store) {
 
 mod calendar;
 mod complaints;
+mod credit;
 mod log;
 mod workflow;

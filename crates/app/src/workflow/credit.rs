@@ -139,7 +139,6 @@ pub struct BoardRow {
 }
 
 /// The screening index and what it was built from.
-#[derive(Debug)]
 pub struct CachedIndex {
     key: (i64, i64, NaiveDate),
     /// The index.
@@ -148,6 +147,12 @@ pub struct CachedIndex {
 
 /// The entry a listed subject is in the screening index: the subject's id, its name and
 /// identifiers.
+impl std::fmt::Debug for CachedIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedIndex").field("key", &self.key).finish_non_exhaustive()
+    }
+}
+
 fn screen_record(e: &BlacklistEntry) -> Record {
     Record {
         id: Some(e.subject.to_string()),
@@ -465,7 +470,7 @@ impl App {
         let m = call.member()?;
         may_screen(&call.principal).into_result()?;
         let index = self.screening_index(Self::today(call)).await?;
-        let list_size = index.len() as u64;
+        let list_size = index.stats().entries as u64;
         let n = candidates.len() as u64;
         let out = tokio::task::spawn_blocking(move || {
             use rayon::prelude::*;
