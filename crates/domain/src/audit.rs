@@ -285,6 +285,12 @@ pub struct Read {
 }
 
 impl Read {
+    /// The record of an act that stores no value but whose facts belong in the trail (a
+    /// screening call: who screened how many): the event lists them as new fields.
+    pub(crate) fn of_event(event: AuditEvent) -> Self {
+        Self { event }
+    }
+
     /// The event.
     pub fn event(&self) -> &AuditEvent {
         &self.event

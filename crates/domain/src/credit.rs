@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wangjian_calendar::{shanghai_date, Calendar};
 
-use crate::audit::{AuditEvent, Change, Context, Events, IdSupply, ObjectType, OutOfIds, Read};
 use crate::audit::Recorder;
+use crate::audit::{AuditEvent, Change, Context, Events, IdSupply, ObjectType, OutOfIds, Read};
 use crate::case::Case;
 use crate::id::{CaseId, OrgId, SubjectId, UserId};
 use crate::org::{Actor, Role};
@@ -352,10 +352,14 @@ impl CreditRules {
                 return bad(format!("class_rule {n}: within_days and min_fine_yuan ≥ 0"));
             }
             if r.reason_zh.trim().is_empty() || r.source.trim().is_empty() {
-                return bad(format!("class_rule {n}: reason_zh and source must not be empty"));
+                return bad(format!(
+                    "class_rule {n}: reason_zh and source must not be empty"
+                ));
             }
             if !VERIFIED.contains(&r.verified.as_str()) {
-                return bad(format!("class_rule {n}: verified must be text, secondary, recalled or policy"));
+                return bad(format!(
+                    "class_rule {n}: verified must be text, secondary, recalled or policy"
+                ));
             }
             class_rules.push((class, kinds, r.clone()));
         }
@@ -406,7 +410,10 @@ impl CreditRules {
         fired.sort_by(|a, b| b.0.cmp(&a.0));
         Assessment {
             class: fired.first().map(|f| f.0).unwrap_or(CreditClass::A),
-            reasons: fired.into_iter().map(|(c, r)| format!("{}: {r}", c.as_str())).collect(),
+            reasons: fired
+                .into_iter()
+                .map(|(c, r)| format!("{}: {r}", c.as_str()))
+                .collect(),
         }
     }
 }
@@ -517,7 +524,10 @@ impl BlacklistEntry {
 
     /// The day it left (or will leave) the list.
     pub fn removed_on(&self) -> NaiveDate {
-        self.repair.as_ref().map(|r| r.approved_on).unwrap_or(self.end)
+        self.repair
+            .as_ref()
+            .map(|r| r.approved_on)
+            .unwrap_or(self.end)
     }
 }
 
@@ -708,7 +718,10 @@ pub fn find_unmasked(s: &str) -> Option<String> {
     let a: Vec<char> = s.chars().collect();
     let b: Vec<char> = masked.chars().collect();
     let i = a.iter().zip(&b).position(|(x, y)| x != y)?;
-    let start = a[..i].iter().rposition(|c| !c.is_ascii_digit()).map_or(0, |p| p + 1);
+    let start = a[..i]
+        .iter()
+        .rposition(|c| !c.is_ascii_digit())
+        .map_or(0, |p| p + 1);
     Some(a[start..(start + 18).min(a.len())].iter().collect())
 }
 
@@ -746,7 +759,9 @@ pub struct CreditFile {
 impl CreditFile {
     /// On the list on `day`.
     pub fn blacklisted_on(&self, day: NaiveDate) -> bool {
-        self.entries.iter().any(|e| e.state_on(day) == BlacklistState::Active)
+        self.entries
+            .iter()
+            .any(|e| e.state_on(day) == BlacklistState::Active)
     }
 
     /// The class now, with the reasons.
@@ -792,7 +807,14 @@ fn reassess(
         assessed_on: today,
         version: before.map_or(1, |s| s.version + 1),
     };
-    events.push(rec.event(ids, "credit.class", ObjectType::CreditStanding, next.subject.0, before, &next)?);
+    events.push(rec.event(
+        ids,
+        "credit.class",
+        ObjectType::CreditStanding,
+        next.subject.0,
+        before,
+        &next,
+    )?);
     up.standing = Some(next);
     Ok(())
 }
@@ -855,7 +877,14 @@ pub fn add_record(
         recorded_at: ctx.now,
         version: 1,
     };
-    let mut events = vec![rec.event(&mut ids, "credit.record", ObjectType::CreditRecord, r.id, None, &r)?];
+    let mut events = vec![rec.event(
+        &mut ids,
+        "credit.record",
+        ObjectType::CreditRecord,
+        r.id,
+        None,
+        &r,
+    )?];
     let mut up = CreditUpdate::default();
     let mut f = file.clone();
     f.records.push(r.clone());
@@ -946,8 +975,22 @@ pub fn on_penalty_decided(
         version: 1,
     };
     let mut events = vec![
-        rec.event(&mut ids, "credit.record", ObjectType::CreditRecord, r.id, None, &r)?,
-        rec.event(&mut ids, "disclosure.create", ObjectType::Disclosure, d.id, None, &d)?,
+        rec.event(
+            &mut ids,
+            "credit.record",
+            ObjectType::CreditRecord,
+            r.id,
+            None,
+            &r,
+        )?,
+        rec.event(
+            &mut ids,
+            "disclosure.create",
+            ObjectType::Disclosure,
+            d.id,
+            None,
+            &d,
+        )?,
     ];
     let mut up = CreditUpdate::default();
     let mut f = file.clone();
@@ -973,7 +1016,9 @@ pub fn publish(
         ));
     }
     if d.status == DisclosureStatus::Published {
-        return Err(CreditError::Rule("the decision is published already".into()));
+        return Err(CreditError::Rule(
+            "the decision is published already".into(),
+        ));
     }
     let today = shanghai_date(ctx.now);
     let r = &rules.disclosure;
@@ -997,7 +1042,14 @@ pub fn publish(
     let mut ids = IdSupply::new(ctx);
     let mut rec = recorder(ctx, actor);
     rec.root_case = Some(d.case);
-    let ev = rec.event(&mut ids, "disclosure.publish", ObjectType::Disclosure, d.id, Some(d), &next)?;
+    let ev = rec.event(
+        &mut ids,
+        "disclosure.publish",
+        ObjectType::Disclosure,
+        d.id,
+        Some(d),
+        &next,
+    )?;
     Ok(Change::new(
         CreditUpdate {
             disclosures: vec![next],
@@ -1069,7 +1121,9 @@ pub fn enter_blacklist(
         });
     }
     if file.blacklisted_on(today) {
-        return Err(CreditError::Rule("the subject is on the list already".into()));
+        return Err(CreditError::Rule(
+            "the subject is on the list already".into(),
+        ));
     }
     let end = decision
         .start
@@ -1127,8 +1181,22 @@ pub fn enter_blacklist(
         version: 1,
     };
     let mut events = vec![
-        rec.event(&mut ids, "blacklist.enter", ObjectType::BlacklistEntry, e.id, None, &e)?,
-        rec.event(&mut ids, "credit.record", ObjectType::CreditRecord, r.id, None, &r)?,
+        rec.event(
+            &mut ids,
+            "blacklist.enter",
+            ObjectType::BlacklistEntry,
+            e.id,
+            None,
+            &e,
+        )?,
+        rec.event(
+            &mut ids,
+            "credit.record",
+            ObjectType::CreditRecord,
+            r.id,
+            None,
+            &r,
+        )?,
     ];
     let mut up = CreditUpdate::default();
     let mut f = file.clone();
@@ -1177,7 +1245,10 @@ pub fn repair_blacklist(
     if app.applied_on > today || app.applied_on < entry.start {
         return Err(CreditError::Invalid {
             field: "applied_on",
-            reason: format!("must lie between the listing ({}) and today ({today})", entry.start),
+            reason: format!(
+                "must lie between the listing ({}) and today ({today})",
+                entry.start
+            ),
         });
     }
     let b = &rules.blacklist;
@@ -1268,7 +1339,15 @@ pub fn record_screening(
         flagged,
         list_size,
     };
-    recorder(ctx, actor).read(&mut ids, "screen.call", ObjectType::Screening, call.id, &call)
+    let event = recorder(ctx, actor).event(
+        &mut ids,
+        "screen.call",
+        ObjectType::Screening,
+        call.id,
+        None,
+        &call,
+    )?;
+    Ok(Read::of_event(event))
 }
 
 /// The party of a case (当事人), named by the case's officers. Table `case_parties`,
@@ -1310,7 +1389,14 @@ pub fn name_party(
     let mut ids = IdSupply::new(ctx);
     let mut rec = recorder(ctx, actor);
     rec.root_case = Some(case.id);
-    let ev = rec.event(&mut ids, "case.name_party", ObjectType::CaseParty, case.id.0, before, &next)?;
+    let ev = rec.event(
+        &mut ids,
+        "case.name_party",
+        ObjectType::CaseParty,
+        case.id.0,
+        before,
+        &next,
+    )?;
     Ok(Change::new(next, Events::new(vec![ev]).ok_or(OutOfIds(0))?))
 }
 

@@ -120,7 +120,10 @@ impl Store {
         let mut rest = "WHERE status = $1 AND end_day > $2".to_string();
         if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
             args.push(Val::from(like(n)));
-            rest.push_str(&format!(" AND subject_name LIKE ${} ESCAPE '\\'", args.len()));
+            rest.push_str(&format!(
+                " AND subject_name LIKE ${} ESCAPE '\\'",
+                args.len()
+            ));
         }
         if let Some(u) = uscc.map(str::trim).filter(|n| !n.is_empty()) {
             args.push(Val::from(u.to_ascii_uppercase()));
@@ -162,17 +165,24 @@ impl Store {
         offset: u32,
     ) -> Result<Vec<Disclosure>, StoreError> {
         let mut args = vec![Val::from("published"), Val::from(day)];
-        let mut rest =
-            "WHERE status = $1 AND published_on <= $2 AND public_until > $2".to_string();
+        let mut rest = "WHERE status = $1 AND published_on <= $2 AND public_until > $2".to_string();
         let mut push = |args: &mut Vec<Val>, v: Val, cond: &str| {
             args.push(v);
             rest.push_str(&cond.replace('?', &format!("${}", args.len())));
         };
         if let Some(n) = q.name.as_deref().filter(|s| !s.trim().is_empty()) {
-            push(&mut args, Val::from(like(n)), " AND party_name LIKE ? ESCAPE '\\'");
+            push(
+                &mut args,
+                Val::from(like(n)),
+                " AND party_name LIKE ? ESCAPE '\\'",
+            );
         }
         if let Some(u) = q.uscc.as_deref().filter(|s| !s.trim().is_empty()) {
-            push(&mut args, Val::from(u.trim().to_ascii_uppercase()), " AND uscc = ?");
+            push(
+                &mut args,
+                Val::from(u.trim().to_ascii_uppercase()),
+                " AND uscc = ?",
+            );
         }
         if let Some(r) = q.region.as_deref().filter(|s| !s.trim().is_empty()) {
             let (lo, hi) = prefix_range(r.trim());
@@ -186,7 +196,11 @@ impl Store {
             push(&mut args, Val::from(t), " AND decided_on <= ?");
         }
         if let Some(p) = q.product.as_deref().filter(|s| !s.trim().is_empty()) {
-            push(&mut args, Val::from(like(p)), " AND title LIKE ? ESCAPE '\\'");
+            push(
+                &mut args,
+                Val::from(like(p)),
+                " AND title LIKE ? ESCAPE '\\'",
+            );
         }
         if q.typical_only {
             push(&mut args, Val::from(true), " AND typical = ?");
@@ -249,7 +263,10 @@ impl Store {
                 "WHERE name LIKE $1 ESCAPE '\\' OR uscc = $2 ORDER BY name, id LIMIT {}",
                 limit.clamp(1, 500)
             ),
-            vec![Val::from(like(name)), Val::from(name.trim().to_ascii_uppercase())],
+            vec![
+                Val::from(like(name)),
+                Val::from(name.trim().to_ascii_uppercase()),
+            ],
         )
         .await
     }

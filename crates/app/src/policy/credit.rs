@@ -153,7 +153,9 @@ mod tests {
         assert_eq!(may_read_credit_file(&all["plata.operator"]), Access::Hidden);
         assert_eq!(allowed(&may_enter_blacklist), workers(&agencies));
         let hz = all["hz.supervisor"].clone();
-        let Principal::Member(m) = &hz else { unreachable!() };
+        let Principal::Member(m) = &hz else {
+            unreachable!()
+        };
         assert_eq!(
             allowed(&|p| may_repair_blacklist(p, m.actor.org)),
             workers(&["hz"])
@@ -173,7 +175,9 @@ mod tests {
             allowed(&|p| may_add_credit_record(p, CreditRecordKind::BrushingFinding)),
             workers(&agencies)
         );
-        assert!(allowed(&|p| may_add_credit_record(p, CreditRecordKind::PenaltyDecision)).is_empty());
+        assert!(
+            allowed(&|p| may_add_credit_record(p, CreditRecordKind::PenaltyDecision)).is_empty()
+        );
         assert!(matches!(
             disclosure_board_scope(&all["zjoffice.officer"]),
             Some(BoardScope::Region(_))

@@ -55,8 +55,7 @@ pub fn credit_rules() -> Result<&'static CreditRules, AppError> {
             Some(path) => std::fs::read_to_string(&path)
                 .map_err(|e| format!("reading {}: {e}", path.to_string_lossy()))
                 .and_then(|t| {
-                    CreditRules::parse(&t)
-                        .map_err(|e| format!("{}: {e}", path.to_string_lossy()))
+                    CreditRules::parse(&t).map_err(|e| format!("{}: {e}", path.to_string_lossy()))
                 }),
             None => CreditRules::defaults().map_err(|e| e.to_string()),
         })
@@ -149,7 +148,9 @@ pub struct CachedIndex {
 /// identifiers.
 impl std::fmt::Debug for CachedIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CachedIndex").field("key", &self.key).finish_non_exhaustive()
+        f.debug_struct("CachedIndex")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
     }
 }
 
@@ -253,12 +254,22 @@ impl App {
             return Err(AppError::invalid("subject", "no subject has this id"));
         }
         let before = self.store().case_party(case).await?;
-        let change = credit::name_party(&file.case, before.as_ref(), subject, &m.actor, &self.context(call))
-            .map_err(credit_error)?;
+        let change = credit::name_party(
+            &file.case,
+            before.as_ref(),
+            subject,
+            &m.actor,
+            &self.context(call),
+        )
+        .map_err(credit_error)?;
         Ok(self.store().apply(change).await?.value)
     }
 
-    async fn readable_credit_file(&self, call: &Call, subject: SubjectId) -> Result<CreditFile, AppError> {
+    async fn readable_credit_file(
+        &self,
+        call: &Call,
+        subject: SubjectId,
+    ) -> Result<CreditFile, AppError> {
         may_read_credit_file(&call.principal).into_result()?;
         self.store()
             .credit_file(subject)
@@ -268,7 +279,11 @@ impl App {
 
     /// A subject's credit file: records, the class today with its reasons, the list
     /// history.
-    pub async fn credit_file(&self, call: &Call, subject: SubjectId) -> Result<CreditFileView, AppError> {
+    pub async fn credit_file(
+        &self,
+        call: &Call,
+        subject: SubjectId,
+    ) -> Result<CreditFileView, AppError> {
         let f = self.readable_credit_file(call, subject).await?;
         let rules = credit_rules()?;
         let today = Self::today(call);
@@ -346,13 +361,22 @@ impl App {
             .store()
             .organization(m.actor.org)
             .await?
-            .ok_or_else(|| AppError::Unavailable("the caller's organization is not stored".into()))?;
+            .ok_or_else(|| {
+                AppError::Unavailable("the caller's organization is not stored".into())
+            })?;
         let decider = Decider {
             name: org.name,
             region: org.region.as_str().to_string(),
         };
-        let change = credit::enter_blacklist(&f, &m.actor, &decider, decision, credit_rules()?, &self.context(call))
-            .map_err(credit_error)?;
+        let change = credit::enter_blacklist(
+            &f,
+            &m.actor,
+            &decider,
+            decision,
+            credit_rules()?,
+            &self.context(call),
+        )
+        .map_err(credit_error)?;
         let applied = self.store().apply(change).await?;
         applied
             .value
@@ -371,7 +395,11 @@ impl App {
         application: &RepairApplication,
     ) -> Result<BlacklistEntry, AppError> {
         let m = call.member()?;
-        let e = self.store().blacklist_entry(entry).await?.ok_or(AppError::NotFound)?;
+        let e = self
+            .store()
+            .blacklist_entry(entry)
+            .await?
+            .ok_or(AppError::NotFound)?;
         may_repair_blacklist(&call.principal, e.deciding_org).into_result()?;
         check_version(expected_version, e.version)?;
         let f = self
@@ -379,8 +407,15 @@ impl App {
             .credit_file(e.subject)
             .await?
             .ok_or_else(|| AppError::Unavailable("an entry without its subject".into()))?;
-        let change = credit::repair_blacklist(&f, &e, &m.actor, application, credit_rules()?, &self.context(call))
-            .map_err(credit_error)?;
+        let change = credit::repair_blacklist(
+            &f,
+            &e,
+            &m.actor,
+            application,
+            credit_rules()?,
+            &self.context(call),
+        )
+        .map_err(credit_error)?;
         let applied = self.store().apply(change).await?;
         applied
             .value
@@ -400,7 +435,8 @@ impl App {
     ) -> Result<Vec<PublicEntry>, AppError> {
         let today = Self::today(call);
         let entries = self.store().blacklist_on(today, name, uscc).await?;
-        let mut orgs: std::collections::HashMap<wangjian_domain::OrgId, String> = Default::default();
+        let mut orgs: std::collections::HashMap<wangjian_domain::OrgId, String> =
+            Default::default();
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             let org = match orgs.get(&e.deciding_org) {
@@ -444,12 +480,11 @@ impl App {
             return Ok(c.index.clone());
         }
         let entries = self.store().blacklist_on(today, None, None).await?;
-        let index = tokio::task::spawn_blocking(move || {
-            Index::build(entries.iter().map(screen_record))
-        })
-        .await
-        .map_err(|e| AppError::Unavailable(format!("building the screening index: {e}")))?
-        .map_err(|e| AppError::Unavailable(format!("building the screening index: {e}")))?;
+        let index =
+            tokio::task::spawn_blocking(move || Index::build(entries.iter().map(screen_record)))
+                .await
+                .map_err(|e| AppError::Unavailable(format!("building the screening index: {e}")))?
+                .map_err(|e| AppError::Unavailable(format!("building the screening index: {e}")))?;
         let index = Arc::new(index);
         self.set_screen_cache(CachedIndex {
             key,
@@ -497,7 +532,11 @@ impl App {
         typical: bool,
     ) -> Result<Disclosure, AppError> {
         let m = call.member()?;
-        let d = self.store().disclosure(id).await?.ok_or(AppError::NotFound)?;
+        let d = self
+            .store()
+            .disclosure(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let res = Resource::Decision {
             org: d.org,
             published: d.status == credit::DisclosureStatus::Published,
@@ -523,7 +562,9 @@ impl App {
             Some(BoardScope::Region(r)) => {
                 let cal = self.calendar().await?;
                 let horizon = cal.add_workdays(today, 3).unwrap_or(today);
-                self.store().disclosures_due(&r, today, horizon, 500).await?
+                self.store()
+                    .disclosures_due(&r, today, horizon, 500)
+                    .await?
             }
             Some(BoardScope::Org(o)) => self.store().pending_disclosures(o).await?,
             None => return Err(AppError::NotFound),
@@ -546,7 +587,10 @@ impl App {
         offset: u32,
     ) -> Result<Vec<PublicDecision>, AppError> {
         let today = Self::today(call);
-        let rows = self.store().public_disclosures(today, q, limit, offset).await?;
+        let rows = self
+            .store()
+            .public_disclosures(today, q, limit, offset)
+            .await?;
         Ok(rows
             .iter()
             .filter(|d| d.is_public(today))

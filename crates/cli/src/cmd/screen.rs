@@ -210,33 +210,41 @@ fn run_db(
     mut bad: BadLines,
 ) -> anyhow::Result<ExitCode> {
     let rt = crate::cmd::db::runtime()?;
-    let store = rt.block_on(crate::cmd::db::open(&crate::cmd::db::DbArg { db: db.to_string() }))?;
+    let store = rt.block_on(crate::cmd::db::open(&crate::cmd::db::DbArg {
+        db: db.to_string(),
+    }))?;
     let app = wangjian_app::App::new(store, wangjian_app::RuleSource::default())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let call = rt.block_on(crate::acting::call_as(&app, who, chrono::Utc::now()))?;
     let mut out = crate::report::output(output)?;
     let mut counts = Counts::default();
     let started = Instant::now();
-    let mut flush = |batch: &mut Vec<Record>, out: &mut dyn Write, counts: &mut Counts| -> anyhow::Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let answers = rt
-            .block_on(app.screen(&call, std::mem::take(batch), options.clone()))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for s in answers {
-            counts.candidates += 1;
-            match s.matches.iter().map(|m| m.decision).min_by_key(|d| *d != Decision::Match) {
-                Some(Decision::Match) => counts.with_match += 1,
-                Some(Decision::Possible) => counts.possible_only += 1,
-                None => {}
+    let flush =
+        |batch: &mut Vec<Record>, out: &mut dyn Write, counts: &mut Counts| -> anyhow::Result<()> {
+            if batch.is_empty() {
+                return Ok(());
             }
-            let mut line = serde_json::to_vec(&s)?;
-            line.push(b'\n');
-            out.write_all(&line)?;
-        }
-        Ok(())
-    };
+            let answers = rt
+                .block_on(app.screen(&call, std::mem::take(batch), options.clone()))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for s in answers {
+                counts.candidates += 1;
+                match s
+                    .matches
+                    .iter()
+                    .map(|m| m.decision)
+                    .min_by_key(|d| *d != Decision::Match)
+                {
+                    Some(Decision::Match) => counts.with_match += 1,
+                    Some(Decision::Possible) => counts.possible_only += 1,
+                    None => {}
+                }
+                let mut line = serde_json::to_vec(&s)?;
+                line.push(b'\n');
+                out.write_all(&line)?;
+            }
+            Ok(())
+        };
     for (source, reader) in readers {
         let mut batch: Vec<Record> = Vec::new();
         let mut failed: Option<anyhow::Error> = None;

@@ -26,8 +26,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wangjian_app::workflow::credit::{BoardRow, CreditFileView};
 use wangjian_domain::credit::{
-    BlacklistEntry, CaseParty, CreditRecord, Disclosure, ListingDecision,
-    NewRecord, RepairApplication,
+    BlacklistEntry, CaseParty, CreditRecord, Disclosure, ListingDecision, NewRecord,
+    RepairApplication,
 };
 use wangjian_domain::{CaseId, SubjectId};
 use wangjian_screen::{Options, Record};
@@ -107,7 +107,10 @@ pub fn read_candidates(body: &str) -> Result<Vec<Candidate>, ApiError> {
     if out.len() > MAX_CANDIDATES {
         return Err(ApiError::invalid(
             "body",
-            format!("{} candidates; at most {MAX_CANDIDATES} per call", out.len()),
+            format!(
+                "{} candidates; at most {MAX_CANDIDATES} per call",
+                out.len()
+            ),
         ));
     }
     Ok(out)
@@ -182,7 +185,9 @@ pub async fn find_subjects(
 ) -> Result<Json<Vec<wangjian_domain::subject::Subject>>, ApiError> {
     caller.require_scope(TokenScope::Read)?;
     caller.member()?;
-    Ok(Json(state.app()?.find_subjects(&caller.call(), &q.q).await?))
+    Ok(Json(
+        state.app()?.find_subjects(&caller.call(), &q.q).await?,
+    ))
 }
 
 /// A subject's credit file.
@@ -237,7 +242,12 @@ pub async fn add_record(
     caller.member()?;
     let id = SubjectId(path_id(&id)?);
     let new: NewRecord = json_body(&body)?;
-    Ok(Json(state.app()?.add_credit_record(&caller.call(), id, &new).await?))
+    Ok(Json(
+        state
+            .app()?
+            .add_credit_record(&caller.call(), id, &new)
+            .await?,
+    ))
 }
 
 /// Enters a subject on the serious-violation list: `legal_basis`, `decision_number`,
@@ -261,7 +271,9 @@ pub async fn enter_blacklist(
     caller.member()?;
     let id = SubjectId(path_id(&id)?);
     let d: ListingDecision = json_body(&body)?;
-    Ok(Json(state.app()?.enter_blacklist(&caller.call(), id, &d).await?))
+    Ok(Json(
+        state.app()?.enter_blacklist(&caller.call(), id, &d).await?,
+    ))
 }
 
 /// A credit-repair approval.

@@ -55,7 +55,10 @@ pub(super) async fn search(
     let lang = caller.lang;
     let text = q.q.unwrap_or_default();
     let found = match state.app() {
-        Ok(app) => app.find_subjects(&caller.call(), &text).await.map_err(ApiError::from),
+        Ok(app) => app
+            .find_subjects(&caller.call(), &text)
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     let found = match found {
@@ -359,7 +362,10 @@ pub(super) async fn board(
     }
     let lang = caller.lang;
     let rows = match state.app() {
-        Ok(app) => app.disclosure_board(&caller.call()).await.map_err(ApiError::from),
+        Ok(app) => app
+            .disclosure_board(&caller.call())
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     let rows = match rows {
@@ -434,6 +440,7 @@ pub(super) async fn publish(
     match result {
         Ok(_) => Redirect::to("/disclosures").into_response(),
         Err(e) if e.code == ErrorCode::NotFound => fail(&caller, &e),
-        Err(e) => Redirect::to(&format!("/disclosures?error={}", url_encode(&message(&e)))).into_response(),
+        Err(e) => Redirect::to(&format!("/disclosures?error={}", url_encode(&message(&e))))
+            .into_response(),
     }
 }

@@ -94,9 +94,17 @@ fn date(field: &str, s: &Option<String>) -> Result<Option<NaiveDate>, ApiError> 
 
 impl DecisionSearch {
     fn query(&self) -> Result<DisclosureQuery, ApiError> {
-        if let Some(r) = self.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        if let Some(r) = self
+            .region
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             if !r.chars().all(|c| c.is_ascii_digit()) || r.len() > 6 {
-                return Err(ApiError::invalid("region", "a region code of up to six digits"));
+                return Err(ApiError::invalid(
+                    "region",
+                    "a region code of up to six digits",
+                ));
             }
         }
         Ok(DisclosureQuery {
@@ -277,7 +285,14 @@ async fn decisions_page(
             Ok(v) => (v, None),
             Err(e) => (vec![], Some(e.message)),
         },
-        Err(e) => (vec![], Some(format!("{}: {}", e.field.clone().unwrap_or_default(), e.message))),
+        Err(e) => (
+            vec![],
+            Some(format!(
+                "{}: {}",
+                e.field.clone().unwrap_or_default(),
+                e.message
+            )),
+        ),
     };
     let more = items.len() > PAGE as usize;
     let shown = &items[..items.len().min(PAGE as usize)];
@@ -310,7 +325,9 @@ async fn decisions_json(
     caller: Caller,
     Query(s): Query<DecisionSearch>,
 ) -> Result<Json<Vec<PublicDecision>>, ApiError> {
-    Ok(Json(find(&state, &caller, &s.query()?, EXPORT_MAX, 0).await?))
+    Ok(Json(
+        find(&state, &caller, &s.query()?, EXPORT_MAX, 0).await?,
+    ))
 }
 
 async fn decisions_csv(
@@ -319,7 +336,11 @@ async fn decisions_csv(
     Query(s): Query<DecisionSearch>,
 ) -> Result<Response, ApiError> {
     let items = find(&state, &caller, &s.query()?, EXPORT_MAX, 0).await?;
-    Ok(csv(DECISION_COLUMNS, items.iter().map(decision_row), "decisions.csv"))
+    Ok(csv(
+        DECISION_COLUMNS,
+        items.iter().map(decision_row),
+        "decisions.csv",
+    ))
 }
 
 /// The list lookup, as typed.
@@ -329,7 +350,11 @@ pub struct ListSearch {
     uscc: Option<String>,
 }
 
-async fn entries(state: &AppState, caller: &Caller, s: &ListSearch) -> Result<Vec<PublicEntry>, ApiError> {
+async fn entries(
+    state: &AppState,
+    caller: &Caller,
+    s: &ListSearch,
+) -> Result<Vec<PublicEntry>, ApiError> {
     Ok(state
         .app()?
         .public_blacklist(&caller.call(), s.name.as_deref(), s.uscc.as_deref())
@@ -443,7 +468,11 @@ async fn blacklist_csv(
     Query(s): Query<ListSearch>,
 ) -> Result<Response, ApiError> {
     let items = entries(&state, &caller, &s).await?;
-    Ok(csv(ENTRY_COLUMNS, items.iter().map(entry_row), "blacklist.csv"))
+    Ok(csv(
+        ENTRY_COLUMNS,
+        items.iter().map(entry_row),
+        "blacklist.csv",
+    ))
 }
 
 /// Consumer warnings (消费警示): what was penalized lately, and which listed websites to
@@ -506,7 +535,10 @@ async fn warnings_page(State(state): State<AppState>, caller: Caller) -> Respons
     portal_page(&caller, t(lang, "disclosure.warnings_title"), body)
 }
 
-async fn warnings_json(State(state): State<AppState>, caller: Caller) -> Result<Json<Warnings>, ApiError> {
+async fn warnings_json(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Warnings>, ApiError> {
     Ok(Json(warnings(&state, &caller).await?))
 }
 
@@ -533,7 +565,11 @@ async fn warnings_csv(State(state): State<AppState>, caller: Caller) -> Result<R
                 e.deciding_org.clone(),
             ]
         }));
-    Ok(csv(&["kind", "date", "what", "party", "org"], rows, "warnings.csv"))
+    Ok(csv(
+        &["kind", "date", "what", "party", "org"],
+        rows,
+        "warnings.csv",
+    ))
 }
 
 fn typical_query() -> DisclosureQuery {
@@ -556,11 +592,20 @@ async fn typical_page(State(state): State<AppState>, caller: Caller) -> Response
     portal_page(&caller, t(lang, "disclosure.typical_title"), body)
 }
 
-async fn typical_json(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<PublicDecision>>, ApiError> {
-    Ok(Json(find(&state, &caller, &typical_query(), EXPORT_MAX, 0).await?))
+async fn typical_json(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<PublicDecision>>, ApiError> {
+    Ok(Json(
+        find(&state, &caller, &typical_query(), EXPORT_MAX, 0).await?,
+    ))
 }
 
 async fn typical_csv(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     let items = find(&state, &caller, &typical_query(), EXPORT_MAX, 0).await?;
-    Ok(csv(DECISION_COLUMNS, items.iter().map(decision_row), "typical.csv"))
+    Ok(csv(
+        DECISION_COLUMNS,
+        items.iter().map(decision_row),
+        "typical.csv",
+    ))
 }
