@@ -407,7 +407,7 @@ impl CreditRules {
                 fired.push((*class, r.reason_zh.clone()));
             }
         }
-        fired.sort_by(|a, b| b.0.cmp(&a.0));
+        fired.sort_by_key(|f| std::cmp::Reverse(f.0));
         Assessment {
             class: fired.first().map(|f| f.0).unwrap_or(CreditClass::A),
             reasons: fired
