@@ -71,6 +71,8 @@ struct Inner {
     deadlines: &'static RuleSet,
     /// The store's calendar and the notice sequence it was read at.
     calendar: RwLock<(i64, Arc<Calendar>)>,
+    /// The screening index of the blacklist (`workflow::credit`).
+    screen_index: RwLock<Option<Arc<workflow::credit::CachedIndex>>>,
 }
 
 impl App {
@@ -84,6 +86,7 @@ impl App {
                 rules: ActiveRules::new(source),
                 deadlines,
                 calendar: RwLock::new((-1, Arc::new(Calendar::china().clone()))),
+                screen_index: RwLock::new(None),
             }),
         })
     }
@@ -128,6 +131,22 @@ impl App {
             overrides: &[],
             calendar: cal,
         }
+    }
+
+    /// The cached screening index (see `workflow::credit`).
+    pub(crate) fn screen_cache(&self) -> Option<Arc<workflow::credit::CachedIndex>> {
+        match self.inner.screen_index.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn set_screen_cache(&self, c: workflow::credit::CachedIndex) {
+        let mut slot = match self.inner.screen_index.write() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Some(Arc::new(c));
     }
 
     /// A fresh domain context for one command of `call`.

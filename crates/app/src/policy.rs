@@ -74,6 +74,12 @@ use wangjian_domain::{may, OrgId};
 
 use crate::error::AppError;
 
+mod credit;
+pub use credit::{
+    disclosure_board_scope, may_add_credit_record, may_enter_blacklist, may_read_credit_file,
+    may_repair_blacklist, may_screen, BoardScope,
+};
+
 /// A signed-in user acting for one organization, with what the policy needs to know about
 /// that organization.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -224,3 +224,56 @@ fn usage_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("opening candidates /nonexistent/c.jsonl"));
 }
+
+/// `--db`: against the demo's serious-violation list as it stands today, as the platform's
+/// operator; the call is recorded in the store (`screen.call`), a user the policy does not
+/// let screen is refused, and `--as` is required.
+#[test]
+fn screens_against_the_list_in_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("d.db").display());
+    let demo = wangjian(&["demo", "--db", &db, "--listings", "300"], b"");
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let candidates = concat!(
+        r#"{"id":"s1","name":"杭州鑫達貿易有限公司"}"#,
+        "\n",
+        r#"{"id":"s2","name":"杭州鑫达贸易有限公司滨江分公司"}"#,
+        "\n",
+        r#"{"id":"s3","name":"温州顺达鞋业有限公司"}"#,
+        "\n",
+        "not json\n",
+    );
+    let out = wangjian(
+        &["screen", "--db", &db, "--as", "platform"],
+        candidates.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1), "a bad line: {}", stderr(&out));
+    assert!(stderr(&out).contains("<stdin>:4"), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[0]["matches"][0]["decision"],
+        "match",
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(lines[0]["matches"][0]["relation"], "same");
+    assert_eq!(lines[1]["matches"][0]["relation"], "related");
+    assert_eq!(lines[2]["matches"].as_array().unwrap().len(), 0);
+    // A rights holder's agent may not screen; --as is required with --db.
+    let refused = wangjian(
+        &["screen", "--db", &db, "--as", "brand"],
+        candidates.as_bytes(),
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("platforms and agencies"),
+        "{}",
+        stderr(&refused)
+    );
+    let usage = wangjian(&["screen", "--db", &db], b"");
+    assert_eq!(usage.status.code(), Some(2));
+}

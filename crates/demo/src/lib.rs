@@ -12,7 +12,9 @@
 //! regulator of the seller's place); cases in every state of the state machine, with their
 //! deadlines (some overdue, some due soon), a criminal referral, transfers (one whose
 //! acknowledgement is overdue), supervision orders, seized goods and penalty decisions;
-//! complaints and reports from the public portal in every state.
+//! complaints and reports from the public portal in every state; credit files for the
+//! penalized parties, disclosures on the portal (one late), two blacklist entries (one
+//! repaired) and a platform's screening call.
 //!
 //! # How
 //!
@@ -31,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod complaints;
+mod credit;
 mod evidence;
 mod listings;
 mod reports;
@@ -214,6 +217,8 @@ pub async fn fill(
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
     evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
+    // Credit files, the list, disclosures and a screening call (issue 17).
+    credit::credit(store, &app, &w, today, calendar).await?;
     let mut notice_listings: Vec<wangjian_domain::ListingId> = lead_listing
         .values()
         .map(|l| wangjian_domain::lead::listing_id_for(l.platform, &l.content.platform_listing_id))

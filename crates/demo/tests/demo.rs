@@ -95,6 +95,8 @@ async fn fills_an_empty_database_with_every_state() {
         Some(format!("plain:{DEMO_PASSWORD}").as_str())
     );
 
+    credit_is_there(&store, opts.today.unwrap()).await;
+
     // A second run finds the demo and writes nothing.
     let again = fill(&store, &opts, &fake_hash).await.unwrap();
     assert!(again.already_there);
@@ -136,6 +138,7 @@ async fn demo_on(today: NaiveDate) {
         .unwrap_or_else(|e| panic!("demo on {today}: {e}"));
     assert_eq!(report.today, today);
     assert!(report.notices >= 10, "{today}: {} notices", report.notices);
+    credit_is_there(&store, today).await;
     let cal = store.calendar().await.unwrap();
     let region = RegionCode::parse("330000").unwrap();
     let due = store
@@ -180,4 +183,44 @@ async fn works_around_the_turn_of_the_year_and_today() {
         demo_on(wangjian_calendar::parse_date(day).unwrap()).await;
     }
     demo_on(wangjian_calendar::shanghai_date(chrono::Utc::now())).await;
+}
+
+/// The demo's credit: published decisions (one late) in public view, two blacklist
+/// entries of which one repaired, the platform's screening call recorded.
+async fn credit_is_there(store: &Store, today: NaiveDate) {
+    let public = store
+        .public_disclosures(today, &wangjian_store::DisclosureQuery::default(), 100, 0)
+        .await
+        .unwrap();
+    assert!(public.len() >= 2, "{today}: {} published", public.len());
+    assert!(
+        public.iter().any(|d| d.is_late(today)),
+        "{today}: none late"
+    );
+    assert!(public.iter().any(|d| d.party_is_person));
+    let listed = store.blacklist_on(today, None, None).await.unwrap();
+    assert_eq!(listed.len(), 1, "{today}: one active entry");
+    let region = RegionCode::parse("330000").unwrap();
+    let board = store
+        .disclosures_due(&region, today, today, 100)
+        .await
+        .unwrap();
+    assert!(
+        board.iter().any(|d| d.is_late(today)),
+        "{today}: the late one is on the board"
+    );
+    let repaired = store.find_subjects("恒源鞋业", 5).await.unwrap();
+    let file = store.credit_file(repaired[0].id).await.unwrap().unwrap();
+    assert_eq!(
+        file.entries[0].state_on(today),
+        wangjian_domain::credit::BlacklistState::Repaired
+    );
+    let events = store.events_after(0, 1_000_000).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.event.action == "screen.call")
+            .count(),
+        1
+    );
 }

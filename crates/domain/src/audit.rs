@@ -41,6 +41,18 @@ pub enum ObjectType {
     SelfInspection,
     /// A submitted statistics report (统计报表).
     ReportSubmission,
+    /// A credit record (信用记录).
+    CreditRecord,
+    /// A subject's recorded credit class.
+    CreditStanding,
+    /// A blacklist entry (严重违法失信名单).
+    BlacklistEntry,
+    /// The publication of a penalty decision (公示).
+    Disclosure,
+    /// The party of a case (当事人).
+    CaseParty,
+    /// A screening call against the blacklist (联合惩戒).
+    Screening,
 }
 
 /// One changed field: its name, and its value before and after (JSON).
@@ -279,6 +291,12 @@ pub struct Read {
 }
 
 impl Read {
+    /// The record of an act that stores no value but whose facts belong in the trail (a
+    /// screening call: who screened how many): the event lists them as new fields.
+    pub(crate) fn of_event(event: AuditEvent) -> Self {
+        Self { event }
+    }
+
     /// The event.
     pub fn event(&self) -> &AuditEvent {
         &self.event

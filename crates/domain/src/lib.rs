@@ -26,6 +26,7 @@ pub mod audit;
 pub mod calendar_notice;
 pub mod case;
 pub mod complaint;
+pub mod credit;
 pub mod deadline;
 pub mod id;
 pub mod lead;

@@ -162,6 +162,23 @@ impl Fixture {
         .await
     }
 
+    async fn post_raw(&self, who: &str, uri: &str, text: &str) -> (StatusCode, String) {
+        let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-ndjson");
+        if let Some((sid, csrf)) = self.sessions.get(who) {
+            req = req
+                .header(header::COOKIE, format!("wj_session={sid}"))
+                .header("x-csrf-token", csrf.as_str());
+        }
+        body(
+            send(
+                &self.router,
+                req.body(Body::from(text.to_string())).unwrap(),
+            )
+            .await,
+        )
+        .await
+    }
+
     async fn finish(self) {
         self.store.close().await;
         for suffix in ["", "-wal", "-shm"] {
@@ -3717,5 +3734,162 @@ async fn notices_by_every_principal_and_bad_input() {
         ],
     )
     .await;
+    f.finish().await;
+}
+
+/// Credit, the list, screening and disclosure (issue 17), by every principal: credit
+/// files are read by agencies' and coordination offices' workers only (everyone else gets
+/// the unknown id's answer); listing is decided by an agency's supervisor; screening is
+/// for platforms and agencies; publication only by the deciding agency's supervisor; the
+/// public pages answer everyone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_blacklist_screening_and_disclosure_by_every_principal() {
+    let f = fixture().await;
+    let firm = wangjian_domain::subject::Subject::enterprise(
+        wangjian_domain::SubjectId::from_u128(0x5001),
+        "杭州鑫达贸易有限公司",
+        "91330106MA27XXXXX1",
+    )
+    .unwrap();
+    f.store.put_subject(&firm).await.unwrap();
+    let credit = format!("/api/v1/subjects/{}/credit", firm.id);
+    let unknown = format!("/api/v1/subjects/{}/credit", uuid::Uuid::now_v7());
+    let readers = set(&[
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "nb.officer",
+        "nj.officer",
+        "hzpolice.officer",
+        "zjoffice.supervisor",
+        "jsoffice.supervisor",
+    ]);
+    let screeners: BTreeSet<String> = readers
+        .union(&set(&["plata.operator", "platb.operator"]))
+        .cloned()
+        .collect();
+    let today = wangjian_calendar::shanghai_date(chrono::Utc::now()).to_string();
+    for who in f.principals() {
+        let (s, b) = f.get(&who, &credit).await;
+        let (us, ub) = f.get(&who, &unknown).await;
+        if readers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(us, StatusCode::NOT_FOUND);
+        } else {
+            assert_eq!((s, &b), (us, &ub), "{who}: no existence oracle");
+        }
+        let (s, b) = f
+            .post_raw(
+                &who,
+                "/api/v1/screen",
+                "{\"id\":\"c\",\"name\":\"杭州鑫达贸易有限公司\"}\n",
+            )
+            .await;
+        if screeners.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who} screens: {b}");
+        } else if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        } else {
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who} screens: {b}");
+        }
+        // Public pages answer everyone.
+        let (s, _) = f.get(&who, "/portal/blacklist.json").await;
+        assert_eq!(s, StatusCode::OK, "{who}");
+    }
+    // Listing: only an agency's supervisor; a platform or office is refused.
+    let listing = serde_json::json!({"legal_basis": "《市场监督管理严重违法失信名单管理办法》第十条", "decision_number": "杭市监列〔2026〕9号", "start": today, "months": 36});
+    for (who, want) in [
+        ("plata.operator", StatusCode::FORBIDDEN),
+        ("zjoffice.supervisor", StatusCode::FORBIDDEN),
+        ("rha.agent", StatusCode::FORBIDDEN),
+        ("hz.officer", StatusCode::FORBIDDEN),
+        ("hz.supervisor", StatusCode::OK),
+    ] {
+        let (s, b) = f
+            .post_json(
+                who,
+                &format!("/api/v1/subjects/{}/blacklist", firm.id),
+                &listing,
+            )
+            .await;
+        assert_eq!(s, want, "{who} lists: {b}");
+    }
+    // The entry's repair: another agency gets a refusal (the list is public), not its own.
+    let v: serde_json::Value =
+        serde_json::from_str(&f.get("hz.supervisor", &credit).await.1).unwrap();
+    let entry = v["blacklist"][0]["id"].as_str().unwrap().to_string();
+    let repair = serde_json::json!({"applied_on": today, "obligations_fulfilled": "已缴清", "harm_removed": "已召回"});
+    let (s, b) = f
+        .post_json(
+            "nj.officer",
+            &format!("/api/v1/blacklist/{entry}/repair"),
+            &repair,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/blacklist/{entry}/repair"),
+            &repair,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "before a year has passed: {b}"
+    );
+    // A platform adds its own self-inspection record, not a brushing finding.
+    let record = |kind: &str| serde_json::json!({"kind": kind, "source": "甲电商平台", "on": today, "legal_basis": "《电子商务法》第二十九条", "reference": "ZC-2026-1", "summary": "下架侵权商品 3 件", "fine_fen": null});
+    let uri = format!("/api/v1/subjects/{}/credit-records", firm.id);
+    assert_eq!(
+        f.post_json("plata.operator", &uri, &record("self_inspection"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        f.post_json("plata.operator", &uri, &record("brushing_finding"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, b) = f
+        .post_json("hz.officer", &uri, &record("penalty_decision"))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "penalties come from the case: {b}"
+    );
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &uri,
+            &serde_json::json!({"kind": "brushing_finding"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(b.contains("\"field\":\"source\""), "{b}");
+    // The disclosure board: the office and agencies have one; a platform does not.
+    assert_eq!(
+        f.get("zjoffice.supervisor", "/api/v1/disclosures/board")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        f.get("plata.operator", "/api/v1/disclosures/board").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // An unknown disclosure is unknown to everyone.
+    let (s, _) = f
+        .post_json(
+            "hz.supervisor",
+            &format!("/api/v1/disclosures/{}/publish", uuid::Uuid::now_v7()),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     f.finish().await;
 }

@@ -114,6 +114,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_submissions",
         include_str!("../migrations/sqlite/0013_report_submissions.sql"),
     ),
+    (
+        14,
+        "credit",
+        include_str!("../migrations/sqlite/0014_credit.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -180,6 +185,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "report_submissions",
         include_str!("../migrations/postgres/0013_report_submissions.sql"),
+    ),
+    (
+        14,
+        "credit",
+        include_str!("../migrations/postgres/0014_credit.sql"),
     ),
 ];
 

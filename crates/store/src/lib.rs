@@ -48,6 +48,7 @@ mod board;
 mod calendar;
 mod cases;
 mod complaints;
+mod credit;
 mod error;
 mod export;
 mod intake;
@@ -71,6 +72,7 @@ pub use board::{LeadCount, SupervisionOrder, MAX_PERIODS};
 pub use calendar::{NoticeLoaded, Recalculated, StoredNotice};
 pub use cases::CaseNumberRequest;
 pub use complaints::BlobInput;
+pub use credit::DisclosureQuery;
 pub use error::StoreError;
 pub use intake::{
     reason_bit, BatchOutcome, IngestOutcome, LeadScan, ListingInput, ScanLead, ShopInput,

@@ -546,6 +546,98 @@ pub(crate) static SELF_INSPECTIONS: Table = Table {
     ],
 };
 
+// Credit (issue 17): `credit.rs` reads and writes these.
+pub(crate) static CASE_PARTIES: Table = Table {
+    name: "case_parties",
+    cols: &[
+        col!("id", ["case"], Uuid),
+        col!("subject", Uuid),
+        col!("named_by", Uuid),
+        col!("named_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static CREDIT_RECORDS: Table = Table {
+    name: "credit_records",
+    cols: &[
+        col!("id", Uuid),
+        col!("subject", Uuid),
+        col!("kind", Text),
+        col!("source", Text),
+        col!("org", Uuid),
+        col!("on_day", ["on"], Date),
+        col!("legal_basis", Text),
+        col!("reference", Text),
+        col!("summary", Text),
+        col!("fine_fen", Int),
+        col!("case_id", ["case"], Uuid),
+        col!("recorded_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static CREDIT_STANDINGS: Table = Table {
+    name: "credit_standings",
+    cols: &[
+        col!("id", ["subject"], Uuid),
+        col!("class", Text),
+        col!("reasons", Json),
+        col!("assessed_on", Date),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static BLACKLIST_ENTRIES: Table = Table {
+    name: "blacklist_entries",
+    cols: &[
+        col!("id", Uuid),
+        col!("subject", Uuid),
+        col!("subject_name", Text),
+        col!("uscc", Text),
+        col!("domain", Text),
+        col!("legal_basis", Text),
+        col!("decision_number", Text),
+        col!("deciding_org", Uuid),
+        col!("decided_by", Uuid),
+        col!("start", Date),
+        col!("months", Int),
+        col!("end_day", ["end"], Date),
+        col!("longer_basis", Text),
+        col!("status", Text),
+        col!("repair", Json),
+        col!("recorded_at", Time),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static DISCLOSURES: Table = Table {
+    name: "disclosures",
+    cols: &[
+        col!("id", Uuid),
+        col!("case_id", ["case"], Uuid),
+        col!("subject", Uuid),
+        col!("org", Uuid),
+        col!("org_name", Text),
+        col!("region", Text),
+        col!("party_name", Text),
+        col!("party_is_person", Bool),
+        col!("uscc", Text),
+        col!("decision_number", Text),
+        col!("title", Text),
+        col!("legal_basis", Text),
+        col!("fine_fen", Int),
+        col!("decided_on", Date),
+        col!("due", Date),
+        col!("status", Text),
+        col!("published_on", Date),
+        col!("published_by", Uuid),
+        col!("public_until", Date),
+        col!("typical", Bool),
+        col!("version", Int),
+    ],
+};
+
 /// Every table `export` knows, by name.
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
@@ -576,6 +668,11 @@ pub(crate) static ALL: &[&Table] = &[
     &NOTICES,
     &SELF_INSPECTIONS,
     &REPORT_SUBMISSIONS,
+    &CASE_PARTIES,
+    &CREDIT_RECORDS,
+    &CREDIT_STANDINGS,
+    &BLACKLIST_ENTRIES,
+    &DISCLOSURES,
 ];
 
 impl Table {

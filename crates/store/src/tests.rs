@@ -1110,6 +1110,7 @@ async fn token_scopes_list_and_revoke(s: &Store) {
 
 mod calendar;
 mod complaints;
+mod credit;
 mod log;
 mod notices;
 mod workflow;

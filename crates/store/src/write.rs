@@ -6,6 +6,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_domain::complaint::Complaint;
+use wangjian_domain::credit::{
+    BlacklistEntry, CaseParty, CreditRecord, CreditStanding, CreditUpdate, Disclosure,
+};
 use wangjian_domain::lead::{CaseLeadLink, Lead};
 use wangjian_domain::notice::Notice;
 use wangjian_domain::report::ReportSubmission;
@@ -50,6 +53,16 @@ pub enum Object<'a> {
     Inspection(&'a SelfInspection),
     /// A submitted statistics report.
     Report(&'a ReportSubmission),
+    /// A credit record.
+    CreditRecord(&'a CreditRecord),
+    /// A subject's recorded class.
+    CreditStanding(&'a CreditStanding),
+    /// A blacklist entry.
+    Blacklist(&'a BlacklistEntry),
+    /// A penalty decision's publication.
+    Disclosure(&'a Disclosure),
+    /// A case's party.
+    CaseParty(&'a CaseParty),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -160,6 +173,30 @@ impl Record for SelfInspection {
         vec![Object::Inspection(self)]
     }
 }
+impl sealed::Sealed for CreditUpdate {}
+impl Record for CreditUpdate {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v: Vec<Object<'_>> = self.records.iter().map(Object::CreditRecord).collect();
+        v.extend(self.entries.iter().map(Object::Blacklist));
+        v.extend(self.disclosures.iter().map(Object::Disclosure));
+        v.extend(self.standing.iter().map(Object::CreditStanding));
+        v
+    }
+}
+impl sealed::Sealed for (CaseFile, CreditUpdate) {}
+impl Record for (CaseFile, CreditUpdate) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v = self.0.objects();
+        v.extend(self.1.objects());
+        v
+    }
+}
+impl sealed::Sealed for CaseParty {}
+impl Record for CaseParty {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::CaseParty(self)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -187,6 +224,11 @@ impl Object<'_> {
             Object::Notice(n) => (ObjectType::Notice, n.id.0),
             Object::Inspection(i) => (ObjectType::SelfInspection, i.id.0),
             Object::Report(r) => (ObjectType::ReportSubmission, r.id.0),
+            Object::CreditRecord(r) => (ObjectType::CreditRecord, r.id),
+            Object::CreditStanding(c) => (ObjectType::CreditStanding, c.subject.0),
+            Object::Blacklist(b) => (ObjectType::BlacklistEntry, b.id),
+            Object::Disclosure(d) => (ObjectType::Disclosure, d.id),
+            Object::CaseParty(p) => (ObjectType::CaseParty, p.case.0),
         }
     }
 
@@ -204,6 +246,11 @@ impl Object<'_> {
             Object::Notice(_) => &schema::NOTICES,
             Object::Inspection(_) => &schema::SELF_INSPECTIONS,
             Object::Report(_) => &schema::REPORT_SUBMISSIONS,
+            Object::CreditRecord(_) => &schema::CREDIT_RECORDS,
+            Object::CreditStanding(_) => &schema::CREDIT_STANDINGS,
+            Object::Blacklist(_) => &schema::BLACKLIST_ENTRIES,
+            Object::Disclosure(_) => &schema::DISCLOSURES,
+            Object::CaseParty(_) => &schema::CASE_PARTIES,
         }
     }
 
@@ -221,6 +268,11 @@ impl Object<'_> {
             Object::Notice(n) => n.version,
             Object::Inspection(i) => i.version,
             Object::Report(r) => r.version,
+            Object::CreditRecord(r) => r.version,
+            Object::CreditStanding(c) => c.version,
+            Object::Blacklist(b) => b.version,
+            Object::Disclosure(d) => d.version,
+            Object::CaseParty(p) => p.version,
         })
     }
 
@@ -240,6 +292,11 @@ impl Object<'_> {
             Object::Notice(n) => return crate::notices::notice_json(n),
             Object::Inspection(i) => return crate::notices::inspection_json(i),
             Object::Report(r) => serde_json::to_value(r),
+            Object::CreditRecord(r) => serde_json::to_value(r),
+            Object::CreditStanding(c) => serde_json::to_value(c),
+            Object::Blacklist(b) => serde_json::to_value(b),
+            Object::Disclosure(d) => serde_json::to_value(d),
+            Object::CaseParty(p) => serde_json::to_value(p),
         })?;
         match self {
             Object::Case(c) => {

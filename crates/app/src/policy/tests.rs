@@ -59,7 +59,7 @@ fn region(code: &str) -> RegionCode {
 
 /// Every principal: the public, each org × role, and a second officer of hz (not assigned
 /// to hz's assigned case).
-fn principals() -> BTreeMap<String, Principal> {
+pub(super) fn principals() -> BTreeMap<String, Principal> {
     let mut m = BTreeMap::new();
     m.insert("public".to_string(), Principal::Public);
     let mut add = |label: String, org: &str, kind: &OrgKind, reg: &str, roles: Vec<Role>| {

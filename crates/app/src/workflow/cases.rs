@@ -173,6 +173,11 @@ impl App {
         )
         .into_result()?;
         check_version(expected_version, file.case.version)?;
+        if matches!(command, CaseCommand::DecidePenalty { .. }) {
+            return self
+                .decide_penalty_with_credit(call, &file, command, self.env(&cal))
+                .await;
+        }
         let applied = self
             .store()
             .run_case_command(

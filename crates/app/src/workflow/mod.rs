@@ -12,6 +12,7 @@ pub mod assist;
 pub mod calendar;
 pub mod cases;
 pub mod complaints;
+pub mod credit;
 pub mod evidence;
 pub mod leads;
 pub mod seized;

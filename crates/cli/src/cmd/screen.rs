@@ -29,7 +29,7 @@ use crate::report::BadLines;
 
 /// Arguments of `wangjian screen`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["list", "index"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["list", "index", "db"])))]
 pub struct Args {
     /// The list to screen against: JSON Lines, one subject per line, each with an `id`.
     #[arg(long, value_name = "LIST.jsonl")]
@@ -38,6 +38,18 @@ pub struct Args {
     /// time it takes to index the list.
     #[arg(long, value_name = "FILE", conflicts_with = "list")]
     pub index: Option<PathBuf>,
+    /// Screen against the serious-violation list in this database as it stands today
+    /// (sqlite:PATH or postgres://…), as the user --as: the call is recorded in the
+    /// audit trail (who, how many), the candidates are not.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["list", "index"], requires = "login")]
+    pub db: Option<String>,
+    /// With --db: the sign-in name of the screening user (a platform's operator, an
+    /// agency's officer).
+    #[arg(long = "as", value_name = "LOGIN", requires = "db")]
+    pub login: Option<String>,
+    /// With --db: the organization they act for, when they belong to several.
+    #[arg(long, value_name = "ORG", requires = "db")]
+    pub org: Option<String>,
     /// Write the index built from --list to FILE, to open it later with --index.
     #[arg(long, value_name = "FILE", requires = "list")]
     pub save_index: Option<PathBuf>,
@@ -104,6 +116,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
+    if let (Some(db), Some(login)) = (&args.db, &args.login) {
+        let options = Options {
+            threshold: args.threshold,
+            match_threshold: args.match_threshold,
+            limit: args.limit,
+            weights,
+            exclusions,
+            ..Options::default()
+        };
+        let who = crate::acting::AsArg {
+            login: login.clone(),
+            org: args.org.clone(),
+        };
+        return run_db(db, &who, readers, options, args.output.as_deref(), bad);
+    }
     let started = Instant::now();
     let (index, source) = match (&args.list, &args.index) {
         (Some(list), _) => (load_list(list, &mut bad)?, list.display().to_string()),
@@ -168,6 +195,85 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         counts.with_match,
         counts.possible_only,
         bad.count(),
+    );
+    Ok(bad.exit_code())
+}
+
+/// `--db`: the candidates, read like the file path's, screened through the app (the
+/// store's list today, the policy, the audit record), one recorded call per batch.
+fn run_db(
+    db: &str,
+    who: &crate::acting::AsArg,
+    readers: Vec<(String, Box<dyn Read>)>,
+    options: Options,
+    output: Option<&Path>,
+    mut bad: BadLines,
+) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    let store = rt.block_on(crate::cmd::db::open(&crate::cmd::db::DbArg {
+        db: db.to_string(),
+    }))?;
+    let app = wangjian_app::App::new(store, wangjian_app::RuleSource::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let call = rt.block_on(crate::acting::call_as(&app, who, chrono::Utc::now()))?;
+    let mut out = crate::report::output(output)?;
+    let mut counts = Counts::default();
+    let started = Instant::now();
+    let flush =
+        |batch: &mut Vec<Record>, out: &mut dyn Write, counts: &mut Counts| -> anyhow::Result<()> {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let answers = rt
+                .block_on(app.screen(&call, std::mem::take(batch), options.clone()))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for s in answers {
+                counts.candidates += 1;
+                match s
+                    .matches
+                    .iter()
+                    .map(|m| m.decision)
+                    .min_by_key(|d| *d != Decision::Match)
+                {
+                    Some(Decision::Match) => counts.with_match += 1,
+                    Some(Decision::Possible) => counts.possible_only += 1,
+                    None => {}
+                }
+                let mut line = serde_json::to_vec(&s)?;
+                line.push(b'\n');
+                out.write_all(&line)?;
+            }
+            Ok(())
+        };
+    for (source, reader) in readers {
+        let mut batch: Vec<Record> = Vec::new();
+        let mut failed: Option<anyhow::Error> = None;
+        for_each_line(
+            BufReader::with_capacity(1 << 16, reader),
+            MAX_LINE_BYTES,
+            |n, line| {
+                if let Some(r) = parse_candidate(&source, n, line, &mut bad) {
+                    batch.push(r);
+                }
+                if batch.len() >= 10_000 && failed.is_none() {
+                    if let Err(e) = flush(&mut batch, &mut out, &mut counts) {
+                        failed = Some(e);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .with_context(|| format!("reading {source}"))?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        flush(&mut batch, &mut out, &mut counts)?;
+    }
+    out.flush()?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "wangjian: screened {} candidates against the list in {db} in {secs:.2}s: {} with a match, {} with only possible matches; {} bad lines",
+        counts.candidates, counts.with_match, counts.possible_only, bad.count(),
     );
     Ok(bad.exit_code())
 }

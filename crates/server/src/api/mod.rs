@@ -13,6 +13,7 @@ use wangjian_domain::org::Role;
 pub mod assist;
 pub mod cases;
 pub mod complaints;
+pub mod credit;
 pub mod evidence;
 pub mod leads;
 pub mod listings;
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .merge(evidence::routes())
         .merge(reports::routes())
         .merge(notices::routes())
+        .merge(credit::routes())
 }
 
 /// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
@@ -174,6 +176,7 @@ pub fn openapi_document() -> String {
     doc.merge(evidence::EvidenceDoc::openapi());
     doc.merge(notices::NoticesDoc::openapi());
     doc.merge(reports::ReportsDoc::openapi());
+    doc.merge(credit::CreditDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

@@ -6,6 +6,7 @@ mod board;
 mod calendar;
 mod case;
 mod complaints;
+mod credit;
 mod dashboard;
 mod leads;
 mod listing;
@@ -56,6 +57,13 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/steps", post(notices::step))
         .route("/platforms/self-inspections", post(notices::record))
         .route("/platforms/{id}", get(notices::duties))
+        .route("/credit", get(credit::search))
+        .route("/credit/{id}", get(credit::show))
+        .route("/credit/{id}/blacklist", post(credit::enter))
+        .route("/credit/{id}/records", post(credit::add_record))
+        .route("/blacklist/{id}/repair", post(credit::repair))
+        .route("/disclosures", get(credit::board))
+        .route("/disclosures/{id}/publish", post(credit::publish))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -72,6 +80,8 @@ const NAV: &[(&str, &str)] = &[
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
     ("/reports", "nav.reports"),
+    ("/credit", "nav.credit"),
+    ("/disclosures", "nav.disclosures"),
 ];
 
 /// The section a console path belongs to (`/leads/…` is under `/leads`); the home page for
@@ -180,7 +190,7 @@ fn to_login(path: &str) -> Response {
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])
         .map(|v| v.trim_start_matches('=').to_string())
         .unwrap_or_default()

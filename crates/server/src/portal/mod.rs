@@ -13,6 +13,7 @@
 //! cookie's value) in `_csrf`; the CSRF middleware checks url-encoded forms, and for the
 //! multipart submission this handler checks the `_csrf` part before reading any other.
 
+pub mod disclosure;
 pub mod limit;
 
 use std::time::Instant;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(submit).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/portal/track", get(track_page).post(track))
+        .merge(disclosure::routes())
 }
 
 fn portal_page(caller: &Caller, title: &str, body: Markup) -> Response {
@@ -68,6 +70,8 @@ fn portal_page(caller: &Caller, title: &str, body: Markup) -> Response {
             nav {
                 a href="/portal" { (t(lang, "portal.nav.submit")) }
                 a href="/portal/track" { (t(lang, "portal.nav.track")) }
+                a href="/portal/decisions" { (t(lang, "disclosure.nav.decisions")) }
+                a href="/portal/blacklist" { (t(lang, "disclosure.nav.blacklist")) }
             }
             div.who {
                 form method="post" action="/lang" {
