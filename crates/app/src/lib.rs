@@ -67,6 +67,8 @@ struct Inner {
     deadlines: &'static RuleSet,
     /// The store's calendar and the notice sequence it was read at.
     calendar: RwLock<(i64, Arc<Calendar>)>,
+    /// Seller networks, caught up from the store's identifier rows (issue 18).
+    networks: workflow::networks::NetworkCache,
 }
 
 impl App {
@@ -80,6 +82,7 @@ impl App {
                 rules: ActiveRules::new(source),
                 deadlines,
                 calendar: RwLock::new((-1, Arc::new(Calendar::china().clone()))),
+                networks: Default::default(),
             }),
         })
     }
@@ -87,6 +90,11 @@ impl App {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// This process's seller networks (see [`workflow::networks`]).
+    pub(crate) fn network_cache(&self) -> &workflow::networks::NetworkCache {
+        &self.inner.networks
     }
 
     /// The rule set in force.

@@ -35,6 +35,12 @@ pub enum ObjectType {
     CaseLead,
     /// A complaint or report from the public portal.
     Complaint,
+    /// An upload of a platform's orders (brushing detection).
+    BrushingUpload,
+    /// A suspicious brushing group.
+    BrushingGroup,
+    /// An upload of shop identifiers (seller networks).
+    IdentifierUpload,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

@@ -104,6 +104,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "mark_registry",
         include_str!("../migrations/sqlite/0011_mark_registry.sql"),
     ),
+    (
+        15,
+        "brushing_networks",
+        include_str!("../migrations/sqlite/0015_brushing_networks.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -160,6 +165,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "mark_registry",
         include_str!("../migrations/postgres/0011_mark_registry.sql"),
+    ),
+    (
+        15,
+        "brushing_networks",
+        include_str!("../migrations/postgres/0015_brushing_networks.sql"),
     ),
 ];
 

@@ -53,6 +53,7 @@ mod export;
 mod intake;
 mod leads;
 mod log;
+mod networks;
 mod query;
 mod registry;
 mod schema;
@@ -78,6 +79,7 @@ pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,
 };
+pub use networks::{EvidenceOrder, GroupFilter, IdentifierRow, ShopLead, StoredIdentifier};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
 pub use workflow_reads::{AssistDirection, AssistQuery};

@@ -472,6 +472,63 @@ pub(crate) static ACCOUNT_EVENTS: Table = Table {
 };
 
 /// Every table `export` knows, by name.
+// Seller networks and brushing (issue 18; migration 15). The identifier rows themselves
+// are bulk data written by `networks.rs`.
+pub(crate) static IDENTIFIER_UPLOADS: Table = Table {
+    name: "identifier_uploads",
+    cols: &[
+        col!("id", Uuid),
+        col!("by_user", ["by"], Uuid),
+        col!("by_org", Uuid),
+        col!("source", Text),
+        col!("at", Time),
+        col!("lines", Int),
+        col!("n_values", ["values"], Int),
+        col!("problems", Int),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static BRUSHING_UPLOADS: Table = Table {
+    name: "brushing_uploads",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("by_user", ["by"], Uuid),
+        col!("by_org", Uuid),
+        col!("at", Time),
+        col!("lines", Int),
+        col!("orders", Int),
+        col!("bad_lines", Int),
+        col!("n_groups", ["groups"], Int),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static BRUSHING_GROUPS: Table = Table {
+    name: "brushing_groups",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("upload", Uuid),
+        col!("group_key", Text),
+        col!("score", Real),
+        col!("decision", Text),
+        col!("accounts", Json),
+        col!("shops", Json),
+        col!("listings", Json),
+        col!("orders", Int),
+        col!("window_first", Text),
+        col!("window_last", Text),
+        col!("reasons", Json),
+        col!("detected_at", Time),
+        col!("state", Text),
+        col!("review", Json),
+        col!("lead", Uuid),
+        col!("version", Int),
+    ],
+};
+
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
     &USERS,
@@ -498,6 +555,9 @@ pub(crate) static ALL: &[&Table] = &[
     &BLOBS,
     &COMPLAINTS,
     &ACCOUNT_EVENTS,
+    &IDENTIFIER_UPLOADS,
+    &BRUSHING_UPLOADS,
+    &BRUSHING_GROUPS,
 ];
 
 impl Table {

@@ -1111,4 +1111,5 @@ async fn token_scopes_list_and_revoke(s: &Store) {
 mod calendar;
 mod complaints;
 mod log;
+mod networks;
 mod workflow;

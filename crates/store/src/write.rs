@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
+use wangjian_domain::brushing::{BrushingGroup, BrushingUpload, Detected, IdentifierUpload};
 use wangjian_domain::complaint::Complaint;
 use wangjian_domain::lead::{CaseLeadLink, Lead};
 use wangjian_domain::seized::SeizedItem;
@@ -41,6 +42,12 @@ pub enum Object<'a> {
     Lead(&'a Lead),
     /// A complaint or report.
     Complaint(&'a Complaint),
+    /// A brushing group.
+    BrushingGroup(&'a BrushingGroup),
+    /// An upload of orders.
+    BrushingUpload(&'a BrushingUpload),
+    /// An upload of shop identifiers.
+    IdentifierUpload(&'a IdentifierUpload),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -133,6 +140,32 @@ impl Record for (Complaint, Lead) {
         vec![Object::Lead(&self.1), Object::Complaint(&self.0)]
     }
 }
+impl sealed::Sealed for BrushingGroup {}
+impl Record for BrushingGroup {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::BrushingGroup(self)]
+    }
+}
+impl sealed::Sealed for (BrushingGroup, Lead) {}
+impl Record for (BrushingGroup, Lead) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Lead(&self.1), Object::BrushingGroup(&self.0)]
+    }
+}
+impl sealed::Sealed for Detected {}
+impl Record for Detected {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v = vec![Object::BrushingUpload(&self.upload)];
+        v.extend(self.groups.iter().map(Object::BrushingGroup));
+        v
+    }
+}
+impl sealed::Sealed for IdentifierUpload {}
+impl Record for IdentifierUpload {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::IdentifierUpload(self)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -157,6 +190,9 @@ impl Object<'_> {
             Object::Seized(s) => (ObjectType::SeizedItem, s.id.0),
             Object::Lead(l) => (ObjectType::Lead, l.id.0),
             Object::Complaint(c) => (ObjectType::Complaint, c.id.0),
+            Object::BrushingGroup(g) => (ObjectType::BrushingGroup, g.id),
+            Object::BrushingUpload(u) => (ObjectType::BrushingUpload, u.id),
+            Object::IdentifierUpload(u) => (ObjectType::IdentifierUpload, u.id),
         }
     }
 
@@ -171,6 +207,9 @@ impl Object<'_> {
             Object::Seized(_) => &schema::SEIZED_ITEMS,
             Object::Lead(_) => &schema::LEADS,
             Object::Complaint(_) => &schema::COMPLAINTS,
+            Object::BrushingGroup(_) => &schema::BRUSHING_GROUPS,
+            Object::BrushingUpload(_) => &schema::BRUSHING_UPLOADS,
+            Object::IdentifierUpload(_) => &schema::IDENTIFIER_UPLOADS,
         }
     }
 
@@ -185,6 +224,9 @@ impl Object<'_> {
             Object::Seized(s) => s.version,
             Object::Lead(l) => l.version,
             Object::Complaint(c) => c.version,
+            Object::BrushingGroup(g) => g.version,
+            Object::BrushingUpload(u) => u.version,
+            Object::IdentifierUpload(u) => u.version,
         })
     }
 
@@ -201,6 +243,9 @@ impl Object<'_> {
             Object::Seized(s) => serde_json::to_value(s),
             Object::Lead(l) => serde_json::to_value(l),
             Object::Complaint(c) => serde_json::to_value(c),
+            Object::BrushingGroup(g) => serde_json::to_value(g),
+            Object::BrushingUpload(u) => serde_json::to_value(u),
+            Object::IdentifierUpload(u) => serde_json::to_value(u),
         })?;
         match self {
             Object::Case(c) => {

@@ -16,6 +16,7 @@ pub mod complaints;
 pub mod evidence;
 pub mod leads;
 pub mod listings;
+pub mod networks;
 pub mod seized;
 pub mod tokens;
 pub mod workflow;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assist::routes())
         .merge(seized::routes())
         .merge(evidence::routes())
+        .merge(networks::routes())
 }
 
 /// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
@@ -168,6 +170,7 @@ pub fn openapi_document() -> String {
     doc.merge(assist::AssistDoc::openapi());
     doc.merge(seized::SeizedDoc::openapi());
     doc.merge(evidence::EvidenceDoc::openapi());
+    doc.merge(networks::NetworksDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

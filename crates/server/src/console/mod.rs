@@ -10,6 +10,7 @@ mod dashboard;
 mod leads;
 mod listing;
 mod login;
+mod network;
 
 use axum::extract::Form;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -47,6 +48,11 @@ pub fn routes() -> Router<AppState> {
             "/complaints/{id}/attachments/{n}",
             get(complaints::attachment),
         )
+        .route("/networks", get(network::list))
+        .route("/networks/{platform}/{shop}", get(network::show))
+        .route("/brushing", get(network::groups))
+        .route("/brushing/{id}", get(network::group))
+        .route("/brushing/{id}/actions", post(network::act))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -58,6 +64,8 @@ const NAV: &[(&str, &str)] = &[
     ("/", "nav.home"),
     ("/leads", "nav.leads"),
     ("/complaints", "nav.complaints"),
+    ("/brushing", "nav.brushing"),
+    ("/networks", "nav.networks"),
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
