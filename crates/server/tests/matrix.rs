@@ -3134,10 +3134,10 @@ async fn brushing_groups_and_networks_by_every_principal() {
             &serde_json::json!({"name": "订单报送", "scopes": ["ingest", "read"]}),
         )
         .await;
-    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(s, StatusCode::CREATED, "{b}");
     let token: serde_json::Value = serde_json::from_str(&b).unwrap();
     let bearer = format!("Bearer {}", token["secret"].as_str().unwrap());
-    let post_text = |uri: String, body: String, auth: Option<String>, who: Option<&str>| {
+    let post_text = |uri: String, text: String, auth: Option<String>, who: Option<&str>| {
         let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-ndjson");
         if let Some(a) = auth {
             req = req.header(header::AUTHORIZATION, a);
@@ -3148,7 +3148,7 @@ async fn brushing_groups_and_networks_by_every_principal() {
                 .header("x-csrf-token", csrf.as_str());
         }
         let router = f.router.clone();
-        async move { body(send(&router, req.body(Body::from(body)).unwrap()).await).await }
+        async move { body(send(&router, req.body(Body::from(text)).unwrap()).await).await }
     };
 
     // A month of orders with a brushing ring.
@@ -3186,7 +3186,7 @@ async fn brushing_groups_and_networks_by_every_principal() {
     }
     ids.push_str("{not json\n{\"shop\":\"x1\",\"phone\":\"12\"}\n");
     let (s, b) = post_text(
-        "/api/v1/shop-identifiers?source=开店资料".into(),
+        "/api/v1/shop-identifiers?source=shop-profile".into(),
         ids,
         Some(bearer.clone()),
         None,
@@ -3384,7 +3384,7 @@ async fn brushing_groups_and_networks_by_every_principal() {
             &serde_json::json!({}),
         )
         .await;
-    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "already a lead: a rule violation");
     let (s, html) = f.get("hz.officer", &format!("/leads/{lead}")).await;
     assert_eq!(s, StatusCode::OK);
     let lead_shop = group["shops"][0].as_str().unwrap().to_string();

@@ -324,7 +324,8 @@ pub struct ReviewAnswer {
         (status = 400, description = "`invalid_input` naming `note`", body = ErrorBody),
         (status = 403, description = "`forbidden`: only agencies review", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 409, description = "`conflict`, or `rule_violation`: the group is not open", body = ErrorBody)))]
+        (status = 409, description = "`conflict`: the group changed since `version`", body = ErrorBody),
+        (status = 422, description = "`rule_violation`: the group is not open", body = ErrorBody)))]
 pub async fn review_group(
     State(state): State<AppState>,
     caller: Caller,
@@ -366,7 +367,8 @@ pub struct LeadRequest {
         (status = 200, description = "`{group, findings, lead, case}`", body = Object),
         (status = 403, description = "`forbidden`: only agencies", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 409, description = "`rule_violation`: dismissed, or already a lead", body = ErrorBody)))]
+        (status = 409, description = "`conflict`: the group changed since `version`", body = ErrorBody),
+        (status = 422, description = "`rule_violation`: dismissed, or already a lead", body = ErrorBody)))]
 pub async fn group_to_lead(
     State(state): State<AppState>,
     caller: Caller,
