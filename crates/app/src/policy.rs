@@ -699,7 +699,9 @@ fn may_write(m: &Member, what: &Resource) -> Access {
                 forbid("only agencies review brushing groups")
             }
         }
-        Resource::SellerNetwork { .. } => forbid("networks follow from identifiers; nobody edits one"),
+        Resource::SellerNetwork { .. } => {
+            forbid("networks follow from identifiers; nobody edits one")
+        }
     }
 }
 

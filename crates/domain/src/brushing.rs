@@ -511,10 +511,16 @@ mod tests {
         assert_eq!(d.groups[0].version, 1);
         assert_eq!(d.groups[0].state, GroupState::Open);
         let stored = d.groups[0].clone();
-        let again = detected(upload(), vec![group()], &[stored.clone()], &actor(), &ctx())
-            .unwrap()
-            .into_parts()
-            .0;
+        let again = detected(
+            upload(),
+            vec![group()],
+            std::slice::from_ref(&stored),
+            &actor(),
+            &ctx(),
+        )
+        .unwrap()
+        .into_parts()
+        .0;
         assert!(again.groups.is_empty());
         let mut more = group();
         more.orders = 20;

@@ -3124,7 +3124,6 @@ async fn brushing_groups_and_networks_by_every_principal() {
     use wangjian_brushing::synth::{generate, Attack, Honest, RingSignals};
     let f = fixture().await;
     let plata = world::org_id("plata").0.to_string();
-    let platb = world::org_id("platb").0.to_string();
 
     // The platform's token (ingest + read), made in its session.
     let (s, b) = f
@@ -3202,7 +3201,10 @@ async fn brushing_groups_and_networks_by_every_principal() {
         .collect();
     let n = ring_shops.len() as u64;
     assert_eq!(bad, vec![n + 1, n + 2], "{b}");
-    assert_eq!(r["networks"][0]["size"], serde_json::json!(ring_shops.len()));
+    assert_eq!(
+        r["networks"][0]["size"],
+        serde_json::json!(ring_shops.len())
+    );
     // Another platform's shop with the same phone, written another way: the network
     // crosses platforms.
     let (s, b) = post_text(
@@ -3214,7 +3216,10 @@ async fn brushing_groups_and_networks_by_every_principal() {
     .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let r: serde_json::Value = serde_json::from_str(&b).unwrap();
-    assert_eq!(r["networks"][0]["size"], serde_json::json!(ring_shops.len() + 1));
+    assert_eq!(
+        r["networks"][0]["size"],
+        serde_json::json!(ring_shops.len() + 1)
+    );
 
     // The month of orders, with one bad line.
     let mut orders = traffic.lines.join("\n");
@@ -3257,7 +3262,12 @@ async fn brushing_groups_and_networks_by_every_principal() {
     );
 
     // Who reads the group and the network.
-    let hz = ["hz.officer", "hz.officer2", "hz.supervisor", "hzpolice.officer"];
+    let hz = [
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "hzpolice.officer",
+    ];
     let group_readers: BTreeSet<String> = set(&hz)
         .union(&set(&["zjoffice.supervisor", "plata.operator"]))
         .cloned()
@@ -3274,9 +3284,15 @@ async fn brushing_groups_and_networks_by_every_principal() {
             assert_eq!(s, StatusCode::UNAUTHORIZED);
         } else {
             assert_eq!(s, StatusCode::OK, "{who}: {b}");
-            assert_eq!(b.contains(&gid), group_readers.contains(&who), "{who} lists groups");
+            assert_eq!(
+                b.contains(&gid),
+                group_readers.contains(&who),
+                "{who} lists groups"
+            );
         }
-        let (us, ub) = f.get(&who, &format!("/api/v1/brushing/groups/{unknown}")).await;
+        let (us, ub) = f
+            .get(&who, &format!("/api/v1/brushing/groups/{unknown}"))
+            .await;
         let (s, b) = f.get(&who, &format!("/api/v1/brushing/groups/{gid}")).await;
         if group_readers.contains(&who) {
             assert_eq!(s, StatusCode::OK, "{who}: {b}");
@@ -3322,11 +3338,19 @@ async fn brushing_groups_and_networks_by_every_principal() {
     // The platform reads but does not review; another region's agency gets the 404.
     let review = serde_json::json!({"confirm": true});
     let (s, _) = f
-        .post_json("plata.operator", &format!("/api/v1/brushing/groups/{gid}/review"), &review)
+        .post_json(
+            "plata.operator",
+            &format!("/api/v1/brushing/groups/{gid}/review"),
+            &review,
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = f
-        .post_json("nj.officer", &format!("/api/v1/brushing/groups/{gid}/review"), &review)
+        .post_json(
+            "nj.officer",
+            &format!("/api/v1/brushing/groups/{gid}/review"),
+            &review,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, b) = f
@@ -3345,8 +3369,14 @@ async fn brushing_groups_and_networks_by_every_principal() {
     assert!(html.contains(&gid));
     let (s, html) = f.get("hz.officer", &format!("/brushing/{gid}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("证据订单") && html.contains("group-actions"), "{html}");
-    assert!(html.contains(&format!("/networks/{plata}/")), "the shops' network is linked");
+    assert!(
+        html.contains("证据订单") && html.contains("group-actions"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/networks/{plata}/")),
+        "the shops' network is linked"
+    );
     let (s, html) = f
         .get("hz.officer", &format!("/networks/{plata}/{shop}"))
         .await;
@@ -3370,7 +3400,10 @@ async fn brushing_groups_and_networks_by_every_principal() {
     assert_eq!(s, StatusCode::OK, "{b}");
     let r: serde_json::Value = serde_json::from_str(&b).unwrap();
     assert_eq!(r["group"]["state"], "confirmed");
-    assert!(!r["findings"].as_array().unwrap().is_empty(), "credit findings: {b}");
+    assert!(
+        !r["findings"].as_array().unwrap().is_empty(),
+        "credit findings: {b}"
+    );
     let case = r["case"].as_str().unwrap().to_string();
     let lead = r["lead"].as_str().unwrap().to_string();
     let (s, b) = f.get("hz.officer", &format!("/api/v1/cases/{case}")).await;
@@ -3384,7 +3417,11 @@ async fn brushing_groups_and_networks_by_every_principal() {
             &serde_json::json!({}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "already a lead: a rule violation");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already a lead: a rule violation"
+    );
     let (s, html) = f.get("hz.officer", &format!("/leads/{lead}")).await;
     assert_eq!(s, StatusCode::OK);
     let lead_shop = group["shops"][0].as_str().unwrap().to_string();

@@ -292,11 +292,7 @@ impl Store {
                 let mut values = Vec::new();
                 for s in part {
                     let p = placeholders(
-                        vec![
-                            id.clone(),
-                            Val::from(g.platform.0),
-                            Val::from(s.as_str()),
-                        ],
+                        vec![id.clone(), Val::from(g.platform.0), Val::from(s.as_str())],
                         &mut args,
                     );
                     values.push(format!("({p})"));

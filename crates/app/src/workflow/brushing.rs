@@ -70,7 +70,11 @@ pub struct BrushingFinding {
 
 /// The findings of a confirmed group, one per shop; none unless confirmed.
 pub fn findings(g: &BrushingGroup) -> Vec<BrushingFinding> {
-    let Some(review) = g.review.as_ref().filter(|_| g.state == GroupState::Confirmed) else {
+    let Some(review) = g
+        .review
+        .as_ref()
+        .filter(|_| g.state == GroupState::Confirmed)
+    else {
         return Vec::new();
     };
     let reasons: Vec<&str> = g.reasons.iter().map(|r| r.detail.as_str()).collect();
@@ -277,8 +281,8 @@ impl App {
         let ids: Vec<Uuid> = found.iter().map(|g| g.id).collect();
         let stored = self.store().brushing_groups_by_id(&ids).await?;
         let ctx = Context::new_v7(call.request, call.now, found.len() + 8);
-        let change = domain::detected(upload, found, &stored, &m.actor, &ctx)
-            .map_err(brushing_error)?;
+        let change =
+            domain::detected(upload, found, &stored, &m.actor, &ctx).map_err(brushing_error)?;
         let applied = self.store().record_detection(change, &evidence).await?;
         // The groups as stored now, best first.
         let mut groups = self.store().brushing_groups_by_id(&ids).await?;
@@ -398,7 +402,15 @@ impl App {
         id: Uuid,
         case_title: Option<&str>,
         expected_version: Option<i64>,
-    ) -> Result<(BrushingGroup, LeadId, Option<CaseFile>, Vec<BrushingFinding>), AppError> {
+    ) -> Result<
+        (
+            BrushingGroup,
+            LeadId,
+            Option<CaseFile>,
+            Vec<BrushingFinding>,
+        ),
+        AppError,
+    > {
         let m = call.member()?;
         let g = self.writable_group(call, id, expected_version).await?;
         if let Some(t) = case_title {

@@ -27,12 +27,12 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 use wangjian_domain::brushing::{identifiers_uploaded, IdentifierUpload};
-use wangjian_domain::org::OrgKind;
 use wangjian_domain::lead::shop_id_for;
+use wangjian_domain::org::OrgKind;
 use wangjian_domain::{CaseId, LeadId, OrgId, RegionCode, ShopId};
 use wangjian_network::{
-    display_address, display_value, normalize, Caps, Identifier, Kind, Networks, Options,
-    Sighting, Space,
+    display_address, display_value, normalize, Caps, Identifier, Kind, Networks, Options, Sighting,
+    Space,
 };
 use wangjian_store::{IdentifierRow, StoredIdentifier};
 
@@ -244,12 +244,13 @@ impl NetworkIndex {
                 r.row.seen_at.map(|t| t.timestamp()),
             ));
         }
-        self.networks.add(prepared.iter().map(|(shop, i, src, at)| Sighting {
-            shop,
-            identifier: i,
-            source: src,
-            at: *at,
-        }))
+        self.networks
+            .add(prepared.iter().map(|(shop, i, src, at)| Sighting {
+                shop,
+                identifier: i,
+                source: src,
+                at: *at,
+            }))
     }
 
     fn display(&self, space: Space, value: &str) -> String {
@@ -315,11 +316,16 @@ fn region_of(i: &Identifier) -> Option<String> {
         Kind::Uscc => i.value.get(2..8)?.to_string(),
         _ => return None,
     };
-    RegionCode::parse(&code).ok().map(|r| r.as_str().to_string())
+    RegionCode::parse(&code)
+        .ok()
+        .map(|r| r.as_str().to_string())
 }
 
+/// One line of an upload: its number and its JSON value (or why it is not JSON).
+pub type UploadLine = (u64, Result<Value, String>);
+
 /// The lines of an upload: JSON Lines, or one JSON array of objects.
-pub fn upload_lines(text: &str) -> Result<Vec<(u64, Result<Value, String>)>, AppError> {
+pub fn upload_lines(text: &str) -> Result<Vec<UploadLine>, AppError> {
     let t = text.trim_start();
     if t.starts_with('[') {
         let v: Vec<Value> = serde_json::from_str(t)
@@ -380,7 +386,10 @@ impl App {
         };
         match self.store().find_organization(n).await? {
             Some(o) if matches!(o.kind, OrgKind::Platform) => Ok(o.id),
-            Some(_) => Err(AppError::invalid("platform", format!("{n} is not a platform"))),
+            Some(_) => Err(AppError::invalid(
+                "platform",
+                format!("{n} is not a platform"),
+            )),
             None => Err(AppError::invalid("platform", format!("no platform {n}"))),
         }
     }
@@ -403,7 +412,10 @@ impl App {
         let m = call.member()?.clone();
         let source = source.trim();
         if source.is_empty() || source.chars().count() > 200 {
-            return Err(AppError::invalid("source", "a source of 1 to 200 characters"));
+            return Err(AppError::invalid(
+                "source",
+                "a source of 1 to 200 characters",
+            ));
         }
         let is_platform = matches!(m.org_kind, OrgKind::Platform);
         let default_platform = match (platform, is_platform) {
@@ -552,8 +564,8 @@ impl App {
         shops.sort();
         shops.dedup();
         let values = rows.len();
-        let change = identifiers_uploaded(upload, &m.actor, &self.context(call))
-            .map_err(AppError::rule)?;
+        let change =
+            identifiers_uploaded(upload, &m.actor, &self.context(call)).map_err(AppError::rule)?;
         let (applied, new_values) = self.store().upload_identifiers(change, rows).await?;
         let update = self.catch_up_networks().await?;
         let (networks, newly_capped) = self.with_networks(|ix| {
@@ -758,14 +770,14 @@ impl App {
             let Some((p, s)) = parse_shop_key(k) else {
                 continue;
             };
-            if !names.contains_key(&p) {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(p) {
                 let name = self
                     .store()
                     .organization(p)
                     .await?
                     .map(|o| o.name)
                     .unwrap_or_else(|| p.0.to_string());
-                names.insert(p, name);
+                e.insert(name);
             }
             shops.push(NetworkShop {
                 key: k.clone(),
@@ -845,7 +857,11 @@ impl App {
         }
         // A case worker also reads networks through its leads: checked per network, for
         // at most this many networks outside its region.
-        let mut lead_checks = if matches!(scope, Scope::AnyOf(_)) { 200 } else { 0 };
+        let mut lead_checks = if matches!(scope, Scope::AnyOf(_)) {
+            200
+        } else {
+            0
+        };
         self.catch_up_networks().await?;
         let candidates: Vec<(String, Vec<String>, Vec<RegionCode>)> = self.with_networks(|ix| {
             ix.networks

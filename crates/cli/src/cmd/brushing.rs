@@ -175,14 +175,13 @@ fn groups(a: GroupsArgs) -> anyhow::Result<ExitCode> {
     let rt = crate::cmd::db::runtime()?;
     rt.block_on(async {
         let (store, app, call) = open_app(&a.db, &a.who).await?;
-        let state = match a.state.as_deref() {
-            None => None,
-            Some(s) => Some(
-                wangjian_domain::brushing::GroupState::parse(s).ok_or_else(|| {
-                    anyhow::anyhow!("--state {s}: expected open, confirmed or dismissed")
-                })?,
-            ),
-        };
+        let state =
+            match a.state.as_deref() {
+                None => None,
+                Some(s) => Some(wangjian_domain::brushing::GroupState::parse(s).ok_or_else(
+                    || anyhow::anyhow!("--state {s}: expected open, confirmed or dismissed"),
+                )?),
+            };
         let list = app.groups(&call, state, 1000).await.map_err(refused)?;
         let mut out = io::stdout().lock();
         for g in &list {

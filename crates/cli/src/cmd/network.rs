@@ -124,7 +124,10 @@ fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
                 eprintln!(
                     "wangjian: {name}:{}: {}{}",
                     p.line,
-                    p.field.as_deref().map(|f| format!("field `{f}`: ")).unwrap_or_default(),
+                    p.field
+                        .as_deref()
+                        .map(|f| format!("field `{f}`: "))
+                        .unwrap_or_default(),
                     p.message
                 );
             }

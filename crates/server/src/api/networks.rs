@@ -149,10 +149,7 @@ pub async fn list_networks(
     caller.member()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000) as usize;
     Ok(Json(
-        state
-            .app()?
-            .networks_list(&caller.call(), limit)
-            .await?,
+        state.app()?.networks_list(&caller.call(), limit).await?,
     ))
 }
 

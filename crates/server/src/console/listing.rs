@@ -179,7 +179,9 @@ pub(super) async fn show(
         }
     };
     let title = d.row.title.clone().unwrap_or_else(|| lead.summary.clone());
-    let networks = super::network::shop_networks(&state, &caller, &lead.shop.into_iter().collect::<Vec<_>>()).await;
+    let networks =
+        super::network::shop_networks(&state, &caller, &lead.shop.into_iter().collect::<Vec<_>>())
+            .await;
     let error_key = q
         .error
         .as_deref()

@@ -153,8 +153,11 @@ pub fn network_svg(v: &NetworkView, names: &BTreeMap<String, String>) -> Markup 
         .enumerate()
         .map(|(i, k)| (*k, ring(i, shops.len(), 180.0)))
         .collect();
-    let platform_of: HashMap<&str, OrgId> =
-        v.shops.iter().map(|s| (s.key.as_str(), s.platform)).collect();
+    let platform_of: HashMap<&str, OrgId> = v
+        .shops
+        .iter()
+        .map(|s| (s.key.as_str(), s.platform))
+        .collect();
     let short = |k: &str| -> String {
         let s = k.split_once('/').map_or(k, |x| x.1);
         s.chars().take(14).collect()

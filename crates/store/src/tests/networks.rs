@@ -7,8 +7,8 @@
 //! identifiers, and by the agency of the group's lead.
 
 use wangjian_domain::brushing::{
-    detected, group_id_for, identifiers_uploaded, review, to_lead, BrushingGroup,
-    BrushingUpload, GroupReason, GroupState, IdentifierUpload,
+    detected, group_id_for, identifiers_uploaded, review, to_lead, BrushingGroup, BrushingUpload,
+    GroupReason, GroupState, IdentifierUpload,
 };
 
 use super::*;
@@ -28,7 +28,12 @@ fn id_row(shop: &str, kind: &str, value: &str, region: Option<&str>) -> Identifi
     }
 }
 
-fn group(key: &str, shops: &[&str], upload: uuid::Uuid, now: chrono::DateTime<Utc>) -> BrushingGroup {
+fn group(
+    key: &str,
+    shops: &[&str],
+    upload: uuid::Uuid,
+    now: chrono::DateTime<Utc>,
+) -> BrushingGroup {
     BrushingGroup {
         id: group_id_for(PLATFORM, key),
         platform: PLATFORM,
@@ -107,7 +112,10 @@ async fn identifiers_and_brushing_groups(s: &Store) {
     let (_, new) = s.upload_identifiers(ch, rows).await.unwrap();
     assert_eq!(new, 0);
     assert_eq!(
-        s.identifiers_of(&[(PLATFORM, "s1".into())]).await.unwrap().len(),
+        s.identifiers_of(&[(PLATFORM, "s1".into())])
+            .await
+            .unwrap()
+            .len(),
         2
     );
 
@@ -150,10 +158,26 @@ async fn identifiers_and_brushing_groups(s: &Store) {
     let mut up2 = up.clone();
     up2.id = uuid::Uuid::from_u128(0x9a);
     let c4 = ctx(day(2026, 11, 21), 0x5300);
-    let ch = detected(up2, vec![group("g1", &["s1", "s9"], uuid::Uuid::from_u128(0x9a), c4.now)], &[stored.clone()], &officer, &c4).unwrap();
+    let ch = detected(
+        up2,
+        vec![group(
+            "g1",
+            &["s1", "s9"],
+            uuid::Uuid::from_u128(0x9a),
+            c4.now,
+        )],
+        std::slice::from_ref(&stored),
+        &officer,
+        &c4,
+    )
+    .unwrap();
     let applied = s.record_detection(ch, &[]).await.unwrap();
     assert_eq!(applied.seqs.len(), 1);
-    assert_eq!(s.brushing_evidence(g.id).await.unwrap().len(), 5, "evidence kept");
+    assert_eq!(
+        s.brushing_evidence(g.id).await.unwrap().len(),
+        5,
+        "evidence kept"
+    );
 
     // Filters.
     let f = |platforms: Vec<OrgId>, regions: Vec<&str>, lead_orgs: Vec<OrgId>| GroupFilter {
@@ -163,14 +187,54 @@ async fn identifiers_and_brushing_groups(s: &Store) {
         lead_orgs,
     };
     let n = |v: Vec<BrushingGroup>| v.len();
-    assert_eq!(n(s.brushing_groups(&f(vec![PLATFORM], vec![], vec![]), None, 10).await.unwrap()), 1);
-    assert_eq!(n(s.brushing_groups(&f(vec![HZ], vec![], vec![]), None, 10).await.unwrap()), 0);
-    assert_eq!(n(s.brushing_groups(&f(vec![], vec!["3301"], vec![]), None, 10).await.unwrap()), 1);
-    assert_eq!(n(s.brushing_groups(&f(vec![], vec!["3302"], vec![]), None, 10).await.unwrap()), 0);
-    assert_eq!(n(s.brushing_groups(&f(vec![], vec![], vec![NB]), None, 10).await.unwrap()), 0);
-    assert_eq!(n(s.brushing_groups(&GroupFilter::default(), None, 10).await.unwrap()), 0);
     assert_eq!(
-        n(s.brushing_groups(&f(vec![PLATFORM], vec![], vec![]), Some("dismissed"), 10).await.unwrap()),
+        n(
+            s.brushing_groups(&f(vec![PLATFORM], vec![], vec![]), None, 10)
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    assert_eq!(
+        n(s.brushing_groups(&f(vec![HZ], vec![], vec![]), None, 10)
+            .await
+            .unwrap()),
+        0
+    );
+    assert_eq!(
+        n(
+            s.brushing_groups(&f(vec![], vec!["3301"], vec![]), None, 10)
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    assert_eq!(
+        n(
+            s.brushing_groups(&f(vec![], vec!["3302"], vec![]), None, 10)
+                .await
+                .unwrap()
+        ),
+        0
+    );
+    assert_eq!(
+        n(s.brushing_groups(&f(vec![], vec![], vec![NB]), None, 10)
+            .await
+            .unwrap()),
+        0
+    );
+    assert_eq!(
+        n(s.brushing_groups(&GroupFilter::default(), None, 10)
+            .await
+            .unwrap()),
+        0
+    );
+    assert_eq!(
+        n(
+            s.brushing_groups(&f(vec![PLATFORM], vec![], vec![]), Some("dismissed"), 10)
+                .await
+                .unwrap()
+        ),
         0
     );
 
@@ -183,8 +247,13 @@ async fn identifiers_and_brushing_groups(s: &Store) {
         .value;
     assert_eq!(confirmed.state, GroupState::Confirmed);
     let c6 = ctx(day(2026, 11, 22), 0x5500);
-    let stale = s.apply(review(&stored, false, "误报", &officer, &c6).unwrap()).await;
-    assert!(matches!(stale, Err(StoreError::Conflict { .. })), "{stale:?}");
+    let stale = s
+        .apply(review(&stored, false, "误报", &officer, &c6).unwrap())
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
     // Into a lead of NB: the lead-org filter admits it then.
     let nb_officer = actor(N, NB, Role::Officer);
     let c7 = ctx(day(2026, 11, 23), 0x5600);
@@ -194,7 +263,12 @@ async fn identifiers_and_brushing_groups(s: &Store) {
         .unwrap()
         .value;
     assert_eq!(g2.lead, Some(lead.id));
-    assert_eq!(n(s.brushing_groups(&f(vec![], vec![], vec![NB]), None, 10).await.unwrap()), 1);
+    assert_eq!(
+        n(s.brushing_groups(&f(vec![], vec![], vec![NB]), None, 10)
+            .await
+            .unwrap()),
+        1
+    );
     let leads = s.leads_of_shops(&[(PLATFORM, "s1".into())]).await.unwrap();
     assert_eq!(leads.len(), 1);
     assert_eq!(leads[0].org, NB);
@@ -205,6 +279,10 @@ async fn identifiers_and_brushing_groups(s: &Store) {
     let actions: Vec<&str> = trail.iter().map(|e| e.event.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["brushing_group.detect", "brushing_group.confirm", "brushing_group.to_lead"]
+        [
+            "brushing_group.detect",
+            "brushing_group.confirm",
+            "brushing_group.to_lead"
+        ]
     );
 }
