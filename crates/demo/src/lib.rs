@@ -12,7 +12,9 @@
 //! regulator of the seller's place); cases in every state of the state machine, with their
 //! deadlines (some overdue, some due soon), a criminal referral, transfers (one whose
 //! acknowledgement is overdue), supervision orders, seized goods and penalty decisions;
-//! complaints and reports from the public portal in every state.
+//! complaints and reports from the public portal in every state; a second platform, shop
+//! identifiers forming two seller networks (one crossing platforms), the platform's last
+//! 30 days of orders with a brushing ring, and its group turned into a case (`brushing.rs`).
 //!
 //! # How
 //!
@@ -30,6 +32,7 @@
 
 #![deny(missing_docs)]
 
+mod brushing;
 mod complaints;
 mod evidence;
 mod listings;
@@ -104,6 +107,8 @@ pub struct DemoReport {
     pub cases: u64,
     /// Complaints and reports from the public, in every state.
     pub complaints: u64,
+    /// Suspicious brushing groups found in the platform's last 30 days of orders.
+    pub brushing_groups: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -130,6 +135,7 @@ pub async fn fill(
                 leads: 0,
                 cases: 0,
                 complaints: 0,
+                brushing_groups: 0,
                 logins: world::logins(),
             });
         }
@@ -206,6 +212,7 @@ pub async fn fill(
     // Listing snapshots as evidence of every other case (blobs + evidence-log entries).
     evidence::captures(store, &[w.hz, w.xh, w.nb, w.zj], &lead_listing, now).await?;
     let complaints = complaints::complaints(store, &w, today, calendar, rules).await?;
+    let brushing_groups = brushing::brushing(store, &app, today).await?;
     Ok(DemoReport {
         already_there: false,
         today,
@@ -213,6 +220,7 @@ pub async fn fill(
         leads: stored_leads,
         cases,
         complaints,
+        brushing_groups,
         logins: world::logins(),
     })
 }

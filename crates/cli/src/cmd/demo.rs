@@ -53,8 +53,8 @@ pub fn print_report(db: &str, r: &DemoReport) {
     } else {
         eprintln!(
             "wangjian: demo written to {db} (today {}): {} listings patrolled, {} leads, {} cases, \
-             {} complaints",
-            r.today, r.listings, r.leads, r.cases, r.complaints
+             {} complaints, {} suspicious brushing groups",
+            r.today, r.listings, r.leads, r.cases, r.complaints, r.brushing_groups
         );
     }
     eprintln!("demo logins (password {DEMO_PASSWORD}):");
