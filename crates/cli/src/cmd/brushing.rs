@@ -1,4 +1,7 @@
-//! `wangjian brushing detect`: brushing (刷单炒信) groups in a platform's orders.
+//! `wangjian brushing detect`: brushing (刷单炒信) groups in a platform's orders. With a
+//! database (`--db URL --as LOGIN`, through the app's use cases and policy): `import` stores
+//! an upload's groups with their evidence, `groups` lists them, `review` confirms,
+//! dismisses or turns one into a lead and a case.
 //!
 //! Input: JSON Lines, one order per line (fields in `wangjian_brushing::order`), from files
 //! or stdin. The input is read in windows of whole lines (8 MiB); each window's lines

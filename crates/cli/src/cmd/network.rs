@@ -1,4 +1,7 @@
-//! `wangjian network group`: seller networks from shop identifiers (循线深挖).
+//! `wangjian network group`: seller networks from shop identifiers (循线深挖). And with a
+//! database: `wangjian network import --db URL --as LOGIN` stores identifiers with their
+//! provenance through the app's use case (the networks follow), `wangjian network show`
+//! prints one shop's network as the acting user may see it.
 //!
 //! Input: JSON Lines, one shop per line: `shop` (required, string or integer),
 //! `platform` (optional: the shop is then `platform:shop`), `source` (optional, default
