@@ -73,6 +73,8 @@ struct Inner {
     calendar: RwLock<(i64, Arc<Calendar>)>,
     /// The screening index of the blacklist (`workflow::credit`).
     screen_index: RwLock<Option<Arc<workflow::credit::CachedIndex>>>,
+    /// Seller networks, caught up from the store's identifier rows (issue 18).
+    networks: workflow::networks::NetworkCache,
 }
 
 impl App {
@@ -87,6 +89,7 @@ impl App {
                 deadlines,
                 calendar: RwLock::new((-1, Arc::new(Calendar::china().clone()))),
                 screen_index: RwLock::new(None),
+                networks: Default::default(),
             }),
         })
     }
@@ -94,6 +97,11 @@ impl App {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// This process's seller networks (see [`workflow::networks`]).
+    pub(crate) fn network_cache(&self) -> &workflow::networks::NetworkCache {
+        &self.inner.networks
     }
 
     /// The rule set in force.

@@ -52,6 +52,17 @@
 //!   by a supervisor (审核报送) or, for a platform, its operator. An officer prepares and
 //!   previews the report; the office receives, never submits.
 //!
+//! - **Brushing groups** (刷单炒信, issue 18) are read by the operators of the platform
+//!   whose orders showed them, by the agencies and coordination offices of a region where
+//!   one of the group's shops is placed (by an address or credit code among its
+//!   identifiers), and by the agency the group became a lead of. The agencies reading
+//!   them review them and turn them into leads; platforms only read.
+//! - **Seller networks** (循线深挖) cross platforms, so no platform reads them (it would
+//!   learn another platform's shops); agencies and offices read those with a member shop
+//!   in their region, and an agency those with a member shop its leads name. Uploading
+//!   shop identifiers or orders is for a platform's operators (their own platform) and
+//!   agencies' case workers importing ([`may_upload_shop_data`]).
+//!
 //! Deny by default: a role that does not fit the organization's kind (a platform operator
 //! of an agency) grants nothing.
 //!
@@ -248,6 +259,22 @@ pub enum Resource {
         /// The region it covers.
         region: RegionCode,
     },
+    /// A suspicious brushing group (刷单炒信) found in a platform's orders.
+    BrushingGroup {
+        /// The platform whose orders showed it.
+        platform: OrgId,
+        /// The regions its shops are placed in.
+        shop_regions: Vec<RegionCode>,
+        /// The agency it became a lead of.
+        lead_org: Option<OrgId>,
+    },
+    /// A seller network (shops linked by shared identifiers, across platforms).
+    SellerNetwork {
+        /// The regions its shops are placed in.
+        shop_regions: Vec<RegionCode>,
+        /// Agencies holding a lead that names one of its shops.
+        lead_orgs: Vec<OrgId>,
+    },
 }
 
 /// The kinds of [`Resource`], for list scopes.
@@ -279,6 +306,10 @@ pub enum ResourceKind {
     PlatformDuties,
     /// Statistics reports.
     Report,
+    /// Brushing groups.
+    BrushingGroup,
+    /// Seller networks.
+    SellerNetwork,
 }
 
 impl ResourceKind {
@@ -297,6 +328,8 @@ impl ResourceKind {
         Self::SeizedItem,
         Self::PlatformDuties,
         Self::Report,
+        Self::BrushingGroup,
+        Self::SellerNetwork,
     ];
 }
 
@@ -317,6 +350,8 @@ impl Resource {
             Self::SeizedItem { .. } => ResourceKind::SeizedItem,
             Self::PlatformDuties { .. } => ResourceKind::PlatformDuties,
             Self::Report { .. } => ResourceKind::Report,
+            Self::BrushingGroup { .. } => ResourceKind::BrushingGroup,
+            Self::SellerNetwork { .. } => ResourceKind::SellerNetwork,
         }
     }
 
@@ -438,6 +473,26 @@ pub fn may_push_listings(who: &Principal) -> Access {
     match who {
         Principal::Member(m) if m.capacity() == Capacity::PlatformOperator => Access::Allow,
         Principal::Member(_) => forbid("only a platform's operators push its listings"),
+        Principal::Public => forbid("sign in first"),
+    }
+}
+
+/// May `who` upload shop identifiers or a platform's orders? A platform's operators (for
+/// their own platform: the route takes the platform from the caller) and agencies' case
+/// workers importing what they obtained (naming the platform).
+pub fn may_upload_shop_data(who: &Principal) -> Access {
+    match who {
+        Principal::Member(m)
+            if matches!(
+                m.capacity(),
+                Capacity::PlatformOperator | Capacity::CaseWorker
+            ) =>
+        {
+            Access::Allow
+        }
+        Principal::Member(_) => {
+            forbid("only a platform's operators and agencies' case workers upload shop data")
+        }
         Principal::Public => forbid("sign in first"),
     }
 }
@@ -582,6 +637,28 @@ fn may_read(who: &Principal, what: &Resource) -> bool {
             Capacity::Coordinator => m.region.contains(region),
             _ => false,
         },
+        Resource::BrushingGroup {
+            platform,
+            shop_regions,
+            lead_org,
+        } => match cap {
+            Capacity::PlatformOperator => *platform == org,
+            Capacity::CaseWorker => {
+                *lead_org == Some(org) || shop_regions.iter().any(|r| m.region.contains(r))
+            }
+            Capacity::Coordinator => shop_regions.iter().any(|r| m.region.contains(r)),
+            _ => false,
+        },
+        Resource::SellerNetwork {
+            shop_regions,
+            lead_orgs,
+        } => match cap {
+            Capacity::CaseWorker => {
+                lead_orgs.contains(&org) || shop_regions.iter().any(|r| m.region.contains(r))
+            }
+            Capacity::Coordinator => shop_regions.iter().any(|r| m.region.contains(r)),
+            _ => false,
+        },
         // Read with their case, above.
         Resource::Transfer { .. } | Resource::SeizedItem { .. } => false,
     }
@@ -699,6 +776,17 @@ fn may_write(m: &Member, what: &Resource) -> Access {
                 forbid("only a supervisor of the reporting unit (a platform's operator for its weekly report) submits it")
             }
         }
+        // Every agency reading a group may review it and turn it into its own lead.
+        Resource::BrushingGroup { .. } => {
+            if cap == Capacity::CaseWorker {
+                Access::Allow
+            } else {
+                forbid("only agencies review brushing groups")
+            }
+        }
+        Resource::SellerNetwork { .. } => {
+            forbid("networks follow from identifiers; nobody edits one")
+        }
     }
 }
 
@@ -742,6 +830,10 @@ pub enum Party {
     AssistReceiver,
     /// `report_submissions.unit`.
     ReportUnit,
+    /// `brushing_groups.platform`.
+    GroupPlatform,
+    /// The agency of the lead a brushing group became; of a lead naming a network's shop.
+    LeadOfShop,
 }
 
 /// The filter of a list query, as data for the store.
@@ -834,6 +926,18 @@ pub fn list_scope(who: &Principal, kind: ResourceKind) -> Scope {
         }
         (ResourceKind::Decision, _) => Scope::Published,
         (ResourceKind::Memberships, _) if m.actor.has(Role::Admin) => parties(org, &[P::MembersOf]),
+        (ResourceKind::BrushingGroup | ResourceKind::SellerNetwork, Capacity::CaseWorker) => {
+            Scope::AnyOf(vec![
+                Scope::Region(m.region.clone()),
+                parties(org, &[P::LeadOfShop]),
+            ])
+        }
+        (ResourceKind::BrushingGroup | ResourceKind::SellerNetwork, Capacity::Coordinator) => {
+            Scope::Region(m.region.clone())
+        }
+        (ResourceKind::BrushingGroup, Capacity::PlatformOperator) => {
+            parties(org, &[P::GroupPlatform])
+        }
         _ => Scope::Nothing,
     }
 }
@@ -862,6 +966,10 @@ impl Scope {
                     ..
                 } => r.contains(sender_region) || r.contains(receiver_region),
                 Resource::Report { region, .. } => r.contains(region),
+                Resource::BrushingGroup { shop_regions, .. }
+                | Resource::SellerNetwork { shop_regions, .. } => {
+                    shop_regions.iter().any(|s| r.contains(s))
+                }
                 _ => false,
             },
             Self::AnyOf(v) => v.iter().any(|s| s.admits(what)),
@@ -893,6 +1001,9 @@ fn party_is(p: Party, org: OrgId, what: &Resource) -> bool {
         (P::AssistSender, Resource::AssistRequest { sender, .. }) => *sender == org,
         (P::AssistReceiver, Resource::AssistRequest { receiver, .. }) => *receiver == org,
         (P::ReportUnit, Resource::Report { unit, .. }) => *unit == org,
+        (P::GroupPlatform, Resource::BrushingGroup { platform, .. }) => *platform == org,
+        (P::LeadOfShop, Resource::BrushingGroup { lead_org, .. }) => *lead_org == Some(org),
+        (P::LeadOfShop, Resource::SellerNetwork { lead_orgs, .. }) => lead_orgs.contains(&org),
         _ => false,
     }
 }

@@ -14,7 +14,9 @@
 //! acknowledgement is overdue), supervision orders, seized goods and penalty decisions;
 //! complaints and reports from the public portal in every state; credit files for the
 //! penalized parties, disclosures on the portal (one late), two blacklist entries (one
-//! repaired) and a platform's screening call.
+//! repaired) and a platform's screening call; a second platform, shop
+//! identifiers forming two seller networks (one crossing platforms), the platform's last
+//! 30 days of orders with a brushing ring, and its group turned into a case (`brushing.rs`).
 //!
 //! # How
 //!
@@ -32,6 +34,7 @@
 
 #![deny(missing_docs)]
 
+mod brushing;
 mod complaints;
 mod credit;
 mod evidence;
@@ -113,6 +116,8 @@ pub struct DemoReport {
     pub reports: u64,
     /// Notices to the platform, one in each state at least.
     pub notices: u64,
+    /// Suspicious brushing groups found in the platform's last 30 days of orders.
+    pub brushing_groups: u64,
     /// The sign-in names, one per role (all with [`DEMO_PASSWORD`]).
     pub logins: Vec<DemoLogin>,
 }
@@ -141,6 +146,7 @@ pub async fn fill(
                 complaints: 0,
                 reports: 0,
                 notices: 0,
+                brushing_groups: 0,
                 logins: world::logins(),
             });
         }
@@ -226,6 +232,7 @@ pub async fn fill(
     notice_listings.sort();
     notice_listings.dedup();
     let notices = notices::notices(&app, &w, today, notice_listings).await?;
+    let brushing_groups = brushing::brushing(store, &app, today).await?;
     // Reports last: a submission freezes the figures of the record as it stands.
     let reports = reports::submissions(&app, today, calendar).await?;
     Ok(DemoReport {
@@ -237,6 +244,7 @@ pub async fn fill(
         complaints,
         reports,
         notices,
+        brushing_groups,
         logins: world::logins(),
     })
 }

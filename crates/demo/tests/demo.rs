@@ -27,6 +27,31 @@ async fn fills_an_empty_database_with_every_state() {
     assert!(report.leads > 50, "{} leads", report.leads);
     assert!(report.cases >= 30, "{} cases", report.cases);
     assert!(report.logins.iter().any(|l| l.login == "office"));
+    // Brushing: the ring's group was found and turned into a lead and a case; the shops'
+    // identifiers of both platforms are stored.
+    assert!(
+        report.brushing_groups >= 1,
+        "{} groups",
+        report.brushing_groups
+    );
+    let all = wangjian_store::GroupFilter {
+        all: true,
+        ..Default::default()
+    };
+    let groups = store
+        .brushing_groups(&all, Some("confirmed"), 10)
+        .await
+        .unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert!(groups[0].lead.is_some());
+    assert!(!store
+        .brushing_evidence(groups[0].id)
+        .await
+        .unwrap()
+        .is_empty());
+    let ids = store.identifiers_since(0, 1000).await.unwrap();
+    let platforms: BTreeSet<_> = ids.iter().map(|r| r.row.platform).collect();
+    assert_eq!(platforms.len(), 2, "identifiers of two platforms");
 
     // Every state of the state machine is there, seen by the coordination office.
     let mut q = CaseQuery::new(Scope::Region(RegionCode::parse("330000").unwrap()));

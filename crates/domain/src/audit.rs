@@ -53,6 +53,12 @@ pub enum ObjectType {
     CaseParty,
     /// A screening call against the blacklist (联合惩戒).
     Screening,
+    /// An upload of a platform's orders (brushing detection).
+    BrushingUpload,
+    /// A suspicious brushing group.
+    BrushingGroup,
+    /// An upload of shop identifiers (seller networks).
+    IdentifierUpload,
 }
 
 /// One changed field: its name, and its value before and after (JSON).

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod brushing;
 pub mod calendar_notice;
 pub mod case;
 pub mod complaint;

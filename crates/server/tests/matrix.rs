@@ -3893,3 +3893,332 @@ async fn credit_blacklist_screening_and_disclosure_by_every_principal() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     f.finish().await;
 }
+
+/// Brushing and seller networks (issue 18), the path of "done when": a platform sends a
+/// month of orders with its token, the console shows the groups with their evidence and the
+/// seller networks behind them, an officer turns one into a case. And the matrix: another
+/// platform, another region's agency and the public read none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brushing_groups_and_networks_by_every_principal() {
+    use wangjian_brushing::synth::{generate, Attack, Honest, RingSignals};
+    let f = fixture().await;
+    let plata = world::org_id("plata").0.to_string();
+
+    // The platform's token (ingest + read), made in its session.
+    let (s, b) = f
+        .post_json(
+            "plata.operator",
+            "/api/v1/tokens",
+            &serde_json::json!({"name": "订单报送", "scopes": ["ingest", "read"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let token: serde_json::Value = serde_json::from_str(&b).unwrap();
+    let bearer = format!("Bearer {}", token["secret"].as_str().unwrap());
+    let post_text = |uri: String, text: String, auth: Option<String>, who: Option<&str>| {
+        let mut req = Request::post(uri).header(header::CONTENT_TYPE, "application/x-ndjson");
+        if let Some(a) = auth {
+            req = req.header(header::AUTHORIZATION, a);
+        }
+        if let Some((sid, csrf)) = who.and_then(|w| f.sessions.get(w)) {
+            req = req
+                .header(header::COOKIE, format!("wj_session={sid}"))
+                .header("x-csrf-token", csrf.as_str());
+        }
+        let router = f.router.clone();
+        async move { body(send(&router, req.body(Body::from(text)).unwrap()).await).await }
+    };
+
+    // A month of orders with a brushing ring.
+    let traffic = generate(
+        &Honest {
+            buyers: 3000,
+            shops: 300,
+            orders: 18_000,
+            seed: 18,
+        },
+        &[Attack::Ring {
+            accounts: 30,
+            shops: 4,
+            density: 0.9,
+            days: 3,
+            signals: RingSignals {
+                shared_devices: true,
+                template_reviews: true,
+                tiny_amounts: true,
+                empty_parcels: false,
+            },
+        }],
+    );
+    let mut ring_shops: Vec<String> = traffic.fraud_shops.iter().cloned().collect();
+    ring_shops.sort();
+
+    // The platform's shop identifiers: the ring's shops share a phone and sit in
+    // Hangzhou; a bad line and a bad value are reported with their numbers.
+    let mut ids = String::new();
+    for (i, s) in ring_shops.iter().enumerate() {
+        ids.push_str(&format!(
+            "{{\"shop\":\"{s}\",\"phone\":\"13957112345\",\"return_address\":\"浙江省杭州市西湖区文三路{}号\"}}\n",
+            90 + i
+        ));
+    }
+    ids.push_str("{not json\n{\"shop\":\"x1\",\"phone\":\"12\"}\n");
+    let (s, b) = post_text(
+        "/api/v1/shop-identifiers?source=shop-profile".into(),
+        ids,
+        Some(bearer.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let r: serde_json::Value = serde_json::from_str(&b).unwrap();
+    let bad: Vec<u64> = r["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    let n = ring_shops.len() as u64;
+    assert_eq!(bad, vec![n + 1, n + 2], "{b}");
+    assert_eq!(
+        r["networks"][0]["size"],
+        serde_json::json!(ring_shops.len())
+    );
+    // Another platform's shop with the same phone, written another way: the network
+    // crosses platforms.
+    let (s, b) = post_text(
+        "/api/v1/shop-identifiers".into(),
+        "{\"shop\":\"b-77\",\"phone\":\"139 5711 2345\",\"ship_from_address\":\"浙江省杭州市上城区解放路8号\"}\n".into(),
+        None,
+        Some("platb.operator"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let r: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(
+        r["networks"][0]["size"],
+        serde_json::json!(ring_shops.len() + 1)
+    );
+
+    // The month of orders, with one bad line.
+    let mut orders = traffic.lines.join("\n");
+    orders.push_str("\n{\"order_id\":\"bad\"}\n");
+    let bad_line = traffic.lines.len() as u64 + 1;
+    let (s, b) = post_text(
+        "/api/v1/brushing/orders".into(),
+        orders,
+        Some(bearer.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let r: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(r["bad_lines"][0]["line"].as_u64(), Some(bad_line), "{b}");
+    let group = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["shops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| ring_shops.contains(&s.as_str().unwrap().to_string()))
+        })
+        .unwrap_or_else(|| panic!("the ring is found: {b}"))
+        .clone();
+    let gid = group["id"].as_str().unwrap().to_string();
+    let shop = group["shops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .find(|s| ring_shops.contains(s))
+        .unwrap();
+    assert!(
+        !group["reasons"].as_array().unwrap().is_empty(),
+        "reasons: {group}"
+    );
+
+    // Who reads the group and the network.
+    let hz = [
+        "hz.officer",
+        "hz.officer2",
+        "hz.supervisor",
+        "hzpolice.officer",
+    ];
+    let group_readers: BTreeSet<String> = set(&hz)
+        .union(&set(&["zjoffice.supervisor", "plata.operator"]))
+        .cloned()
+        .collect();
+    let network_readers: BTreeSet<String> = set(&hz)
+        .union(&set(&["zjoffice.supervisor"]))
+        .cloned()
+        .collect();
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let network_uri = format!("/api/v1/networks/{plata}/{shop}");
+    for who in f.principals() {
+        let (s, b) = f.get(&who, "/api/v1/brushing/groups").await;
+        if who == "public" {
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        } else {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(
+                b.contains(&gid),
+                group_readers.contains(&who),
+                "{who} lists groups"
+            );
+        }
+        let (us, ub) = f
+            .get(&who, &format!("/api/v1/brushing/groups/{unknown}"))
+            .await;
+        let (s, b) = f.get(&who, &format!("/api/v1/brushing/groups/{gid}")).await;
+        if group_readers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert!(b.contains("\"evidence\""), "{who}");
+        } else {
+            assert_eq!((s, &b), (us, &ub), "{who}: no existence oracle");
+        }
+        let (us, ub) = f
+            .get(&who, &format!("/api/v1/networks/{plata}/no-such-shop"))
+            .await;
+        let (s, b) = f.get(&who, &network_uri).await;
+        if network_readers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert!(b.contains("b-77"), "{who}: the other platform's shop");
+            assert!(!b.contains("13957112345"), "phones are masked: {b}");
+        } else {
+            assert_eq!((s, &b), (us, &ub), "{who}: network hidden");
+        }
+        let (s, b) = f.get(&who, "/api/v1/networks").await;
+        if who != "public" {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert_eq!(
+                b.contains(&shop),
+                network_readers.contains(&who),
+                "{who} lists networks: {b}"
+            );
+        }
+    }
+    // Uploads: not the public, not a rights holder, not an office.
+    for who in ["public", "rha.agent", "zjoffice.supervisor"] {
+        let (s, _) = post_text(
+            "/api/v1/brushing/orders?platform=plata".into(),
+            "{}\n".into(),
+            None,
+            Some(who),
+        )
+        .await;
+        assert!(
+            matches!(s, StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED),
+            "{who}: {s}"
+        );
+    }
+    // The platform reads but does not review; another region's agency gets the 404.
+    let review = serde_json::json!({"confirm": true});
+    let (s, _) = f
+        .post_json(
+            "plata.operator",
+            &format!("/api/v1/brushing/groups/{gid}/review"),
+            &review,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = f
+        .post_json(
+            "nj.officer",
+            &format!("/api/v1/brushing/groups/{gid}/review"),
+            &review,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = f
+        .post_json(
+            "nb.officer",
+            &format!("/api/v1/brushing/groups/{gid}/lead"),
+            &serde_json::json!({"case_title": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+
+    // The console: the groups list, the group with its evidence and reasons in Chinese,
+    // the network picture with both platforms.
+    let (s, html) = f.get("hz.officer", "/brushing").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&gid));
+    let (s, html) = f.get("hz.officer", &format!("/brushing/{gid}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("证据订单") && html.contains("group-actions"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("/networks/{plata}/")),
+        "the shops' network is linked"
+    );
+    let (s, html) = f
+        .get("hz.officer", &format!("/networks/{plata}/{shop}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<svg") && html.contains("b-77"), "{html}");
+    let (s, _) = f.get("nj.officer", &format!("/brushing/{gid}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = f
+        .get("platb.operator", &format!("/networks/{plata}/{shop}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // An officer turns it into a case, through the lead and case workflow.
+    let (s, b) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/brushing/groups/{gid}/lead"),
+            &serde_json::json!({"case_title": "涉嫌刷单炒信（虚假交易）", "version": group["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let r: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(r["group"]["state"], "confirmed");
+    assert!(
+        !r["findings"].as_array().unwrap().is_empty(),
+        "credit findings: {b}"
+    );
+    let case = r["case"].as_str().unwrap().to_string();
+    let lead = r["lead"].as_str().unwrap().to_string();
+    let (s, b) = f.get("hz.officer", &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("刷单"));
+    // Twice is refused; the lead page shows the shop's network.
+    let (s, _) = f
+        .post_json(
+            "hz.officer",
+            &format!("/api/v1/brushing/groups/{gid}/lead"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already a lead: a rule violation"
+    );
+    let (s, html) = f.get("hz.officer", &format!("/leads/{lead}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let lead_shop = group["shops"][0].as_str().unwrap().to_string();
+    assert_eq!(
+        html.contains("shop-network"),
+        ring_shops.contains(&lead_shop),
+        "the lead names its first shop; its network shows when it has one"
+    );
+    // The trail holds the upload, the detection and the lead.
+    let trail = f
+        .store
+        .object_trail(
+            wangjian_domain::ObjectType::BrushingGroup,
+            uuid::Uuid::parse_str(&gid).unwrap(),
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|e| e.event.action.as_str()).collect();
+    assert_eq!(actions, ["brushing_group.detect", "brushing_group.to_lead"]);
+    f.finish().await;
+}

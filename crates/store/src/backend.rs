@@ -119,6 +119,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "credit",
         include_str!("../migrations/sqlite/0014_credit.sql"),
     ),
+    (
+        15,
+        "brushing_networks",
+        include_str!("../migrations/sqlite/0015_brushing_networks.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -190,6 +195,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         14,
         "credit",
         include_str!("../migrations/postgres/0014_credit.sql"),
+    ),
+    (
+        15,
+        "brushing_networks",
+        include_str!("../migrations/postgres/0015_brushing_networks.sql"),
     ),
 ];
 

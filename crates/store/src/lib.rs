@@ -55,6 +55,7 @@ mod intake;
 mod leads;
 mod log;
 mod notices;
+mod networks;
 mod query;
 mod registry;
 mod reports;
@@ -83,6 +84,7 @@ pub use log::{
     TreeHead,
 };
 pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
+pub use networks::{EvidenceOrder, GroupFilter, IdentifierRow, ShopLead, StoredIdentifier};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
 pub use reports::{

@@ -639,6 +639,63 @@ pub(crate) static DISCLOSURES: Table = Table {
 };
 
 /// Every table `export` knows, by name.
+// Seller networks and brushing (issue 18; migration 15). The identifier rows themselves
+// are bulk data written by `networks.rs`.
+pub(crate) static IDENTIFIER_UPLOADS: Table = Table {
+    name: "identifier_uploads",
+    cols: &[
+        col!("id", Uuid),
+        col!("by_user", ["by"], Uuid),
+        col!("by_org", Uuid),
+        col!("source", Text),
+        col!("at", Time),
+        col!("lines", Int),
+        col!("n_values", ["values"], Int),
+        col!("problems", Int),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static BRUSHING_UPLOADS: Table = Table {
+    name: "brushing_uploads",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("by_user", ["by"], Uuid),
+        col!("by_org", Uuid),
+        col!("at", Time),
+        col!("lines", Int),
+        col!("orders", Int),
+        col!("bad_lines", Int),
+        col!("n_groups", ["groups"], Int),
+        col!("version", Int),
+    ],
+};
+
+pub(crate) static BRUSHING_GROUPS: Table = Table {
+    name: "brushing_groups",
+    cols: &[
+        col!("id", Uuid),
+        col!("platform", Uuid),
+        col!("upload", Uuid),
+        col!("group_key", Text),
+        col!("score", Real),
+        col!("decision", Text),
+        col!("accounts", Json),
+        col!("shops", Json),
+        col!("listings", Json),
+        col!("orders", Int),
+        col!("window_first", Text),
+        col!("window_last", Text),
+        col!("reasons", Json),
+        col!("detected_at", Time),
+        col!("state", Text),
+        col!("review", Json),
+        col!("lead", Uuid),
+        col!("version", Int),
+    ],
+};
+
 pub(crate) static ALL: &[&Table] = &[
     &ORGANIZATIONS,
     &USERS,
@@ -673,6 +730,9 @@ pub(crate) static ALL: &[&Table] = &[
     &CREDIT_STANDINGS,
     &BLACKLIST_ENTRIES,
     &DISCLOSURES,
+    &IDENTIFIER_UPLOADS,
+    &BRUSHING_UPLOADS,
+    &BRUSHING_GROUPS,
 ];
 
 impl Table {

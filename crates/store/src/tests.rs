@@ -1113,4 +1113,5 @@ mod complaints;
 mod credit;
 mod log;
 mod notices;
+mod networks;
 mod workflow;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value as Json;
 use uuid::Uuid;
+use wangjian_domain::brushing::{BrushingGroup, BrushingUpload, Detected, IdentifierUpload};
 use wangjian_domain::complaint::Complaint;
 use wangjian_domain::credit::{
     BlacklistEntry, CaseParty, CreditRecord, CreditStanding, CreditUpdate, Disclosure,
@@ -63,6 +64,12 @@ pub enum Object<'a> {
     Disclosure(&'a Disclosure),
     /// A case's party.
     CaseParty(&'a CaseParty),
+    /// A brushing group.
+    BrushingGroup(&'a BrushingGroup),
+    /// An upload of orders.
+    BrushingUpload(&'a BrushingUpload),
+    /// An upload of shop identifiers.
+    IdentifierUpload(&'a IdentifierUpload),
 }
 
 /// A domain value a [`Change`] can carry, which the store knows how to write: the case
@@ -197,6 +204,32 @@ impl Record for CaseParty {
         vec![Object::CaseParty(self)]
     }
 }
+impl sealed::Sealed for BrushingGroup {}
+impl Record for BrushingGroup {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::BrushingGroup(self)]
+    }
+}
+impl sealed::Sealed for (BrushingGroup, Lead) {}
+impl Record for (BrushingGroup, Lead) {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::Lead(&self.1), Object::BrushingGroup(&self.0)]
+    }
+}
+impl sealed::Sealed for Detected {}
+impl Record for Detected {
+    fn objects(&self) -> Vec<Object<'_>> {
+        let mut v = vec![Object::BrushingUpload(&self.upload)];
+        v.extend(self.groups.iter().map(Object::BrushingGroup));
+        v
+    }
+}
+impl sealed::Sealed for IdentifierUpload {}
+impl Record for IdentifierUpload {
+    fn objects(&self) -> Vec<Object<'_>> {
+        vec![Object::IdentifierUpload(self)]
+    }
+}
 impl sealed::Sealed for Lead {}
 impl Record for Lead {
     fn objects(&self) -> Vec<Object<'_>> {
@@ -229,6 +262,9 @@ impl Object<'_> {
             Object::Blacklist(b) => (ObjectType::BlacklistEntry, b.id),
             Object::Disclosure(d) => (ObjectType::Disclosure, d.id),
             Object::CaseParty(p) => (ObjectType::CaseParty, p.case.0),
+            Object::BrushingGroup(g) => (ObjectType::BrushingGroup, g.id),
+            Object::BrushingUpload(u) => (ObjectType::BrushingUpload, u.id),
+            Object::IdentifierUpload(u) => (ObjectType::IdentifierUpload, u.id),
         }
     }
 
@@ -251,6 +287,9 @@ impl Object<'_> {
             Object::Blacklist(_) => &schema::BLACKLIST_ENTRIES,
             Object::Disclosure(_) => &schema::DISCLOSURES,
             Object::CaseParty(_) => &schema::CASE_PARTIES,
+            Object::BrushingGroup(_) => &schema::BRUSHING_GROUPS,
+            Object::BrushingUpload(_) => &schema::BRUSHING_UPLOADS,
+            Object::IdentifierUpload(_) => &schema::IDENTIFIER_UPLOADS,
         }
     }
 
@@ -273,6 +312,9 @@ impl Object<'_> {
             Object::Blacklist(b) => b.version,
             Object::Disclosure(d) => d.version,
             Object::CaseParty(p) => p.version,
+            Object::BrushingGroup(g) => g.version,
+            Object::BrushingUpload(u) => u.version,
+            Object::IdentifierUpload(u) => u.version,
         })
     }
 
@@ -297,6 +339,9 @@ impl Object<'_> {
             Object::Blacklist(b) => serde_json::to_value(b),
             Object::Disclosure(d) => serde_json::to_value(d),
             Object::CaseParty(p) => serde_json::to_value(p),
+            Object::BrushingGroup(g) => serde_json::to_value(g),
+            Object::BrushingUpload(u) => serde_json::to_value(u),
+            Object::IdentifierUpload(u) => serde_json::to_value(u),
         })?;
         match self {
             Object::Case(c) => {

@@ -280,6 +280,30 @@ fn resources() -> BTreeMap<&'static str, Resource> {
             holder: org_id("hz"),
         },
     );
+    // Brushing groups and seller networks (issue 18).
+    m.insert(
+        "group_plata_hz",
+        Resource::BrushingGroup {
+            platform: org_id("plata"),
+            shop_regions: vec![region("330102")],
+            lead_org: None,
+        },
+    );
+    m.insert(
+        "group_plata_nj_lead_nb",
+        Resource::BrushingGroup {
+            platform: org_id("plata"),
+            shop_regions: vec![region("320102")],
+            lead_org: Some(org_id("nb")),
+        },
+    );
+    m.insert(
+        "network_hz_lead_nj",
+        Resource::SellerNetwork {
+            shop_regions: vec![region("330106"), region("310101")],
+            lead_orgs: vec![org_id("nj")],
+        },
+    );
     m.insert(
         "report_hz",
         Resource::Report {
@@ -422,6 +446,31 @@ fn readers() -> BTreeMap<&'static str, BTreeSet<String>> {
         join(&[hz.clone(), workers("nb"), zj.clone()]),
     );
     m.insert("seized_hz", join(&[hz.clone(), zj.clone()]));
+    // The uploading platform, the agencies and offices of the shops' region, the agency
+    // it became a lead of; never another platform or another region's agency.
+    m.insert(
+        "group_plata_hz",
+        join(&[
+            hz.clone(),
+            workers("hzpolice"),
+            zj.clone(),
+            s("plata.operator"),
+        ]),
+    );
+    m.insert(
+        "group_plata_nj_lead_nb",
+        join(&[
+            workers("nj"),
+            workers("nb"),
+            jso.clone(),
+            s("plata.operator"),
+        ]),
+    );
+    // No platform reads a network (it crosses platforms).
+    m.insert(
+        "network_hz_lead_nj",
+        join(&[hz.clone(), workers("hzpolice"), zj.clone(), workers("nj")]),
+    );
     // Both agencies and both regions' offices; nobody else.
     m.insert(
         "assist_hz_to_nj",
@@ -477,6 +526,15 @@ fn writers() -> BTreeMap<&'static str, BTreeSet<String>> {
     m.insert("report_hz", set(s("hz.supervisor")));
     m.insert("report_plata", set(s("plata.operator")));
     m.insert("report_zjoffice_region", BTreeSet::new());
+    m.insert(
+        "group_plata_hz",
+        join(&[hz_all.clone(), workers("hzpolice")]),
+    );
+    m.insert(
+        "group_plata_nj_lead_nb",
+        join(&[workers("nj"), workers("nb")]),
+    );
+    m.insert("network_hz_lead_nj", BTreeSet::new());
     m
 }
 
@@ -666,6 +724,20 @@ fn hidden_becomes_not_found_and_forbidden_stays_forbidden() {
         Err(AppError::Forbidden(why)) if why == "x"
     ));
     assert!(Access::Allow.into_result().is_ok());
+}
+
+#[test]
+fn shop_data_is_uploaded_by_platform_operators_and_agency_workers() {
+    for (label, who) in principals() {
+        let want = (label.starts_with("plat") && label.ends_with(".operator"))
+            || ([".officer", ".officer2", ".supervisor"]
+                .iter()
+                .any(|r| label.ends_with(r))
+                && !label.starts_with("plat")
+                && !label.starts_with("rh")
+                && !label.contains("office."));
+        assert_eq!(may_upload_shop_data(&who).is_allow(), want, "{label}");
+    }
 }
 
 #[test]

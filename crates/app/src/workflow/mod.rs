@@ -9,12 +9,14 @@
 //! a wrong state is a rule violation, a role the domain requires is a refusal.
 
 pub mod assist;
+pub mod brushing;
 pub mod calendar;
 pub mod cases;
 pub mod complaints;
 pub mod credit;
 pub mod evidence;
 pub mod leads;
+pub mod networks;
 pub mod seized;
 
 use crate::error::AppError;

@@ -1,4 +1,7 @@
-//! `wangjian brushing detect`: brushing (刷单炒信) groups in a platform's orders.
+//! `wangjian brushing detect`: brushing (刷单炒信) groups in a platform's orders. With a
+//! database (`--db URL --as LOGIN`, through the app's use cases and policy): `import` stores
+//! an upload's groups with their evidence, `groups` lists them, `review` confirms,
+//! dismisses or turns one into a lead and a case.
 //!
 //! Input: JSON Lines, one order per line (fields in `wangjian_brushing::order`), from files
 //! or stdin. The input is read in windows of whole lines (8 MiB); each window's lines
@@ -43,6 +46,182 @@ enum Command {
     /// Find brushing groups in orders (JSON Lines: order_id, buyer, shop, listing, time,
     /// amount; optional address, device, ip, review, weight, logistics).
     Detect(DetectArgs),
+    /// Import a month of a platform's orders into the record (as an officer naming the
+    /// platform, or a platform's operator): detect, store the groups with their evidence,
+    /// print them (one JSON object per line).
+    Import(ImportArgs),
+    /// List the stored groups the acting user may read (one JSON object per line).
+    Groups(GroupsArgs),
+    /// Confirm or dismiss a stored group, or turn it into a lead (and a case).
+    Review(ReviewArgs),
+}
+
+/// Arguments of `wangjian brushing import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Database URL.
+    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    db: String,
+    #[command(flatten)]
+    who: crate::acting::AsArg,
+    /// The platform whose orders these are (id, case prefix or name).
+    #[arg(long)]
+    platform: Option<String>,
+    /// Order files (JSON Lines), taken together as one upload; stdin when none or `-`.
+    inputs: Vec<String>,
+}
+
+/// Arguments of `wangjian brushing groups`.
+#[derive(Debug, clap::Args)]
+pub struct GroupsArgs {
+    /// Database URL.
+    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    db: String,
+    #[command(flatten)]
+    who: crate::acting::AsArg,
+    /// Only groups in this state (open, confirmed, dismissed).
+    #[arg(long)]
+    state: Option<String>,
+}
+
+/// What to do with a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Verdict {
+    /// Confirm it (a finding for the shops' credit records).
+    Confirm,
+    /// Dismiss it (needs --note).
+    Dismiss,
+    /// Turn it into a lead of the acting user's agency (and a case with --case-title).
+    Lead,
+}
+
+/// Arguments of `wangjian brushing review`.
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// Database URL.
+    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    db: String,
+    #[command(flatten)]
+    who: crate::acting::AsArg,
+    /// The group id.
+    group: uuid::Uuid,
+    /// What to do.
+    #[arg(long, value_enum)]
+    verdict: Verdict,
+    /// Why.
+    #[arg(long, default_value = "")]
+    note: String,
+    /// With `--verdict lead`: register a case from the lead with this title (案由).
+    #[arg(long)]
+    case_title: Option<String>,
+}
+
+async fn open_app(
+    db: &str,
+    who: &crate::acting::AsArg,
+) -> anyhow::Result<(wangjian_store::Store, wangjian_app::App, wangjian_app::Call)> {
+    let store = crate::cmd::db::open(&crate::cmd::db::DbArg { db: db.to_string() }).await?;
+    let app = wangjian_app::App::new(store.clone(), wangjian_app::RuleSource::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let call = crate::acting::call_as(&app, who, chrono::Utc::now()).await?;
+    Ok((store, app, call))
+}
+
+fn refused(e: wangjian_app::AppError) -> anyhow::Error {
+    match e {
+        wangjian_app::AppError::NotFound => anyhow::anyhow!("not found, or not yours to see"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    rt.block_on(async {
+        let (store, app, call) = open_app(&a.db, &a.who).await?;
+        let mut text = String::new();
+        for (_, t) in crate::cmd::network::read_inputs(&a.inputs)? {
+            text.push_str(&t);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        let r = app
+            .upload_orders(&call, a.platform.as_deref(), text)
+            .await
+            .map_err(refused)?;
+        for p in &r.bad_lines {
+            eprintln!("wangjian: line {}: {}", p.line, p.message);
+        }
+        let mut out = io::stdout().lock();
+        for g in &r.groups {
+            serde_json::to_writer(&mut out, g)?;
+            out.write_all(b"\n")?;
+        }
+        eprintln!(
+            "wangjian: upload {}: {} lines, {} orders, {} bad lines, {} suspicious groups",
+            r.upload,
+            r.lines,
+            r.orders,
+            r.bad_lines.len(),
+            r.groups.len()
+        );
+        store.close().await;
+        Ok(if r.bad_lines.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}
+
+fn groups(a: GroupsArgs) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    rt.block_on(async {
+        let (store, app, call) = open_app(&a.db, &a.who).await?;
+        let state =
+            match a.state.as_deref() {
+                None => None,
+                Some(s) => Some(wangjian_domain::brushing::GroupState::parse(s).ok_or_else(
+                    || anyhow::anyhow!("--state {s}: expected open, confirmed or dismissed"),
+                )?),
+            };
+        let list = app.groups(&call, state, 1000).await.map_err(refused)?;
+        let mut out = io::stdout().lock();
+        for g in &list {
+            serde_json::to_writer(&mut out, g)?;
+            out.write_all(b"\n")?;
+        }
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn review(a: ReviewArgs) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    rt.block_on(async {
+        let (store, app, call) = open_app(&a.db, &a.who).await?;
+        let answer = match a.verdict {
+            Verdict::Confirm | Verdict::Dismiss => {
+                let (g, f) = app
+                    .review_group(&call, a.group, a.verdict == Verdict::Confirm, &a.note, None)
+                    .await
+                    .map_err(refused)?;
+                serde_json::json!({ "group": g, "findings": f })
+            }
+            Verdict::Lead => {
+                let (g, lead, case, f) = app
+                    .group_to_lead(&call, a.group, a.case_title.as_deref(), None)
+                    .await
+                    .map_err(refused)?;
+                serde_json::json!({
+                    "group": g, "lead": lead, "case": case.map(|c| c.case.id), "findings": f
+                })
+            }
+        };
+        println!("{}", serde_json::to_string(&answer)?);
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// Arguments of `wangjian brushing detect`.
@@ -71,6 +250,9 @@ pub struct DetectArgs {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Detect(a) => run_detect(a),
+        Command::Import(a) => import(a),
+        Command::Groups(a) => groups(a),
+        Command::Review(a) => review(a),
     }
 }
 

@@ -53,8 +53,16 @@ pub fn print_report(db: &str, r: &DemoReport) {
     } else {
         eprintln!(
             "wangjian: demo written to {db} (today {}): {} listings patrolled, {} leads, {} cases, \
-             {} complaints, {} notices, {} reports submitted (one left late)",
-            r.today, r.listings, r.leads, r.cases, r.complaints, r.notices, r.reports
+             {} complaints, {} notices, {} reports submitted (one left late), {} suspicious \
+             brushing groups",
+            r.today,
+            r.listings,
+            r.leads,
+            r.cases,
+            r.complaints,
+            r.notices,
+            r.reports,
+            r.brushing_groups
         );
     }
     eprintln!("demo logins (password {DEMO_PASSWORD}):");

@@ -1,4 +1,7 @@
-//! `wangjian network group`: seller networks from shop identifiers (循线深挖).
+//! `wangjian network group`: seller networks from shop identifiers (循线深挖). And with a
+//! database: `wangjian network import --db URL --as LOGIN` stores identifiers with their
+//! provenance through the app's use case (the networks follow), `wangjian network show`
+//! prints one shop's network as the acting user may see it.
 //!
 //! Input: JSON Lines, one shop per line: `shop` (required, string or integer),
 //! `platform` (optional: the shop is then `platform:shop`), `source` (optional, default
@@ -35,6 +38,133 @@ pub struct Args {
 enum Command {
     /// Group shops into networks through shared identifiers.
     Group(GroupArgs),
+    /// Import shop identifiers into the record (as an officer or a platform's operator):
+    /// stored with their provenance, the networks follow at once.
+    Import(ImportArgs),
+    /// Print the network of one shop, as the acting user may see it (JSON).
+    Show(ShowArgs),
+}
+
+/// Arguments of `wangjian network import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Database URL.
+    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    db: String,
+    #[command(flatten)]
+    who: crate::acting::AsArg,
+    /// The platform the shops are on (id, case prefix or name), unless each line names
+    /// its `platform`.
+    #[arg(long)]
+    platform: Option<String>,
+    /// The source the rows name (default: the file name).
+    #[arg(long)]
+    source: Option<String>,
+    /// Files (JSON Lines or a JSON array); stdin when none or `-`.
+    inputs: Vec<String>,
+}
+
+/// Arguments of `wangjian network show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Database URL.
+    #[arg(long, value_name = "URL", default_value = "sqlite:wangjian.db")]
+    db: String,
+    #[command(flatten)]
+    who: crate::acting::AsArg,
+    /// The shop's platform (id, case prefix or name).
+    #[arg(long)]
+    platform: String,
+    /// The platform's shop id.
+    shop: String,
+}
+
+fn read_input(name: &str) -> anyhow::Result<String> {
+    let mut text = String::new();
+    if name == "-" {
+        io::stdin().read_to_string(&mut text)?;
+    } else {
+        File::open(name)
+            .with_context(|| format!("opening input {name}"))?
+            .read_to_string(&mut text)
+            .with_context(|| format!("reading {name}"))?;
+    }
+    Ok(text)
+}
+
+/// Reads every input whole (`-` is stdin): (name, text).
+pub(crate) fn read_inputs(inputs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    let names: Vec<String> = if inputs.is_empty() {
+        vec!["-".into()]
+    } else {
+        inputs.to_vec()
+    };
+    names
+        .into_iter()
+        .map(|n| {
+            let t = read_input(&n)?;
+            Ok((n, t))
+        })
+        .collect()
+}
+
+fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    rt.block_on(async {
+        let store = crate::cmd::db::open(&crate::cmd::db::DbArg { db: a.db.clone() }).await?;
+        let app = wangjian_app::App::new(store.clone(), wangjian_app::RuleSource::default())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let call = crate::acting::call_as(&app, &a.who, chrono::Utc::now()).await?;
+        let mut status = ExitCode::SUCCESS;
+        for (name, text) in read_inputs(&a.inputs)? {
+            let source = a.source.clone().unwrap_or_else(|| name.clone());
+            let r = app
+                .upload_identifiers(&call, a.platform.as_deref(), &source, &text)
+                .await
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            for p in &r.problems {
+                status = ExitCode::from(1);
+                eprintln!(
+                    "wangjian: {name}:{}: {}{}",
+                    p.line,
+                    p.field
+                        .as_deref()
+                        .map(|f| format!("field `{f}`: "))
+                        .unwrap_or_default(),
+                    p.message
+                );
+            }
+            println!("{}", serde_json::to_string(&r)?);
+        }
+        store.close().await;
+        Ok(status)
+    })
+}
+
+fn show(a: ShowArgs) -> anyhow::Result<ExitCode> {
+    let rt = crate::cmd::db::runtime()?;
+    rt.block_on(async {
+        let store = crate::cmd::db::open(&crate::cmd::db::DbArg { db: a.db.clone() }).await?;
+        let app = wangjian_app::App::new(store.clone(), wangjian_app::RuleSource::default())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let call = crate::acting::call_as(&app, &a.who, chrono::Utc::now()).await?;
+        let platform = store
+            .find_organization(&a.platform)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no organization {:?}", a.platform))?;
+        let v = app
+            .network(&call, platform.id, &a.shop)
+            .await
+            .map_err(|e| match e {
+                wangjian_app::AppError::NotFound => {
+                    anyhow::anyhow!("no network of that shop, or not yours to see")
+                }
+                other => anyhow::anyhow!("{other}"),
+            })?;
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// Arguments of `wangjian network group`.
@@ -63,6 +193,8 @@ pub struct GroupArgs {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Group(a) => group(a),
+        Command::Import(a) => import(a),
+        Command::Show(a) => show(a),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod leads;
 pub mod listings;
 pub mod notices;
 pub mod reports;
+pub mod networks;
 pub mod seized;
 pub mod tokens;
 pub mod workflow;
@@ -65,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(notices::routes())
         .merge(credit::routes())
+        .merge(networks::routes())
 }
 
 /// The listing push takes up to 64 MiB: its token scope and the policy are checked here,
@@ -177,6 +179,7 @@ pub fn openapi_document() -> String {
     doc.merge(notices::NoticesDoc::openapi());
     doc.merge(reports::ReportsDoc::openapi());
     doc.merge(credit::CreditDoc::openapi());
+    doc.merge(networks::NetworksDoc::openapi());
     doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string())
 }
 

@@ -224,6 +224,16 @@ pub(super) async fn show(
     let cal = &*cal;
     let today = wangjian_calendar::shanghai_date(Utc::now());
     let number = c.number.document_form();
+    // The networks of the shops its leads name.
+    let mut shops = Vec::new();
+    for l in &file.links {
+        if let Ok(Some(d)) = store.lead_detail(l.lead).await {
+            shops.extend(d.row.lead.shop);
+        }
+    }
+    shops.sort();
+    shops.dedup();
+    let networks = super::network::shop_networks(&state, &caller, &shops).await;
     // Only codes of the catalog come back here; anything else shows nothing.
     let error_key = q
         .error
@@ -291,6 +301,7 @@ pub(super) async fn show(
                     }
                 }
             }
+            (networks)
             div.card #deadlines style="margin-top:16px" {
                 h2 { (t(lang, "case.deadlines")) }
                 table {

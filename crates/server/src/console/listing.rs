@@ -179,6 +179,9 @@ pub(super) async fn show(
         }
     };
     let title = d.row.title.clone().unwrap_or_else(|| lead.summary.clone());
+    let networks =
+        super::network::shop_networks(&state, &caller, &lead.shop.into_iter().collect::<Vec<_>>())
+            .await;
     let error_key = q
         .error
         .as_deref()
@@ -286,6 +289,7 @@ pub(super) async fn show(
                     }
                 }
             }
+            (networks)
             div.card #reasons style="margin-top:16px" {
                 h2 { (t(lang, "listing.reasons")) }
                 @if reasons.is_empty() {

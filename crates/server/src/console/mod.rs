@@ -13,6 +13,7 @@ mod listing;
 mod login;
 mod reports;
 mod notices;
+mod network;
 
 use axum::extract::Form;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -64,6 +65,11 @@ pub fn routes() -> Router<AppState> {
         .route("/blacklist/{id}/repair", post(credit::repair))
         .route("/disclosures", get(credit::board))
         .route("/disclosures/{id}/publish", post(credit::publish))
+        .route("/networks", get(network::list))
+        .route("/networks/{platform}/{shop}", get(network::show))
+        .route("/brushing", get(network::groups))
+        .route("/brushing/{id}", get(network::group))
+        .route("/brushing/{id}/actions", post(network::act))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang", post(switch_language))
@@ -76,6 +82,8 @@ const NAV: &[(&str, &str)] = &[
     ("/leads", "nav.leads"),
     ("/complaints", "nav.complaints"),
     ("/notices", "nav.notices"),
+    ("/brushing", "nav.brushing"),
+    ("/networks", "nav.networks"),
     ("/board", "nav.board"),
     ("/dashboard", "nav.dashboard"),
     ("/calendar", "nav.calendar"),
