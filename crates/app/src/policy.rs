@@ -314,7 +314,7 @@ pub enum ResourceKind {
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [ResourceKind; 13] = [
+    pub const ALL: [ResourceKind; 15] = [
         Self::Case,
         Self::Lead,
         Self::Listing,

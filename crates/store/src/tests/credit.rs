@@ -152,6 +152,8 @@ async fn credit_file_blacklist_and_disclosure_round_trip(s: &Store) {
     decided.penalty = Some(wangjian_domain::case::PenaltyDecision {
         decision_number: "杭市监罚〔2026〕7号".into(),
         fine_fen: 2_000_000,
+        amount_involved_fen: 0,
+        confiscated_fen: 0,
         legal_basis: "《商标法》第六十条".into(),
         on: day(2026, 6, 1),
         decided_by: S,
