@@ -322,7 +322,25 @@ impl App {
         let ctx = self.context(call);
         let change = self_inspection::record(input, platform, m.actor.user, &ctx)
             .map_err(inspection_error)?;
-        Ok(self.store().apply(change).await?.value)
+        let rec = self.store().apply(change).await?.value;
+        // The action enters the credit file of the shop's subject, where the registry
+        // knows it (once per inspection record).
+        let source = match self.store().organization(platform).await? {
+            Some(o) => o.name,
+            None => String::new(),
+        };
+        let new = wangjian_domain::credit::NewRecord {
+            kind: wangjian_domain::credit::CreditRecordKind::SelfInspection,
+            source,
+            on: wangjian_calendar::shanghai_date(rec.at),
+            legal_basis: "《电子商务法》第二十九条（平台对违法经营者采取必要处置措施）".into(),
+            reference: format!("self-inspection:{}", rec.id.0),
+            summary: format!("平台自查自纠：{}（{}）", rec.action.label_zh(), rec.reason),
+            fine_fen: None,
+        };
+        self.add_shop_credit_record(call, platform, &rec.shop, &new)
+            .await?;
+        Ok(rec)
     }
 
     /// A platform's self-inspection records between two instants, newest first.

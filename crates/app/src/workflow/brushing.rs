@@ -386,11 +386,38 @@ impl App {
     ) -> Result<(BrushingGroup, Vec<BrushingFinding>), AppError> {
         let m = call.member()?;
         let g = self.writable_group(call, id, expected_version).await?;
+        let was = g.state;
         let change = domain::review(&g, confirm, note, &m.actor, &self.context(call))
             .map_err(brushing_error)?;
         let g = self.store().apply(change).await?.value;
         let f = findings(&g);
+        if was != GroupState::Confirmed {
+            self.record_findings(call, &f).await?;
+        }
         Ok((g, f))
+    }
+
+    /// Each confirmed finding enters the credit file of the shop's subject, where the
+    /// registry knows it ([`App::add_shop_credit_record`]; once per group and shop).
+    async fn record_findings(&self, call: &Call, f: &[BrushingFinding]) -> Result<(), AppError> {
+        let source = match self.store().organization(call.member()?.actor.org).await? {
+            Some(o) => o.name,
+            None => String::new(),
+        };
+        for x in f {
+            let new = wangjian_domain::credit::NewRecord {
+                kind: wangjian_domain::credit::CreditRecordKind::BrushingFinding,
+                source: source.clone(),
+                on: x.date,
+                legal_basis: "《电子商务法》第十七条；《反不正当竞争法》第八条".into(),
+                reference: format!("brushing-group:{}:{}", x.group, x.shop),
+                summary: x.basis.clone(),
+                fine_fen: None,
+            };
+            self.add_shop_credit_record(call, x.platform, &x.shop, &new)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Turns a group into a lead of the caller's agency (confirming it when open); with
@@ -413,6 +440,7 @@ impl App {
     > {
         let m = call.member()?;
         let g = self.writable_group(call, id, expected_version).await?;
+        let was = g.state;
         if let Some(t) = case_title {
             if t.trim().is_empty() {
                 return Err(AppError::invalid("title", "a title (案由) for the case"));
@@ -425,6 +453,9 @@ impl App {
             None => None,
         };
         let f = findings(&g);
+        if was != GroupState::Confirmed {
+            self.record_findings(call, &f).await?;
+        }
         Ok((g, lead.id, case, f))
     }
 }

@@ -343,6 +343,32 @@ impl App {
             .ok_or_else(|| AppError::Unavailable("no record written".into()))
     }
 
+    /// Adds a record to the credit file of the subject behind a platform's shop, when the
+    /// registry knows that subject (a platform supplies it with its real-name data). `None`
+    /// when it does not — the finding stays with its source (the group, the inspection
+    /// record) — or when the file already holds a record with the same `reference`, so a
+    /// repeated call adds nothing. The record is written after its source was stored, in
+    /// a transaction of its own: the source stands whether or not the shop's subject is
+    /// known.
+    pub async fn add_shop_credit_record(
+        &self,
+        call: &Call,
+        platform: wangjian_domain::OrgId,
+        shop: &str,
+        new: &NewRecord,
+    ) -> Result<Option<CreditRecord>, AppError> {
+        let id = wangjian_domain::lead::shop_id_for(platform, shop);
+        let Some(subject) = self.store().shop(id).await?.and_then(|s| s.subject) else {
+            return Ok(None);
+        };
+        if let Some(f) = self.store().credit_file(subject).await? {
+            if f.records.iter().any(|r| r.reference == new.reference) {
+                return Ok(None);
+            }
+        }
+        self.add_credit_record(call, subject, new).await.map(Some)
+    }
+
     /// Enters a subject on the serious-violation list.
     pub async fn enter_blacklist(
         &self,
