@@ -279,6 +279,104 @@ async fn complaint_to_restoration(s: Store) {
     assert_eq!((reps[0].acted, reps[0].restored), (1, 1));
 }
 
+/// A platform's self-inspection action enters the credit file of the shop's subject when
+/// the registry knows it, once per record; a shop whose subject is unknown keeps the
+/// record and adds nothing.
+async fn self_inspection_enters_the_credit_file(s: Store) {
+    use wangjian_domain::self_inspection::InspectionInput;
+    use wangjian_domain::subject::Subject;
+    use wangjian_domain::SubjectId;
+    seed(&s).await;
+    let app = App::new(s.clone(), RuleSource::default()).unwrap();
+    let firm = Subject::enterprise(
+        SubjectId::from_u128(77),
+        "杭州某某贸易有限公司",
+        "91330100799655058B",
+    )
+    .unwrap();
+    s.put_subject(&firm).await.unwrap();
+    let mut shop = s
+        .shop(wangjian_domain::lead::shop_id_for(PLAT, "shop1"))
+        .await
+        .unwrap()
+        .expect("the shop of the imported listing");
+    shop.subject = Some(firm.id);
+    s.put_shop(&shop).await.unwrap();
+    let op = call(&app, "operator", at(2026, 12, 2)).await;
+    let closed = app
+        .record_self_inspection(
+            &op,
+            &InspectionInput {
+                shop: "shop1".into(),
+                action: "close_shop".into(),
+                reason: "销售假冒注册商标商品".into(),
+                listings: vec![listing_id_for(PLAT, "L1")],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let file = s.credit_file(firm.id).await.unwrap().unwrap();
+    let recs: Vec<_> = file
+        .records
+        .iter()
+        .filter(|r| r.kind == wangjian_domain::credit::CreditRecordKind::SelfInspection)
+        .collect();
+    assert_eq!(recs.len(), 1, "{:?}", file.records);
+    assert_eq!(
+        recs[0].reference,
+        format!("self-inspection:{}", closed.id.0)
+    );
+    assert!(recs[0].summary.contains("关闭店铺"), "{}", recs[0].summary);
+    assert_eq!(recs[0].source, "甲电商平台");
+    // No subject known behind shop2: the record stands, no credit file changes.
+    app.record_self_inspection(
+        &op,
+        &InspectionInput {
+            shop: "shop2".into(),
+            action: "warning".into(),
+            reason: "标题使用他人商标".into(),
+            listings: vec![listing_id_for(PLAT, "L2")],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let file = s.credit_file(firm.id).await.unwrap().unwrap();
+    assert_eq!(file.records.len(), 1, "{:?}", file.records);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_inspection_enters_the_credit_file_on_sqlite() {
+    let path = std::env::temp_dir().join(format!("wj-app-insp-{}.db", Uuid::now_v7().simple()));
+    let s = Store::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    self_inspection_enters_the_credit_file(s.clone()).await;
+    s.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_inspection_enters_the_credit_file_on_postgres() {
+    if std::env::var("WANGJIAN_SKIP_PG").as_deref() == Ok("1") {
+        return;
+    }
+    let server = std::env::var("WANGJIAN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("wjapp_{}", Uuid::now_v7().simple());
+    psql(&server, &format!("CREATE SCHEMA {name}"));
+    let sep = if server.contains('?') { '&' } else { '?' };
+    let s = Store::open(&format!("{server}{sep}options=-c%20search_path%3D{name}"))
+        .await
+        .unwrap();
+    self_inspection_enters_the_credit_file(s.clone()).await;
+    s.close().await;
+    psql(&server, &format!("DROP SCHEMA {name} CASCADE"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complaint_to_restoration_on_sqlite() {
     let path = std::env::temp_dir().join(format!("wj-app-notices-{}.db", Uuid::now_v7().simple()));

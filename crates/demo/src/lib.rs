@@ -39,8 +39,8 @@ mod complaints;
 mod credit;
 mod evidence;
 mod listings;
-mod reports;
 mod notices;
+mod reports;
 mod world;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};

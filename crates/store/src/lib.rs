@@ -54,8 +54,8 @@ mod export;
 mod intake;
 mod leads;
 mod log;
-mod notices;
 mod networks;
+mod notices;
 mod query;
 mod registry;
 mod reports;
@@ -83,8 +83,8 @@ pub use log::{
     load_or_create_key, write_private_key, Appended, Capture, Captured, LogReport, StoredKey,
     TreeHead,
 };
-pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
 pub use networks::{EvidenceOrder, GroupFilter, IdentifierRow, ShopLead, StoredIdentifier};
+pub use notices::{NoticeQuery, NoticeTarget, WeekCounts};
 pub use query::{CaseQuery, Cursor, Page, Scope, StoredEvent};
 pub use registry::ApiToken;
 pub use reports::{

@@ -1112,6 +1112,6 @@ mod calendar;
 mod complaints;
 mod credit;
 mod log;
-mod notices;
 mod networks;
+mod notices;
 mod workflow;

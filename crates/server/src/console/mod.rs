@@ -11,9 +11,9 @@ mod dashboard;
 mod leads;
 mod listing;
 mod login;
-mod reports;
-mod notices;
 mod network;
+mod notices;
+mod reports;
 
 use axum::extract::Form;
 use axum::http::{header, HeaderValue, StatusCode};
