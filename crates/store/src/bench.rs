@@ -59,7 +59,7 @@ pub async fn plain_insert_notices(
     let t = &crate::schema::NOTICES;
     let rows = notices
         .iter()
-        .map(|n| t.values(&crate::notices::notice_json(n)?))
+        .map(|n| t.values(&crate::write::notice_json(n)?))
         .collect::<Result<Vec<_>, _>>()?;
     let cols: Vec<_> = t
         .insert_cols()
