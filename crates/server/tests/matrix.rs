@@ -4079,6 +4079,22 @@ async fn brushing_groups_and_networks_by_every_principal() {
         } else {
             assert_eq!((s, &b), (us, &ub), "{who}: no existence oracle");
         }
+        let (s, b) = f
+            .get(
+                &who,
+                &format!("/api/v1/audit?object_type=brushing_group&object_id={gid}"),
+            )
+            .await;
+        if group_readers.contains(&who) {
+            assert_eq!(s, StatusCode::OK, "{who}: {b}");
+            assert!(b.contains("brushing_group.detect"), "{who}: {b}");
+        } else if who != "public" {
+            assert_eq!(
+                s,
+                StatusCode::NOT_FOUND,
+                "{who}: the trail is read with the group"
+            );
+        }
         let (us, ub) = f
             .get(&who, &format!("/api/v1/networks/{plata}/no-such-shop"))
             .await;

@@ -340,6 +340,15 @@ async fn check_readable(
                 .map_err(ApiError::from),
             Err(_) => Err(ApiError::not_found()),
         },
+        ObjectType::BrushingGroup => match Uuid::parse_str(id) {
+            Ok(u) => state
+                .app()?
+                .visible_group(&caller.call(), u)
+                .await
+                .map(drop)
+                .map_err(ApiError::from),
+            Err(_) => Err(ApiError::not_found()),
+        },
         _ => Err(ApiError::invalid(
             "object_type",
             "no audit trail is served for this kind",
@@ -348,7 +357,7 @@ async fn check_readable(
 }
 
 /// The audit trail of one object (a case, transfer order, assist request, seized item,
-/// complaint or lead), readable exactly when the object is, in order, paged.
+/// complaint, lead or brushing group), readable exactly when the object is, in order, paged.
 #[utoipa::path(get, path = "/audit", tag = "workflow", params(AuditQuery),
     security(("bearer" = [])),
     responses(
@@ -370,12 +379,13 @@ pub async fn object_audit(
         "complaint" => ObjectType::Complaint,
         "lead" => ObjectType::Lead,
         "notice" => ObjectType::Notice,
+        "brushing_group" => ObjectType::BrushingGroup,
         other => {
             return Err(ApiError::invalid(
                 "object_type",
                 format!(
                     "unknown object type {other:?} (case, transfer_order, assist_request, \
-                     seized_item, complaint, lead, notice)"
+                     seized_item, complaint, lead, notice, brushing_group)"
                 ),
             ))
         }
