@@ -4184,6 +4184,28 @@ async fn brushing_groups_and_networks_by_every_principal() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
+    // The registry knows the subject behind one of the group's shops: the confirmed
+    // finding enters that subject's credit file, once.
+    let plat_id = world::org_id("plata");
+    let firm_shop = group["shops"][0].as_str().unwrap().to_string();
+    let firm = wangjian_domain::subject::Subject::enterprise(
+        wangjian_domain::SubjectId::from_u128(0x18),
+        "杭州某某贸易有限公司",
+        "91330100799655058B",
+    )
+    .unwrap();
+    f.store.put_subject(&firm).await.unwrap();
+    f.store
+        .put_shop(&wangjian_domain::subject::Shop {
+            id: wangjian_domain::lead::shop_id_for(plat_id, &firm_shop),
+            platform: plat_id,
+            platform_shop_id: firm_shop.clone(),
+            name: "某某旗舰店".into(),
+            subject: Some(firm.id),
+            version: 1,
+        })
+        .await
+        .unwrap();
     // An officer turns it into a case, through the lead and case workflow.
     let (s, b) = f
         .post_json(
@@ -4198,6 +4220,17 @@ async fn brushing_groups_and_networks_by_every_principal() {
     assert!(
         !r["findings"].as_array().unwrap().is_empty(),
         "credit findings: {b}"
+    );
+    let file = f.store.credit_file(firm.id).await.unwrap().unwrap();
+    let found: Vec<_> = file
+        .records
+        .iter()
+        .filter(|r| r.kind == wangjian_domain::credit::CreditRecordKind::BrushingFinding)
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", file.records);
+    assert_eq!(
+        found[0].reference,
+        format!("brushing-group:{gid}:{firm_shop}")
     );
     let case = r["case"].as_str().unwrap().to_string();
     let lead = r["lead"].as_str().unwrap().to_string();
