@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value as Json;
 use uuid::Uuid;
 use wangjian_domain::notice::{Notice, NoticeId, NoticeState};
 use wangjian_domain::self_inspection::SelfInspection;
@@ -18,26 +17,8 @@ use wangjian_domain::{Change, ListingId, OrgId, ShopId};
 use crate::query::{Cursor, Page};
 use crate::schema::{self, from_row};
 use crate::value::Val;
-use crate::write::{append_audit, json_of, Applied};
+use crate::write::{append_audit, notice_json, Applied};
 use crate::{Store, StoreError};
-
-/// The row JSON of a notice: the domain value plus `open_listing`.
-pub(crate) fn notice_json(n: &Notice) -> Result<Json, StoreError> {
-    let mut v = json_of(n)?;
-    v["open_listing"] = if n.state.is_open() {
-        Json::String(n.listing.to_string())
-    } else {
-        Json::Null
-    };
-    Ok(v)
-}
-
-/// The row JSON of a self-inspection record: the domain value plus `listing_count`.
-pub(crate) fn inspection_json(i: &SelfInspection) -> Result<Json, StoreError> {
-    let mut v = json_of(i)?;
-    v["listing_count"] = Json::from(i.listings.len() as i64);
-    Ok(v)
-}
 
 /// A listing as a notice needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
