@@ -25,6 +25,7 @@ pub(crate) async fn submissions(
     let mut n = 0;
     for login in [
         "hz_chief", "xh_chief", "nb_chief", "police", "zj_chief", "hs_chief", "ip_chief",
+        "platform",
     ] {
         let m = app
             .member_by_login(login, None)
@@ -34,7 +35,14 @@ pub(crate) async fn submissions(
         let mut due = vec![];
         let mut p = Period::containing(PeriodKind::Week, today);
         while due.len() < WEEKS {
-            let d = report::due(ReportKind::CaseProgress, p, &m.org_kind, calendar)
+            // A platform files its weekly report of violating shops (附件1), an agency
+            // the weekly case progress table (附件2).
+            let weekly = if ReportKind::PlatformWeekly.filed_by(&m.org_kind) {
+                ReportKind::PlatformWeekly
+            } else {
+                ReportKind::CaseProgress
+            };
+            let d = report::due(weekly, p, &m.org_kind, calendar)
                 .map_err(|e| step_err("reports", e))?;
             if d.due < today {
                 due.push(d);
@@ -46,6 +54,9 @@ pub(crate) async fn submissions(
             (ReportKind::Monthly, PeriodKind::Month),
             (ReportKind::HalfYear, PeriodKind::Half),
         ] {
+            if !kind.filed_by(&m.org_kind) {
+                continue;
+            }
             let mut p = Period::containing(pk, today);
             loop {
                 let d = report::due(kind, p, &m.org_kind, calendar)

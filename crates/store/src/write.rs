@@ -368,6 +368,26 @@ impl Object<'_> {
     }
 }
 
+// The row JSON of notices and self-inspection records lives here, below both the write
+// path and `notices.rs` (which writes batches of notices with it).
+/// The row JSON of a notice: the domain value plus `open_listing`.
+pub(crate) fn notice_json(n: &Notice) -> Result<Json, StoreError> {
+    let mut v = json_of(n)?;
+    v["open_listing"] = if n.state.is_open() {
+        Json::String(n.listing.to_string())
+    } else {
+        Json::Null
+    };
+    Ok(v)
+}
+
+/// The row JSON of a self-inspection record: the domain value plus `listing_count`.
+pub(crate) fn inspection_json(i: &SelfInspection) -> Result<Json, StoreError> {
+    let mut v = json_of(i)?;
+    v["listing_count"] = Json::from(i.listings.len() as i64);
+    Ok(v)
+}
+
 fn to_json(r: Result<Json, serde_json::Error>) -> Result<Json, StoreError> {
     r.map_err(|e| StoreError::Corrupt(format!("serializing a domain value: {e}")))
 }
