@@ -78,6 +78,14 @@ enum Command {
     Brushing(cmd::brushing::Args),
     /// Seller networks: `network group SHOP_IDENTIFIERS…` links shops sharing identifiers.
     Network(cmd::network::Args),
+    /// Publish listings to NATS JetStream for patrol workers (`--org`, `--platform` as for
+    /// `patrol`).
+    Ingest(cmd::ingest::Args),
+    /// A patrol worker: pull listings from NATS JetStream, scan and store them with their
+    /// leads, acknowledging after each batch commits.
+    Worker(cmd::worker::Args),
+    /// The patrol cluster: `cluster status`, `cluster reload-rules`.
+    Cluster(cmd::cluster::Args),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +114,9 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Brushing(args) => cmd::brushing::run(args),
         Command::Network(args) => cmd::network::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Worker(args) => cmd::worker::run(args),
+        Command::Cluster(args) => cmd::cluster::run(args),
     };
     match result {
         Ok(code) => code,
