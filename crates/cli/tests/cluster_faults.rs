@@ -254,7 +254,7 @@ fn ingest_waits_while_nats_is_down_and_loses_nothing() {
     // The stream exists before the outage, so ingest is mid-run when NATS goes.
     let out = run(&["cluster", "reload-rules", "--nats", &url], dir.path());
     assert!(common::stdout(&out).contains("rules announced"));
-    let mut stream_len = || -> i64 {
+    let stream_len = || -> i64 {
         let o = run(&["cluster", "status", "--nats", &url, "--json"], dir.path());
         let text = common::stdout(&o);
         serde_json::from_str::<serde_json::Value>(&text)

@@ -157,15 +157,21 @@ pub fn message_id(e: &Envelope<&Listing>) -> Result<String, ClusterError> {
     Ok(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &key).to_string())
 }
 
-/// Connects to NATS at `url`, retrying the first connection and every lost one.
+/// Connects to NATS at `url`, retrying the first connection and every lost one, and
+/// returns once connected: requests made on a client still waiting for its first
+/// connection never got their answers (async-nats 0.46 with NATS 2.9).
 pub async fn connect(url: &str) -> Result<async_nats::Client, ClusterError> {
-    async_nats::ConnectOptions::new()
+    let client = async_nats::ConnectOptions::new()
         .retry_on_initial_connect()
         .max_reconnects(None)
         .name("wangjian")
         .connect(url)
         .await
-        .map_err(fail(&format!("connecting to NATS at {url}")))
+        .map_err(fail(&format!("connecting to NATS at {url}")))?;
+    while client.connection_state() != async_nats::connection::State::Connected {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(client)
 }
 
 /// The listing stream, created with `limits` when missing (an existing stream keeps its

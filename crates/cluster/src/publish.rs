@@ -1,11 +1,11 @@
-//! Publishing listings to the stream, acknowledgements pipelined: up to `in_flight`
-//! publishes wait for their acknowledgement at once. A publish the stream refuses (full:
-//! its discard policy is `new`) or whose acknowledgement does not come (NATS away) goes
-//! back in the queue with the same message id, and publishing pauses — a pause that
-//! grows from 100 ms to 5 s while failures continue — so the publisher waits for room
-//! instead of dropping anything.
+//! Publishing listings to the stream, acknowledgements pipelined: listings go out in
+//! windows of `in_flight` publishes sent back to back, whose acknowledgements are then
+//! awaited together. The publishes of a window the stream refused (full: its discard
+//! policy is `new`) or left unacknowledged (NATS away) are sent again, with the same
+//! message ids, after a pause growing from 100 ms to 5 s, on a new connection (after NATS
+//! restarts, the old connection's replies were seen never to arrive): the publisher
+//! waits for room or for NATS instead of dropping anything.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
@@ -39,14 +39,24 @@ pub struct Published {
     pub retries: u64,
 }
 
+/// A JetStream context on a new connection to `url`, awaiting at most `in_flight`
+/// acknowledgements (more publishes wait for room).
+async fn context(url: &str, in_flight: usize) -> Result<jetstream::Context, ClusterError> {
+    let client = connect(url).await?;
+    Ok(jetstream::ContextBuilder::new()
+        .timeout(Duration::from_secs(5))
+        .max_ack_inflight(in_flight + 16)
+        .backpressure_on_inflight(true)
+        .build(client))
+}
+
 /// Publishes envelopes with pipelined acknowledgements.
 pub struct Publisher {
+    url: String,
     js: jetstream::Context,
-    in_flight: JoinSet<(Pending, Result<bool, String>)>,
+    window: Vec<Pending>,
     max_in_flight: usize,
-    queue: VecDeque<Pending>,
     pause: Duration,
-    paused_until: Option<Instant>,
     last_said: Option<Instant>,
     done: Published,
 }
@@ -59,49 +69,41 @@ impl Publisher {
         limits: Limits,
         in_flight: usize,
     ) -> Result<Self, ClusterError> {
-        let client = connect(url).await?;
         let in_flight = in_flight.max(1);
-        let js = jetstream::ContextBuilder::new()
-            .timeout(Duration::from_secs(5))
-            .max_ack_inflight(in_flight + 16)
-            .backpressure_on_inflight(true)
-            .build(client);
+        let js = context(url, in_flight).await?;
         ensure_stream(&js, limits).await?;
         Ok(Self {
+            url: url.to_string(),
             js,
-            in_flight: JoinSet::new(),
+            window: Vec::with_capacity(in_flight),
             max_in_flight: in_flight,
-            queue: VecDeque::new(),
             pause: FIRST_PAUSE,
-            paused_until: None,
             last_said: None,
             done: Published::default(),
         })
     }
 
-    /// Publishes one listing; returns once it is sent (its acknowledgement may still be
-    /// awaited: [`Self::finish`] waits for all).
+    /// Publishes one listing; the window it joins is sent when full ([`Self::finish`]
+    /// sends the last one and waits for every acknowledgement).
     pub async fn publish(&mut self, e: &Envelope<&Listing>) -> Result<(), ClusterError> {
         let payload = serde_json::to_vec(e).map_err(fail("encoding a listing"))?;
         let platform = e.platform.as_deref().or(e.listing.platform.as_deref());
-        self.queue.push_back(Pending {
+        self.window.push(Pending {
             subject: subject(platform, &e.listing.id),
             id: message_id(e)?,
             payload: payload.into(),
         });
-        self.pump().await;
+        if self.window.len() >= self.max_in_flight {
+            self.flush().await;
+        }
         Ok(())
     }
 
-    /// Waits until every listing published is acknowledged; returns the counts.
+    /// Sends what is left and waits until every listing published is acknowledged;
+    /// returns the counts.
     pub async fn finish(&mut self) -> Published {
-        loop {
-            self.pump().await;
-            if self.in_flight.is_empty() && self.queue.is_empty() {
-                return self.done;
-            }
-            self.reap().await;
-        }
+        self.flush().await;
+        self.done
     }
 
     /// What was done so far.
@@ -109,84 +111,77 @@ impl Publisher {
         self.done
     }
 
-    /// Sends what is queued, keeping at most `max_in_flight` unacknowledged.
-    async fn pump(&mut self) {
-        while let Some(p) = self.queue.pop_front() {
-            while self.in_flight.len() >= self.max_in_flight {
-                self.reap().await;
-            }
-            self.send(p).await;
-        }
-    }
-
-    async fn send(&mut self, p: Pending) {
-        loop {
-            if let Some(until) = self.paused_until {
-                tokio::time::sleep_until(until).await;
-                self.paused_until = None;
-            }
-            let msg = PublishMessage::build()
-                .payload(p.payload.clone())
-                .message_id(&p.id);
-            match self.js.send_publish(p.subject.clone(), msg).await {
-                Ok(ack) => {
-                    self.in_flight.spawn(async move {
-                        let r = ack.await.map(|a| a.duplicate).map_err(|e| {
-                            match e.kind() {
+    /// Sends the window and awaits its acknowledgements, sending the failed ones again
+    /// until none is left.
+    async fn flush(&mut self) {
+        let mut todo = std::mem::take(&mut self.window);
+        while !todo.is_empty() {
+            let mut acks = JoinSet::new();
+            let mut failed = Vec::new();
+            let mut why = None;
+            let mut rest = todo.into_iter();
+            for p in rest.by_ref() {
+                let msg = PublishMessage::build()
+                    .payload(p.payload.clone())
+                    .message_id(&p.id);
+                match self.js.send_publish(p.subject.clone(), msg).await {
+                    Ok(ack) => {
+                        acks.spawn(async move {
+                            let r = ack.await.map(|a| a.duplicate).map_err(|e| match e.kind() {
                                 PublishErrorKind::TimedOut => "no acknowledgement".to_string(),
                                 _ => e.to_string(),
-                            }
+                            });
+                            (p, r)
                         });
-                        (p, r)
-                    });
-                    return;
+                    }
+                    Err(e) => {
+                        why = Some(e.to_string());
+                        failed.push(p);
+                        break;
+                    }
                 }
-                Err(e) => self.failed(&e.to_string()),
             }
-        }
-    }
-
-    /// Takes one acknowledgement; a failed publish goes back in the queue.
-    async fn reap(&mut self) {
-        let Some(joined) = self.in_flight.join_next().await else {
-            return;
-        };
-        match joined {
-            Ok((_, Ok(duplicate))) => {
-                self.done.acked += 1;
-                self.done.duplicates += u64::from(duplicate);
+            failed.extend(rest);
+            while let Some(joined) = acks.join_next().await {
+                match joined {
+                    Ok((_, Ok(duplicate))) => {
+                        self.done.acked += 1;
+                        self.done.duplicates += u64::from(duplicate);
+                    }
+                    Ok((p, Err(e))) => {
+                        why.get_or_insert(e);
+                        failed.push(p);
+                    }
+                    Err(e) => eprintln!("wangjian: a publish task failed: {e}"),
+                }
+            }
+            if failed.is_empty() {
                 self.pause = FIRST_PAUSE;
+                return;
             }
-            Ok((p, Err(e))) => {
-                self.done.retries += 1;
-                self.failed(&e);
-                self.queue.push_back(p);
-            }
-            Err(e) => {
-                // A publish task panicked: nothing to retry with; say so (its listing is
-                // not acknowledged, so the run cannot claim it).
-                eprintln!("wangjian: a publish task failed: {e}");
-            }
+            self.done.retries += failed.len() as u64;
+            self.wait(why.as_deref().unwrap_or("?")).await;
+            todo = failed;
         }
     }
 
-    /// Pauses publishing after a failure; failures within one pause do not lengthen it.
-    fn failed(&mut self, why: &str) {
+    /// Pauses after a failed window, then connects anew.
+    async fn wait(&mut self, why: &str) {
         let now = Instant::now();
-        if self.paused_until.is_some_and(|u| u > now) {
-            return;
-        }
-        self.paused_until = Some(now + self.pause);
         if self
             .last_said
             .is_none_or(|t| now.duration_since(t) > Duration::from_secs(5))
         {
             eprintln!(
-                "wangjian: NATS did not take a listing ({why}); waiting {:.1} s and trying again",
+                "wangjian: NATS did not take every listing ({why}); waiting {:.1} s and trying again",
                 self.pause.as_secs_f64()
             );
             self.last_said = Some(now);
         }
+        tokio::time::sleep(self.pause).await;
         self.pause = (self.pause * 2).min(MAX_PAUSE);
+        if let Ok(js) = context(&self.url, self.max_in_flight).await {
+            self.js = js;
+        }
     }
 }
