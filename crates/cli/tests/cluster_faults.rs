@@ -78,7 +78,14 @@ fn prepare(db: &str, dir: &Path) {
 fn ingest(nats: &str, file: &str, dir: &Path) -> Child {
     Command::new(bin())
         .args([
-            "ingest", "--nats", nats, "--org", "浙市监", "--platform", "云集", file,
+            "ingest",
+            "--nats",
+            nats,
+            "--org",
+            "浙市监",
+            "--platform",
+            "云集",
+            file,
         ])
         .current_dir(dir)
         .stdout(Stdio::null())
@@ -327,7 +334,10 @@ fn announced_rules_reach_a_running_worker() {
     };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("orgs.jsonl"), ORGS).unwrap();
-    run(&["import", "orgs", "orgs.jsonl", "--db", &pg.url], dir.path());
+    run(
+        &["import", "orgs", "orgs.jsonl", "--db", &pg.url],
+        dir.path(),
+    );
     let url = nats.url();
     let one = |i: usize| {
         serde_json::json!({"id": format!("R-{i}"), "title": FLAGGED,
@@ -403,8 +413,14 @@ fn announced_rules_reach_a_running_worker() {
     // The metrics: counts and timings, nothing of a listing or an organization.
     let body = http_get(&addr, "/metrics");
     assert!(body.contains("wangjian_worker_listings_total 2"), "{body}");
-    assert!(body.contains("wangjian_worker_rule_reloads_total 1"), "{body}");
-    assert!(body.contains("wangjian_worker_batch_seconds_count"), "{body}");
+    assert!(
+        body.contains("wangjian_worker_rule_reloads_total 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("wangjian_worker_batch_seconds_count"),
+        "{body}"
+    );
     assert!(
         !body.contains("浙") && !body.contains("R-1") && !body.contains("耐克"),
         "{body}"
@@ -418,7 +434,11 @@ fn announced_rules_reach_a_running_worker() {
 fn http_get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut r = String::new();
     s.read_to_string(&mut r).unwrap();
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");

@@ -250,7 +250,11 @@ fn same_leads_on_every_path(dbs: [&str; 4], dir: &std::path::Path) {
     assert_eq!(patrol, push, "patrol and push");
     assert_eq!(patrol, worker, "patrol and worker");
     if by_nats(dbs[3], dir, &items) {
-        assert_eq!(patrol, leads(dbs[3], dir), "patrol and NATS ingest + worker");
+        assert_eq!(
+            patrol,
+            leads(dbs[3], dir),
+            "patrol and NATS ingest + worker"
+        );
     }
     // Every lead records the one rule set, and routing used the seller's place: 杭州市西湖区
     // sellers went to the district, 宁波 to the city, 广州 sellers of a 杭州 shop to 杭州.

@@ -294,8 +294,14 @@ mod tests {
             sent_ms,
             listing: &l,
         };
-        assert_eq!(message_id(&e(1, "a")).unwrap(), message_id(&e(2, "a")).unwrap());
-        assert_ne!(message_id(&e(1, "a")).unwrap(), message_id(&e(1, "b")).unwrap());
+        assert_eq!(
+            message_id(&e(1, "a")).unwrap(),
+            message_id(&e(2, "a")).unwrap()
+        );
+        assert_ne!(
+            message_id(&e(1, "a")).unwrap(),
+            message_id(&e(1, "b")).unwrap()
+        );
         for l in [Level::Low, Level::Medium, Level::High] {
             assert_eq!(parse_level(level_name(l)), Some(l));
         }

@@ -252,14 +252,12 @@ pub async fn serve(
             let metrics = metrics.clone();
             tokio::spawn(async move {
                 let mut buf = [0u8; 2048];
-                let n = tokio::time::timeout(
-                    std::time::Duration::from_secs(5),
-                    sock.read(&mut buf),
-                )
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .unwrap_or(0);
+                let n =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), sock.read(&mut buf))
+                        .await
+                        .ok()
+                        .and_then(Result::ok)
+                        .unwrap_or(0);
                 let req = String::from_utf8_lossy(&buf[..n]);
                 let resp = if req.starts_with("GET /metrics ") {
                     let body = metrics.render();

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::worker::Heartbeat;
 use crate::{
-    connect, ensure_bucket, fail, now_ms, ClusterError, CONSUMER, RULES_BUCKET, RULES_KEY,
-    STREAM, WORKERS_BUCKET, WORKER_TTL,
+    connect, ensure_bucket, fail, now_ms, ClusterError, CONSUMER, RULES_BUCKET, RULES_KEY, STREAM,
+    WORKERS_BUCKET, WORKER_TTL,
 };
 
 /// The cluster as NATS sees it.

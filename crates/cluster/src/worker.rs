@@ -29,8 +29,7 @@ use wangjian_domain::OrgId;
 use crate::metrics::Metrics;
 use crate::{
     connect, ensure_bucket, ensure_consumer, ensure_stream, fail, now_ms, parse_level,
-    ClusterError, Envelope, Limits, HEARTBEAT, RULES_BUCKET, RULES_KEY, WORKERS_BUCKET,
-    WORKER_TTL,
+    ClusterError, Envelope, Limits, HEARTBEAT, RULES_BUCKET, RULES_KEY, WORKERS_BUCKET, WORKER_TTL,
 };
 
 /// The first pause after a failed batch.
@@ -130,7 +129,9 @@ pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), Clu
                         if e.is_ok() {
                             watch_app.rules().reload().await;
                             watch_metrics.rule_reloads.fetch_add(1, Relaxed);
-                            eprintln!("wangjian worker: new rules announced; rebuilding the rule set");
+                            eprintln!(
+                                "wangjian worker: new rules announced; rebuilding the rule set"
+                            );
                         }
                     }
                 }
@@ -309,7 +310,10 @@ async fn process(app: &App, orgs: &mut Orgs, batch: &[Message]) -> Result<Done, 
             }
         };
         let Some(level) = parse_level(&env.min_level) else {
-            refuse(format!("min_level {:?}: low, medium or high", env.min_level));
+            refuse(format!(
+                "min_level {:?}: low, medium or high",
+                env.min_level
+            ));
             done.refused.push(i);
             done.rejected += 1;
             continue;

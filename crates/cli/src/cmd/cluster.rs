@@ -43,11 +43,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ClusterCommand::Status { nats, json } => {
             let s = rt
                 .block_on(async {
-                    tokio::time::timeout(
-                        std::time::Duration::from_secs(20),
-                        status::status(&nats),
-                    )
-                    .await
+                    tokio::time::timeout(std::time::Duration::from_secs(20), status::status(&nats))
+                        .await
                 })
                 .with_context(|| format!("NATS at {nats} did not answer"))?
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -61,7 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let generation = rt
                 .block_on(status::reload_rules(&nats))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("rules announced (generation {generation}): every worker rebuilds its rule set");
+            println!(
+                "rules announced (generation {generation}): every worker rebuilds its rule set"
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -82,7 +82,14 @@ impl Nats {
     /// Starts it again on the same port with the same store.
     pub fn resume(&mut self) {
         let child = Command::new(&self.bin)
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-sd",
+            ])
             .arg(self.dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -191,7 +198,9 @@ impl PrivatePg {
             })
             .filter(|b| b.join("initdb").is_file());
         let Some(bin) = bin else {
-            eprintln!("initdb not found (/usr/lib/postgresql/*/bin): skipping a PostgreSQL fault test");
+            eprintln!(
+                "initdb not found (/usr/lib/postgresql/*/bin): skipping a PostgreSQL fault test"
+            );
             return None;
         };
         // Root? (the effective uid, through `id -u`).
@@ -218,7 +227,17 @@ impl PrivatePg {
         let data = pg.data();
         pg.run(
             "initdb",
-            &["-D", &data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"],
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
         );
         pg.resume();
         Some(pg)
