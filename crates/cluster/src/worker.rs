@@ -109,12 +109,29 @@ impl Orgs {
     }
 }
 
-/// Runs a worker until `exit_when_idle` (or forever); returns the counters.
-pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), ClusterError> {
+/// A worker's hold on NATS: the consumer, the heartbeat bucket and the tasks that beat
+/// and watch for rules.
+struct Attached {
+    consumer: jetstream::consumer::Consumer<jetstream::consumer::pull::Config>,
+    workers: async_nats::jetstream::kv::Store,
+    watcher: tokio::task::JoinHandle<()>,
+    beat: tokio::task::JoinHandle<()>,
+}
+
+impl Attached {
+    fn detach(&self) {
+        self.watcher.abort();
+        self.beat.abort();
+    }
+}
+
+/// Connects (waiting for NATS), makes sure of the stream, the consumer and the buckets,
+/// and starts the heartbeat and the rules watch.
+async fn attach(app: &App, cfg: &Config, metrics: &Arc<Metrics>) -> Result<Attached, ClusterError> {
     let client = connect(&cfg.nats).await?;
     let js = jetstream::new(client);
     let stream = ensure_stream(&js, Limits::default()).await?;
-    let mut consumer = ensure_consumer(&stream, cfg.ack_wait).await?;
+    let consumer = ensure_consumer(&stream, cfg.ack_wait).await?;
     let workers = ensure_bucket(&js, WORKERS_BUCKET, WORKER_TTL).await?;
     let rules = ensure_bucket(&js, RULES_BUCKET, Duration::ZERO).await?;
 
@@ -178,11 +195,26 @@ pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), Clu
         }
     });
 
+    Ok(Attached {
+        consumer,
+        workers,
+        watcher,
+        beat,
+    })
+}
+
+/// Runs a worker until `exit_when_idle` (or forever). When NATS stops answering (the
+/// consumer's info fails while nothing arrives), it connects anew: after a NATS restart
+/// the old connection's requests were seen never to be answered.
+pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), ClusterError> {
+    let mut nats = attach(&app, &cfg, &metrics).await?;
+    let mut checked = Instant::now();
     let mut orgs = Orgs::default();
     let mut backoff = FIRST_BACKOFF;
     let mut idle_since = Instant::now();
     let result = loop {
-        let batch = match consumer
+        let batch = match nats
+            .consumer
             .fetch()
             .max_messages(cfg.batch.max(1))
             .expires(Duration::from_millis(500))
@@ -205,13 +237,23 @@ pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), Clu
             Err(e) => {
                 eprintln!("wangjian worker: fetching: {e}; trying again");
                 tokio::time::sleep(FIRST_BACKOFF).await;
-                continue;
+                Vec::new()
             }
         };
+        if batch.is_empty() && checked.elapsed() >= Duration::from_secs(5) {
+            checked = Instant::now();
+            let answered = tokio::time::timeout(Duration::from_secs(5), nats.consumer.info()).await;
+            if !matches!(answered, Ok(Ok(_))) {
+                eprintln!("wangjian worker: NATS does not answer; connecting again");
+                nats.detach();
+                nats = attach(&app, &cfg, &metrics).await?;
+                continue;
+            }
+        }
         if batch.is_empty() {
             if let Some(idle) = cfg.exit_when_idle {
                 if idle_since.elapsed() >= idle {
-                    match consumer.info().await {
+                    match nats.consumer.info().await {
                         Ok(info) if info.num_pending == 0 && info.num_ack_pending == 0 => {
                             break Ok(());
                         }
@@ -273,10 +315,9 @@ pub async fn run(app: App, cfg: Config, metrics: Arc<Metrics>) -> Result<(), Clu
             }
         }
     };
-    watcher.abort();
-    beat.abort();
+    nats.detach();
     // Gone: `cluster status` no longer counts it.
-    let _ = workers.delete(&cfg.name).await;
+    let _ = nats.workers.delete(&cfg.name).await;
     result
 }
 
