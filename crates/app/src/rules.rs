@@ -284,6 +284,16 @@ impl ActiveRules {
         self.state.lock().await.built = None;
     }
 
+    /// Forgets everything read: the next [`Self::detector`] reads the pack, the marks files
+    /// (or the compiled file) and the registry again. What a patrol worker does when the
+    /// cluster announces new rules (`wangjian cluster reload-rules`), so a changed `--rules`
+    /// directory reaches every worker without a restart.
+    pub async fn reload(&self) {
+        let mut state = self.state.lock().await;
+        state.built = None;
+        state.files = None;
+    }
+
     fn is_compiled(&self) -> bool {
         matches!(self.source.pack, PackSource::Compiled(_))
     }

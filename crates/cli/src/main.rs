@@ -85,6 +85,14 @@ enum Command {
     /// Statistics reports (统计报表): `report KIND --period P --as LOGIN -o FILE` (csv,
     /// xlsx, json), `report submit`, `report submissions`, `report calendar`.
     Report(cmd::report::Args),
+    /// Publish listings to NATS JetStream for patrol workers (`--org`, `--platform` as for
+    /// `patrol`).
+    Ingest(cmd::ingest::Args),
+    /// A patrol worker: pull listings from NATS JetStream, scan and store them with their
+    /// leads, acknowledging after each batch commits.
+    Worker(cmd::worker::Args),
+    /// The patrol cluster: `cluster status`, `cluster reload-rules`.
+    Cluster(cmd::cluster::Args),
 }
 
 fn main() -> ExitCode {
@@ -115,6 +123,9 @@ fn main() -> ExitCode {
         Command::Brushing(args) => cmd::brushing::run(args),
         Command::Network(args) => cmd::network::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Worker(args) => cmd::worker::run(args),
+        Command::Cluster(args) => cmd::cluster::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,10 +1,12 @@
 //! One intake path (issue 15): the same listings taken in by `wangjian patrol`, pushed by
-//! the platform through `POST /api/v1/listings` of a running `wangjian serve`, and handed
-//! to `App::intake` as a patrol worker does give the same leads — ids, receiving agencies,
-//! levels, scores, reasons, marks, regions and rule-set version — on SQLite and on
-//! PostgreSQL.
+//! the platform through `POST /api/v1/listings` of a running `wangjian serve`, handed
+//! to `App::intake` as a patrol worker does, and (issue 19) published by `wangjian ingest`
+//! to NATS JetStream and stored by a `wangjian worker` give the same leads — ids,
+//! receiving agencies, levels, scores, reasons, marks, regions and rule-set version — on
+//! SQLite and on PostgreSQL.
 
 mod common;
+mod nats;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -193,7 +195,49 @@ fn by_worker(db: &str, items: &[Value]) {
     });
 }
 
-fn same_leads_on_every_path(dbs: [&str; 3], dir: &std::path::Path) {
+/// `wangjian ingest` to a private nats-server, then a `wangjian worker` until the stream
+/// is drained. False (said) when no nats-server is installed.
+fn by_nats(db: &str, dir: &std::path::Path, items: &[Value]) -> bool {
+    let Some(server) = nats::Nats::start() else {
+        return false;
+    };
+    let url = server.url();
+    let lines: String = items.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(dir.join("nats.jsonl"), lines).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wangjian"))
+        .args([
+            "ingest",
+            "--nats",
+            &url,
+            "--org",
+            "浙市监",
+            "--platform",
+            "云集",
+            "--check-db",
+            db,
+            "nats.jsonl",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "ingest: {}", stderr(&o));
+    wangjian(
+        db,
+        &[
+            "worker",
+            "--nats",
+            &url,
+            "--exit-when-idle",
+            "1",
+            "--batch",
+            "50",
+        ],
+        dir,
+    );
+    true
+}
+
+fn same_leads_on_every_path(dbs: [&str; 4], dir: &std::path::Path) {
     let items = listings();
     for db in dbs {
         prepare(db, dir);
@@ -205,6 +249,13 @@ fn same_leads_on_every_path(dbs: [&str; 3], dir: &std::path::Path) {
     assert!(patrol.len() >= 30, "{} leads", patrol.len());
     assert_eq!(patrol, push, "patrol and push");
     assert_eq!(patrol, worker, "patrol and worker");
+    if by_nats(dbs[3], dir, &items) {
+        assert_eq!(
+            patrol,
+            leads(dbs[3], dir),
+            "patrol and NATS ingest + worker"
+        );
+    }
     // Every lead records the one rule set, and routing used the seller's place: 杭州市西湖区
     // sellers went to the district, 宁波 to the city, 广州 sellers of a 杭州 shop to 杭州.
     let versions: std::collections::BTreeSet<String> = patrol
@@ -233,14 +284,15 @@ fn same_leads_on_every_path(dbs: [&str; 3], dir: &std::path::Path) {
 #[test]
 fn patrol_push_and_worker_make_the_same_leads_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let dbs =
-        ["a", "b", "c"].map(|n| format!("sqlite:{}", dir.path().join(format!("{n}.db")).display()));
-    same_leads_on_every_path([&dbs[0], &dbs[1], &dbs[2]], dir.path());
+    let dbs = ["a", "b", "c", "d"]
+        .map(|n| format!("sqlite:{}", dir.path().join(format!("{n}.db")).display()));
+    same_leads_on_every_path([&dbs[0], &dbs[1], &dbs[2], &dbs[3]], dir.path());
 }
 
 #[test]
 fn patrol_push_and_worker_make_the_same_leads_on_postgres() {
-    let (Some(a), Some(b), Some(c)) = (
+    let (Some(a), Some(b), Some(c), Some(d)) = (
+        common::PgSchema::create(),
         common::PgSchema::create(),
         common::PgSchema::create(),
         common::PgSchema::create(),
@@ -248,5 +300,5 @@ fn patrol_push_and_worker_make_the_same_leads_on_postgres() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    same_leads_on_every_path([&a.url, &b.url, &c.url], dir.path());
+    same_leads_on_every_path([&a.url, &b.url, &c.url, &d.url], dir.path());
 }

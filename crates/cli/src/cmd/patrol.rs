@@ -76,7 +76,7 @@ pub enum MinLevel {
 }
 
 impl MinLevel {
-    fn level(self) -> Level {
+    pub(crate) fn level(self) -> Level {
         match self {
             MinLevel::Low => Level::Low,
             MinLevel::Medium => Level::Medium,
