@@ -626,21 +626,3 @@ pub(crate) async fn put_versioned(
     }
     Ok(Written::Updated(old_version + 1))
 }
-
-/// The row JSON of a notice: the domain value plus `open_listing`.
-pub(crate) fn notice_json(n: &Notice) -> Result<Json, StoreError> {
-    let mut v = json_of(n)?;
-    v["open_listing"] = if n.state.is_open() {
-        Json::String(n.listing.to_string())
-    } else {
-        Json::Null
-    };
-    Ok(v)
-}
-
-/// The row JSON of a self-inspection record: the domain value plus `listing_count`.
-pub(crate) fn inspection_json(i: &SelfInspection) -> Result<Json, StoreError> {
-    let mut v = json_of(i)?;
-    v["listing_count"] = Json::from(i.listings.len() as i64);
-    Ok(v)
-}
