@@ -3538,6 +3538,8 @@ async fn notices_by_every_principal_and_bad_input() {
     let (s, b) = f.post_json("rha.agent", "/api/v1/notices", &serde_json::json!({"platform": plata, "listings": [l2], "ground": "耐克注册商标 第1234567号"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let rid = json(&b)["ids"][0].as_str().unwrap().to_string();
+    let (_, b) = f.get("rha.agent", &format!("/api/v1/notices/{rid}")).await;
+    assert_eq!(json(&b)["source"], "rights_holder");
     let (s, _) = f.get("hz.officer", &format!("/api/v1/notices/{rid}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, b) = f.get("plata.operator", "/api/v1/notices/queue").await;

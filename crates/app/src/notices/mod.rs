@@ -136,6 +136,7 @@ impl App {
                 }
                 NoticeSource::Complaint
             }
+            None if matches!(m.org_kind, OrgKind::RightsHolder) => NoticeSource::RightsHolder,
             None => NoticeSource::AgencyOrder,
         };
         if let Some(case) = req.case {

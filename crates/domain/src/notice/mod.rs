@@ -187,6 +187,8 @@ code_enum!(
         AgencyOrder = "agency_order" / "行政机关通知",
         /// Forwarded from a rights holder's complaint (权利人投诉).
         Complaint = "complaint" / "权利人投诉转送",
+        /// Sent by the rights holder itself (第四十二条 第一款: 知识产权权利人通知).
+        RightsHolder = "rights_holder" / "权利人通知",
     }
 );
 
