@@ -10,8 +10,8 @@ use serde_json::Value;
 use wangjian_app::{App, Call, Principal};
 use wangjian_brushing::order::{format_cst, parse_rfc3339};
 use wangjian_brushing::synth::{generate, Attack, Honest, RingSignals, MONTH_START};
-use wangjian_domain::org::{OrgKind, Organization};
-use wangjian_domain::{OrgId, RegionCode, RequestId};
+use wangjian_domain::org::{Membership, OrgKind, Organization, User};
+use wangjian_domain::{OrgId, RegionCode, RequestId, Role, UserId};
 use wangjian_store::Store;
 
 use crate::{noon, step_err, DemoError};
@@ -36,7 +36,15 @@ async fn call(
 }
 
 /// Writes the brushing part of the demo; returns the number of suspicious groups.
-pub(crate) async fn brushing(store: &Store, app: &App, today: NaiveDate) -> Result<u64, DemoError> {
+/// The login of the second platform's operator.
+pub(crate) const OTHER_OPERATOR: &str = "yph";
+
+pub(crate) async fn brushing(
+    store: &Store,
+    app: &App,
+    today: NaiveDate,
+    password_hash: &str,
+) -> Result<u64, DemoError> {
     let other = OrgId(uuid::Uuid::new_v5(
         &uuid::Uuid::from_u128(0x7d3e_11f0_a5b2_4c44_9a61_d3e0_de70_0001),
         b"demo\0org\0other_platform",
@@ -50,6 +58,26 @@ pub(crate) async fn brushing(store: &Store, app: &App, today: NaiveDate) -> Resu
     )
     .map_err(|e| step_err("platform", e))?;
     store.put_organization(&org).await?;
+    // Its operator (login `yph`), who files the platform's weekly reports (附件1).
+    let user = User {
+        id: UserId(uuid::Uuid::new_v5(
+            &uuid::Uuid::from_u128(0x7d3e_11f0_a5b2_4c44_9a61_d3e0_de70_0001),
+            b"demo\0user\0yph",
+        )),
+        name: "优品汇运营".into(),
+        version: 1,
+    };
+    store.put_user(&user, Some(OTHER_OPERATOR)).await?;
+    store
+        .set_password_hash(user.id, Some(password_hash))
+        .await?;
+    store
+        .put_membership(&Membership {
+            user: user.id,
+            org: other,
+            role: Role::PlatformOperator,
+        })
+        .await?;
 
     // The last 30 days of orders, with a ring of 30 accounts on 4 shops for 3 days.
     let traffic = generate(

@@ -232,7 +232,7 @@ pub async fn fill(
     notice_listings.sort();
     notice_listings.dedup();
     let notices = notices::notices(&app, &w, today, notice_listings).await?;
-    let brushing_groups = brushing::brushing(store, &app, today).await?;
+    let brushing_groups = brushing::brushing(store, &app, today, &hash).await?;
     // Reports last: a submission freezes the figures of the record as it stands.
     let reports = reports::submissions(&app, today, calendar).await?;
     Ok(DemoReport {

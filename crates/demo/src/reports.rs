@@ -24,8 +24,15 @@ pub(crate) async fn submissions(
 ) -> Result<u64, DemoError> {
     let mut n = 0;
     for login in [
-        "hz_chief", "xh_chief", "nb_chief", "police", "zj_chief", "hs_chief", "ip_chief",
+        "hz_chief",
+        "xh_chief",
+        "nb_chief",
+        "police",
+        "zj_chief",
+        "hs_chief",
+        "ip_chief",
         "platform",
+        crate::brushing::OTHER_OPERATOR,
     ] {
         let m = app
             .member_by_login(login, None)
