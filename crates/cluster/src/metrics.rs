@@ -251,13 +251,18 @@ pub async fn serve(
             };
             let metrics = metrics.clone();
             tokio::spawn(async move {
+                // The request head may come in several segments (a client writing its
+                // request line piece by piece): read until the blank line that ends it,
+                // the buffer is full, the peer stops, or 5 s pass.
                 let mut buf = [0u8; 2048];
-                let n =
-                    tokio::time::timeout(std::time::Duration::from_secs(5), sock.read(&mut buf))
-                        .await
-                        .ok()
-                        .and_then(Result::ok)
-                        .unwrap_or(0);
+                let mut n = 0;
+                let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+                while n < buf.len() && !buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tokio::time::timeout_at(deadline, sock.read(&mut buf[n..])).await {
+                        Ok(Ok(m)) if m > 0 => n += m,
+                        _ => break,
+                    }
+                }
                 let req = String::from_utf8_lossy(&buf[..n]);
                 let resp = if req.starts_with("GET /metrics ") {
                     let body = metrics.render();
@@ -280,6 +285,28 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request head written in pieces (the request line in two writes) is still read
+    /// whole: the endpoint used to answer 404 to the first piece and close, and the
+    /// client's next write failed with a broken pipe.
+    #[tokio::test]
+    async fn a_request_in_pieces_is_answered() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let m = Arc::new(Metrics::default());
+        m.listings.fetch_add(7, Relaxed);
+        let (addr, task) = serve("127.0.0.1:0", m).await.unwrap();
+        let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+        c.write_all(b"GET ").await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        c.write_all(b"/metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut r = String::new();
+        c.read_to_string(&mut r).await.unwrap();
+        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+        assert!(r.contains("wangjian_worker_listings_total 7"), "{r}");
+        task.abort();
+    }
 
     #[test]
     fn the_text_format_has_counters_histogram_and_quantiles() {
