@@ -12,11 +12,8 @@ use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::response::Response;
 use axum::Router;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use wangjian_domain::credit::find_unmasked;
 use wangjian_domain::subject::{Subject, SubjectKey};
 use wangjian_domain::{ObjectType, SubjectId};
@@ -26,67 +23,8 @@ use wangjian_server::portal::disclosure::PUBLIC_PATHS;
 use wangjian_server::{router, AppState, ServerConfig};
 use wangjian_store::Store;
 
+use common::session::{body, send, sign_in};
 use common::world::{self, user_id, PASSWORD};
-
-async fn body(resp: Response) -> (StatusCode, String) {
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Response {
-    router.clone().oneshot(req).await.unwrap()
-}
-
-fn cookie(resp: &Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            let (k, val) = v.split(';').next()?.split_once('=')?;
-            (k == name).then(|| val.to_string())
-        })
-}
-
-async fn sign_in(router: &Router, login: &str) -> (String, String) {
-    let resp = send(router, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let pre = cookie(&resp, "wj_csrf").unwrap();
-    let form = format!(
-        "_csrf={pre}&login={}&password={}",
-        &serde_urlencoded::to_string([("v", login)]).unwrap()[2..],
-        &serde_urlencoded::to_string([("v", PASSWORD)]).unwrap()[2..]
-    );
-    let resp = send(
-        router,
-        Request::post("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, format!("wj_csrf={pre}"))
-            .body(Body::from(form))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{login} signs in");
-    let sid = cookie(&resp, "wj_session").unwrap();
-    let (_, html) = body(
-        send(
-            router,
-            Request::get("/")
-                .header(header::COOKIE, format!("wj_session={sid}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await,
-    )
-    .await;
-    let csrf = html
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
-    (sid, csrf)
-}
 
 struct Fixture {
     router: Router,

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod session;
 pub mod world;
 
 use std::pin::Pin;
