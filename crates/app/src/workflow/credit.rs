@@ -325,14 +325,24 @@ impl App {
         subject: SubjectId,
         new: &NewRecord,
     ) -> Result<CreditRecord, AppError> {
-        let m = call.member()?;
         may_add_credit_record(&call.principal, new.kind).into_result()?;
         let f = self
             .store()
             .credit_file(subject)
             .await?
             .ok_or_else(|| AppError::invalid("subject", "no subject has this id"))?;
-        let change = credit::add_record(&f, &m.actor, new, credit_rules()?, &self.context(call))
+        self.add_record_to(call, &f, new).await
+    }
+
+    /// Adds `new` to the file `f` as read (the permission already decided).
+    async fn add_record_to(
+        &self,
+        call: &Call,
+        f: &CreditFile,
+        new: &NewRecord,
+    ) -> Result<CreditRecord, AppError> {
+        let m = call.member()?;
+        let change = credit::add_record(f, &m.actor, new, credit_rules()?, &self.context(call))
             .map_err(credit_error)?;
         let applied = self.store().apply(change).await?;
         applied
@@ -357,16 +367,18 @@ impl App {
         shop: &str,
         new: &NewRecord,
     ) -> Result<Option<CreditRecord>, AppError> {
+        may_add_credit_record(&call.principal, new.kind).into_result()?;
         let id = wangjian_domain::lead::shop_id_for(platform, shop);
         let Some(subject) = self.store().shop(id).await?.and_then(|s| s.subject) else {
             return Ok(None);
         };
-        if let Some(f) = self.store().credit_file(subject).await? {
-            if f.records.iter().any(|r| r.reference == new.reference) {
-                return Ok(None);
-            }
+        let Some(f) = self.store().credit_file(subject).await? else {
+            return Ok(None);
+        };
+        if f.records.iter().any(|r| r.reference == new.reference) {
+            return Ok(None);
         }
-        self.add_credit_record(call, subject, new).await.map(Some)
+        self.add_record_to(call, &f, new).await.map(Some)
     }
 
     /// Enters a subject on the serious-violation list.
