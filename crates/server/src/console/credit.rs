@@ -44,6 +44,15 @@ fn message(e: &ApiError) -> String {
     }
 }
 
+/// The subject id of a credit page or form: a visitor who is not signed in is sent to
+/// sign in (and back to the page), an id that is no UUID gets the unknown id's answer.
+fn subject_page(caller: &Caller, id: &str) -> Result<uuid::Uuid, Box<Response>> {
+    if !matches!(caller.principal, Principal::Member(_)) {
+        return Err(Box::new(to_login(&format!("/credit/{}", url_encode(id)))));
+    }
+    uuid::Uuid::parse_str(id).map_err(|_| Box::new(fail(caller, &ApiError::not_found())))
+}
+
 pub(super) async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -120,13 +129,11 @@ pub(super) async fn show(
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Response {
-    if !matches!(caller.principal, Principal::Member(_)) {
-        return to_login(&format!("/credit/{}", url_encode(&id)));
-    }
-    let lang = caller.lang;
-    let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
-        return fail(&caller, &ApiError::not_found());
+    let uuid = match subject_page(&caller, &id) {
+        Ok(u) => u,
+        Err(r) => return *r,
     };
+    let lang = caller.lang;
     let view = match state.app() {
         Ok(app) => app
             .credit_file(&caller.call(), SubjectId(uuid))
@@ -258,11 +265,9 @@ pub(super) async fn enter(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !matches!(caller.principal, Principal::Member(_)) {
-        return to_login(&format!("/credit/{}", url_encode(&id)));
-    }
-    let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
-        return fail(&caller, &ApiError::not_found());
+    let uuid = match subject_page(&caller, &id) {
+        Ok(u) => u,
+        Err(r) => return *r,
     };
     let result = async {
         let d = ListingDecision {
@@ -291,11 +296,9 @@ pub(super) async fn add_record(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !matches!(caller.principal, Principal::Member(_)) {
-        return to_login(&format!("/credit/{}", url_encode(&id)));
-    }
-    let Ok(uuid) = uuid::Uuid::parse_str(&id) else {
-        return fail(&caller, &ApiError::not_found());
+    let uuid = match subject_page(&caller, &id) {
+        Ok(u) => u,
+        Err(r) => return *r,
     };
     let result = async {
         let kind = CreditRecordKind::parse(field(&form, "kind"))
