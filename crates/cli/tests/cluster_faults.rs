@@ -95,6 +95,11 @@ fn ingest(nats: &str, file: &str, dir: &Path) -> Child {
 }
 
 fn worker(nats: &str, db: &str, name: &str, ack_wait: u64, dir: &Path) -> Child {
+    worker_batch(nats, db, name, ack_wait, "1000", dir)
+}
+
+/// A worker taking `batch` listings per transaction.
+fn worker_batch(nats: &str, db: &str, name: &str, ack_wait: u64, batch: &str, dir: &Path) -> Child {
     Command::new(bin())
         .args([
             "worker",
@@ -105,7 +110,7 @@ fn worker(nats: &str, db: &str, name: &str, ack_wait: u64, dir: &Path) -> Child 
             "--name",
             name,
             "--batch",
-            "1000",
+            batch,
             "--exit-when-idle",
             "2",
             "--ack-wait",
@@ -305,13 +310,20 @@ fn workers_retry_while_postgres_restarts() {
         Duration::from_secs(60),
         "ingest",
     );
+    // Small batches (300 transactions), so that the outage lands mid-run however fast the
+    // machine is: with 1 000 a quiet machine stored everything before the stop.
     let workers: Vec<Child> = (0..2)
-        .map(|i| worker(&url, &db, &format!("w{i}"), 30, dir.path()))
+        .map(|i| worker_batch(&url, &db, &format!("w{i}"), 30, "100", dir.path()))
         .collect();
     poll(
         Duration::from_secs(60),
         || count(&db, "SELECT count(*) FROM listings") > 0,
         "the first batch",
+    );
+    let before = count(&db, "SELECT count(*) FROM listings");
+    assert!(
+        before < n as i64,
+        "the run still had work at the outage ({before})"
     );
     pg.stop();
     std::thread::sleep(Duration::from_secs(3));
